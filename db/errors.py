@@ -1,0 +1,61 @@
+"""Storage errors with stable codes; callers map them to one clear line or a JSON error."""
+
+from __future__ import annotations
+
+
+class DatabaseError(Exception):
+    """Base of storage errors; `code` is stable and safe to show."""
+
+    code = "database_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The configured server cannot be reached or refused the connection."""
+
+    code = "database_unavailable"
+
+
+class EmbeddedServerError(DatabaseError):
+    """The embedded PostgreSQL server could not be started in its data folder."""
+
+    code = "embedded_server_failed"
+
+
+class SchemaTooNew(DatabaseError):
+    """The database was migrated by a newer Selectio than this one."""
+
+    code = "schema_too_new"
+
+
+class MigrationError(DatabaseError):
+    """A migration failed; nothing of it was applied."""
+
+    code = "migration_failed"
+
+
+class RoleSetupError(DatabaseError):
+    """The RLS-subject application role cannot be created or is unsafe."""
+
+    code = "app_role_invalid"
+
+
+class NotFound(DatabaseError):
+    """A row does not exist in the current workspace."""
+
+    code = "not_found"
+
+
+class Conflict(DatabaseError):
+    """A uniqueness rule would be broken (duplicate email, slug, key...)."""
+
+    code = "conflict"
+
+
+class TenantContextMissing(DatabaseError):
+    """A tenant-scoped operation ran without a workspace context."""
+
+    code = "tenant_context_missing"

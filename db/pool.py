@@ -1,0 +1,82 @@
+"""Connection pool and the per-transaction tenant context that row-level security reads.
+
+Connections are autocommit; every unit of work is `with transaction(pool, ...) as conn`, which
+opens a transaction and sets `app.workspace_id` / `app.user_id` with `set_config(..., true)`,
+so the context dies with the transaction and a pooled connection never leaks it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from db.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    register_vector(conn)
+
+
+def open_pool(
+    url: str, *, min_size: int = 1, max_size: int = 8, timeout_s: float = 5.0, name: str = "app"
+) -> ConnectionPool:
+    """Open a pool and wait for its first connection, failing with one clear error."""
+    pool = ConnectionPool(
+        conninfo=url,
+        min_size=min_size,
+        max_size=max_size,
+        kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout_s))},
+        configure=_configure,
+        name=name,
+        timeout=timeout_s * 2,
+        open=False,
+    )
+    try:
+        pool.open(wait=min_size > 0, timeout=timeout_s * 2)
+    except PoolTimeout as e:
+        pool.close()
+        raise DatabaseUnavailable(
+            "cannot connect to the application database role; check SELECTIO_DATABASE_URL"
+        ) from e
+    return pool
+
+
+def set_context(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID | None = None,
+    user_id: int | None = None,
+    workspace_slug: str | None = None,
+) -> None:
+    """Set the RLS context for the rest of the current transaction."""
+    conn.execute(
+        "select set_config('app.workspace_id', %s, true), set_config('app.user_id', %s, true),"
+        " set_config('app.workspace_slug', %s, true)",
+        (
+            str(workspace_id) if workspace_id else "",
+            str(user_id) if user_id is not None else "",
+            workspace_slug or "",
+        ),
+    )
+
+
+@contextmanager
+def transaction(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID | None = None,
+    user_id: int | None = None,
+    workspace_slug: str | None = None,
+) -> Iterator[psycopg.Connection]:
+    """One transaction in the given tenant context; with no context, tenant rows are hidden."""
+    with pool.connection() as conn, conn.transaction():
+        set_context(conn, workspace_id=workspace_id, user_id=user_id, workspace_slug=workspace_slug)
+        yield conn

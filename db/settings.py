@@ -1,0 +1,98 @@
+"""One settings object for the whole product, read from `SELECTIO_*` variables and `.env`.
+
+It lives in `db` because `db` is the package every other one may import. Vendor keys keep their
+usual names (`OPENAI_API_KEY`, ...). Secrets have no working defaults: the secret key is read
+from `SELECTIO_SECRET_KEY` or generated once per home folder and kept there with mode 0600.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    """Process configuration; every field can be set as `SELECTIO_<FIELD>`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SELECTIO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".selectio")
+    database_url: SecretStr | None = None
+    app_database_url: SecretStr | None = None
+    db_app_role: str = "selectio_app"
+    db_pool_min: int = Field(default=1, ge=0)
+    db_pool_max: int = Field(default=8, ge=1)
+    db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    secret_key: SecretStr | None = None
+
+    host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    console_port: int = Field(default=8501, ge=1, le=65535)
+    dashboard_port: int = Field(default=8265, ge=1, le=65535)
+    ray_address: str | None = Field(
+        default=None, validation_alias=AliasChoices("SELECTIO_RAY_ADDRESS", "RAY_ADDRESS")
+    )
+    ray_num_cpus: int | None = Field(default=None, ge=1)
+    ray_object_store_mb: int = Field(default=256, ge=78)
+    api_url: str | None = None
+    session_ttl_hours: float = Field(default=12.0, gt=0)
+
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    deepgram_api_key: SecretStr | None = Field(default=None, validation_alias="DEEPGRAM_API_KEY")
+    elevenlabs_api_key: SecretStr | None = Field(
+        default=None, validation_alias="ELEVENLABS_API_KEY"
+    )
+    telegram_api_id: int | None = Field(default=None, validation_alias="TELEGRAM_API_ID")
+    telegram_api_hash: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_API_HASH")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def pgdata(self) -> Path:
+        """Data folder of the embedded PostgreSQL server."""
+        return self.home / "pgdata"
+
+    @property
+    def public_api_url(self) -> str:
+        """Base URL the console and printed links use to reach the API."""
+        return self.api_url or f"http://{self.host}:{self.api_port}"
+
+    def resolved_secret_key(self) -> bytes:
+        """The installation's secret: from settings, else created once under `home`."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+            if len(value) < 32:
+                raise ValueError("SELECTIO_SECRET_KEY must be at least 32 characters")
+            return value.encode()
+        path = self.home / SECRET_KEY_FILE
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fresh = secrets.token_urlsafe(48)
+            # O_EXCL: two processes starting at once must agree on one key.
+            try:
+                fd = path.open("x", encoding="utf-8")
+            except FileExistsError:
+                pass
+            else:
+                with fd:
+                    path.chmod(0o600)
+                    fd.write(fresh)
+        return path.read_text(encoding="utf-8").strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

@@ -1,0 +1,85 @@
+"""Shared fixtures: one embedded PostgreSQL per test run, a fresh database per test module.
+
+Real PostgreSQL only (the embedded server the product itself uses); each module gets its own
+database migrated from scratch, so modules cannot see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+from psycopg_pool import ConnectionPool
+
+from db.bootstrap import PreparedDatabase, prepare_database
+from db.embedded import EmbeddedPostgres
+from db.pool import open_pool
+from db.settings import Settings
+
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Superuser URL of the run's embedded server (deleted when the run ends)."""
+    root = tmp_path_factory.mktemp("pg")
+    server = EmbeddedPostgres(root / "pgdata", delete_on_exit=True)
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def db_name(request: pytest.FixtureRequest, pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database named after the test module."""
+    module = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.lower())[-40:]
+    name = f"t_{module}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield name
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="module")
+def module_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SELECTIO_HOME for the module (secret key, logs)."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def settings(pg_admin_url: str, db_name: str, module_home: Path) -> Settings:
+    """Settings pointing at the module's database through SELECTIO_DATABASE_URL."""
+    return Settings(
+        home=module_home,
+        database_url=make_conninfo(pg_admin_url, dbname=db_name),
+        secret_key="test-secret-key-" + "x" * 32,
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def prepared(settings: Settings) -> PreparedDatabase:
+    """The module's database, migrated, with the application role granted."""
+    return prepare_database(settings)
+
+
+@pytest.fixture(scope="module")
+def pool(prepared: PreparedDatabase) -> Iterator[ConnectionPool]:
+    """A pool connected as the RLS-subject application role."""
+    pool = open_pool(prepared.app_url, min_size=1, max_size=4)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def admin_conn(prepared: PreparedDatabase) -> Iterator[psycopg.Connection]:
+    """Superuser connection to the module's database, for catalog checks and setup."""
+    with psycopg.connect(prepared.admin_url, autocommit=True) as conn:
+        yield conn
