@@ -99,4 +99,6 @@ def prepare_database(settings: Settings, *, dbname: str | None = None) -> Prepar
         app_url = app_url_for(admin_url, role=settings.db_app_role, password=password)
     if applied:
         log.info("database migrated to version %s", applied[-1])
-    return PreparedDatabase(admin_url=admin_url, app_url=app_url, embedded=embedded, applied=applied)
+    return PreparedDatabase(
+        admin_url=admin_url, app_url=app_url, embedded=embedded, applied=applied
+    )
