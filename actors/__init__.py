@@ -1,1 +1,1 @@
-"""actors"""
+"""Ray actors: InterviewSession, WorkspaceBot, Orchestrator, and their naming helpers."""

@@ -1,1 +1,1 @@
-"""console"""
+"""The Streamlit recruiter console: an HTTP client of the API."""

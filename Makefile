@@ -1,0 +1,16 @@
+# The two commands of README.md. Each sets up .venv itself (scripts/bootstrap.sh).
+.PHONY: up test lint venv
+
+venv:
+	@scripts/bootstrap.sh
+
+# Run the product: embedded database, Ray, API, console, demo data on first start.
+up: venv
+	@.venv/bin/selectio up --demo
+
+# Run the test suite.
+test: venv
+	@.venv/bin/python -m pytest -q
+
+lint: venv
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,0 +1,42 @@
+"""Selectio recruiter console (Streamlit): `streamlit run console/app.py`.
+
+Builds the navigation from the pages in console.pages; signed-out users see only sign-in.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Streamlit runs this file as a script; make the project importable when it is not installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from console.i18n import t  # noqa: E402
+from console.state import init_state, sign_out  # noqa: E402
+from console.pages.login import login_page  # noqa: E402
+from console.pages.workspaces import workspaces_page  # noqa: E402
+
+st.set_page_config(page_title="Selectio", page_icon="🎯", layout="wide")
+init_state()
+
+with st.sidebar:
+    st.radio(
+        "Язык / Language",
+        ["ru", "en"],
+        format_func={"ru": "Русский", "en": "English"}.__getitem__,
+        key="lang",
+        horizontal=True,
+    )
+    if st.session_state["user"]:
+        st.caption(f"{t('signed_in_as')} {st.session_state['user']['email']}")
+        if st.button(t("sign_out")):
+            sign_out()
+            st.rerun()
+
+if st.session_state["token"]:
+    pages = [st.Page(workspaces_page, title=t("workspaces"), icon="🏢", url_path="workspaces")]
+else:
+    pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login")]
+st.navigation(pages).run()

@@ -1,0 +1,28 @@
+"""Sign-in page: email and password exchanged for an API token."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from console.api_client import ApiFailure
+from console.i18n import t
+from console.state import client
+
+
+def login_page() -> None:
+    """Ask for credentials; on success remember the token and reload into the app."""
+    st.title(t("app_title"))
+    st.subheader(t("sign_in"))
+    with st.form("login"):
+        email = st.text_input(t("email"), key="login_email")
+        password = st.text_input(t("password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("sign_in_button"))
+    if submitted:
+        try:
+            answer = client().login(email.strip(), password)
+        except ApiFailure as e:
+            st.error(f"{t('login_failed')}: {e.message}")
+            return
+        st.session_state["token"] = answer["access_token"]
+        st.session_state["user"] = answer["user"]
+        st.rerun()

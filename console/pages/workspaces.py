@@ -1,0 +1,84 @@
+"""Workspaces page: the user's workspaces and, for the chosen one, vacancies and candidates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from console.api_client import ApiFailure
+from console.i18n import t
+from console.state import client, sign_out
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _load(token: str, kind: str, workspace_id: str) -> list[dict[str, Any]]:
+    """API lists cached briefly per user, so widget clicks do not refetch everything."""
+    api = client()
+    if kind == "vacancies":
+        return api.vacancies(workspace_id)
+    if kind == "candidates":
+        return api.candidates(workspace_id)
+    return api.members(workspace_id)
+
+
+def workspaces_page() -> None:
+    """List workspaces; show the selected one's vacancies, candidates and team."""
+    st.title(t("workspaces"))
+    try:
+        me = client().me()
+    except ApiFailure as e:
+        if e.status == 401:
+            sign_out()
+            st.rerun()
+        st.error(f"{t('api_down')}: {e.message}")
+        return
+    spaces = me["workspaces"]
+    if not spaces:
+        st.info(t("no_workspaces"))
+        return
+    labels = {w["id"]: f"{w['name']} ({w['slug']})" for w in spaces}
+    ids = list(labels)
+    current = st.session_state.get("workspace_id")
+    chosen = st.selectbox(
+        t("workspace"),
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=labels.__getitem__,
+        key="workspace_select",
+    )
+    st.session_state["workspace_id"] = chosen
+    role = next(w["role"] for w in spaces if w["id"] == chosen)
+    st.caption(f"{t('role')}: {role}")
+    token = st.session_state["token"]
+    try:
+        vacancy_rows = _load(token, "vacancies", chosen)
+        candidate_rows = _load(token, "candidates", chosen)
+        member_rows = _load(token, "members", chosen)
+    except ApiFailure as e:
+        st.error(e.message)
+        return
+    st.subheader(f"{t('vacancies')} · {len(vacancy_rows)}")
+    _table(
+        vacancy_rows,
+        {"title": "title", "status": "status", "language": "language", "location": "location",
+         "applications": "applications", "created_at": "created"},
+        empty="no_vacancies",
+    )  # fmt: skip
+    st.subheader(f"{t('candidates')} · {len(candidate_rows)}")
+    _table(
+        candidate_rows,
+        {"full_name": "name", "email": "email", "phone": "phone", "telegram_username": "telegram"},
+        empty="no_candidates",
+    )
+    st.subheader(t("members"))
+    _table(member_rows, {"full_name": "name", "email": "email", "role": "role"}, empty="members")
+
+
+def _table(rows: list[dict[str, Any]], columns: dict[str, str], *, empty: str) -> None:
+    if not rows:
+        st.info(t(empty))
+        return
+    frame = pd.DataFrame(rows)[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
+    st.dataframe(frame, hide_index=True, use_container_width=True)

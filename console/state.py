@@ -1,0 +1,26 @@
+"""Session state keys, initialised once per browser session, and the API client for it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from console.api_client import ApiClient, api_base_url
+
+DEFAULTS = {"token": None, "user": None, "lang": "ru", "workspace_id": None}
+
+
+def init_state() -> None:
+    """Create every key this app reads, so pages never guess."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def client() -> ApiClient:
+    """A client carrying the signed-in user's token, if any."""
+    return ApiClient(api_base_url(), st.session_state.get("token"))
+
+
+def sign_out() -> None:
+    """Forget the token and the user."""
+    for key in ("token", "user", "workspace_id"):
+        st.session_state[key] = None

@@ -1,0 +1,195 @@
+"""Account operations shared by the API and the CLI: users, workspaces, members, API keys.
+
+Each function is one transaction with the right tenant context and an audit entry, so the
+CLI and the HTTP API cannot drift apart in what they check or record.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from db import api_keys, audit, memberships, users, workspaces
+from db.errors import Conflict, NotFound
+from db.pool import transaction
+from serve_apps.security import (
+    hash_password,
+    needs_rehash,
+    new_api_key,
+    password_problem,
+    verify_password,
+)
+
+log = logging.getLogger(__name__)
+# Verifying against a fixed hash keeps a login for an unknown email as slow as a real one.
+_DUMMY_HASH = hash_password("selectio-timing-equaliser")
+
+
+def create_user_account(
+    pool: ConnectionPool, *, email: str, password: str, full_name: str = ""
+) -> users.User:
+    """Create a user with a hashed password; weak passwords are refused."""
+    problem = password_problem(password)
+    if problem:
+        raise Conflict(problem)
+    with transaction(pool) as conn:
+        return users.create_user(
+            conn, email=email, password_hash=hash_password(password), full_name=full_name
+        )
+
+
+def authenticate(pool: ConnectionPool, *, email: str, password: str) -> users.User | None:
+    """The active user with these credentials, or None."""
+    with transaction(pool) as conn:
+        found = users.get_credentials(conn, email=email)
+        if found is None:
+            verify_password(_DUMMY_HASH, password)
+            return None
+        user, stored = found
+        if not verify_password(stored, password) or not user.is_active:
+            return None
+        if needs_rehash(stored):
+            users.set_password_hash(conn, user_id=user.id, password_hash=hash_password(password))
+        return user
+
+
+def create_workspace(
+    pool: ConnectionPool, *, name: str, owner_id: int | None, slug: str | None = None
+) -> workspaces.Workspace:
+    """A new workspace with its owner (when given) and an audit entry."""
+    with transaction(pool) as conn:
+        workspace = workspaces.create_workspace(conn, name=name, slug=slug)
+        if owner_id is not None:
+            memberships.add_member(conn, workspace_id=workspace.id, user_id=owner_id, role="owner")
+        audit.record(
+            conn,
+            workspace_id=workspace.id,
+            action="workspace.create",
+            actor_user_id=owner_id,
+            target_type="workspace",
+            target_id=str(workspace.id),
+            details={"slug": workspace.slug},
+        )
+    log.info("workspace created slug=%s", workspace.slug)
+    return workspace
+
+
+def resolve_workspace(pool: ConnectionPool, ref: str) -> workspaces.Workspace:
+    """A workspace named by slug or id (ops tools accept either)."""
+    try:
+        workspace_id = UUID(ref)
+    except ValueError:
+        workspace_id = None
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        if workspace_id is not None:
+            return workspaces.get_workspace(conn, workspace_id=workspace_id)
+        found = workspaces.find_by_slug(conn, slug=ref)
+    if found is None:
+        raise NotFound(f"no workspace with slug or id '{ref}'")
+    return found
+
+
+def add_member(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    email: str,
+    role: memberships.Role,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+    password: str | None = None,
+    full_name: str = "",
+) -> memberships.Member:
+    """Add a user by email, creating the account when a password is given."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        user = users.find_by_email(conn, email=email)
+    if user is None:
+        if password is None:
+            raise NotFound(f"no user with email {email}; give a password to create the account")
+        user = create_user_account(pool, email=email, password=password, full_name=full_name)
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user.id, role=role)
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="member.set",
+            actor_user_id=actor_user_id,
+            actor_api_key_id=actor_api_key_id,
+            target_type="user",
+            target_id=user.id,
+            details={"role": role},
+        )
+    return member
+
+
+def remove_member(
+    pool: ConnectionPool, *, workspace_id: UUID, user_id: int, actor_user_id: int | None
+) -> None:
+    """Remove a member (never the last owner)."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        memberships.remove_member(conn, workspace_id=workspace_id, user_id=user_id)
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="member.remove",
+            actor_user_id=actor_user_id,
+            target_type="user",
+            target_id=user_id,
+        )
+
+
+def issue_api_key(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    name: str,
+    role: memberships.Role = "recruiter",
+    actor_user_id: int | None = None,
+    expires_in_days: int | None = None,
+) -> tuple[api_keys.ApiKey, str]:
+    """Create a key; the plaintext is returned once and never stored."""
+    if role not in memberships.ROLES:
+        raise Conflict(f"unknown role '{role}'; use one of {', '.join(memberships.ROLES)}")
+    issued = new_api_key(workspace_id)
+    expires_at = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        key = api_keys.create_api_key(
+            conn,
+            workspace_id=workspace_id,
+            name=name,
+            prefix=issued.prefix,
+            key_hash=issued.key_hash,
+            role=role,
+            created_by=actor_user_id,
+            expires_at=expires_at,
+        )
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="api_key.create",
+            actor_user_id=actor_user_id,
+            target_type="api_key",
+            target_id=key.id,
+            details={"name": key.name, "role": role, "prefix": key.prefix},
+        )
+    return key, issued.plaintext
+
+
+def revoke_api_key(
+    pool: ConnectionPool, *, workspace_id: UUID, key_id: int, actor_user_id: int | None
+) -> api_keys.ApiKey:
+    """Revoke a key of the workspace."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        key = api_keys.revoke_api_key(conn, key_id=key_id)
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="api_key.revoke",
+            actor_user_id=actor_user_id,
+            target_type="api_key",
+            target_id=key.id,
+        )
+    return key

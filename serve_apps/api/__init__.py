@@ -1,0 +1,1 @@
+"""HTTP routers, one per resource, mounted under /api/v1 by serve_apps.app."""

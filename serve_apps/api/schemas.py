@@ -1,0 +1,131 @@
+"""Request and response bodies of the account and workspace API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+RoleName = Literal["owner", "recruiter", "viewer"]
+# Plain shape check: internal domains such as .local or .test are valid sign-in addresses.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "unavailable"]
+    version: str
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=320)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    full_name: str
+
+
+class LoginResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    user: UserOut
+
+
+class WorkspaceOut(BaseModel):
+    id: UUID
+    slug: str
+    name: str
+    role: RoleName
+    created_at: datetime
+
+
+class MeResponse(BaseModel):
+    user: UserOut
+    workspaces: list[WorkspaceOut]
+
+
+class WorkspaceCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    email: str
+    full_name: str
+    role: RoleName
+    created_at: datetime
+
+
+class MemberAdd(BaseModel):
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=320)
+    role: RoleName = "recruiter"
+    full_name: str = Field(default="", max_length=200)
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    role: RoleName
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    role: RoleName = "recruiter"
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class ApiKeyIssued(ApiKeyOut):
+    key: str = Field(description="The key itself. Shown only in this response.")
+
+
+class VacancyCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=100_000)
+    language: Literal["ru", "en"] = "ru"
+    location: str | None = Field(default=None, max_length=200)
+
+
+class VacancyOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    source: str
+    language: str
+    location: str | None
+    status: str
+    applications: int = 0
+    created_at: datetime
+
+
+class CandidateOut(BaseModel):
+    id: int
+    full_name: str
+    email: str | None
+    phone: str | None
+    telegram_username: str | None
+    location: str | None
+    created_at: datetime
+
+
+class AuditOut(BaseModel):
+    id: int
+    action: str
+    actor_user_id: int | None
+    actor_api_key_id: int | None
+    target_type: str | None
+    target_id: str | None
+    details: dict
+    created_at: datetime

@@ -1,0 +1,139 @@
+"""Workspaces, their members and their API keys."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from db import api_keys, audit, memberships, workspaces
+from db.pool import transaction
+from serve_apps import accounts
+from serve_apps.api.schemas import (
+    ApiKeyCreate,
+    ApiKeyIssued,
+    ApiKeyOut,
+    AuditOut,
+    MemberAdd,
+    MemberOut,
+    WorkspaceCreate,
+    WorkspaceOut,
+)
+from serve_apps.deps import Access, CurrentPrincipal, CurrentUser, Pool
+
+router = APIRouter(tags=["workspaces"])
+
+
+def _out(workspace: workspaces.Workspace, role: str) -> WorkspaceOut:
+    return WorkspaceOut(
+        id=workspace.id,
+        slug=workspace.slug,
+        name=workspace.name,
+        role=role,  # type: ignore[arg-type]
+        created_at=workspace.created_at,
+    )
+
+
+@router.get("/workspaces", response_model=list[WorkspaceOut])
+def list_workspaces(principal: CurrentPrincipal, pool: Pool) -> list[WorkspaceOut]:
+    """The caller's workspaces: a user's memberships, or an API key's own workspace."""
+    if principal.api_key is not None:
+        key = principal.api_key
+        with transaction(pool, workspace_id=key.workspace_id) as conn:
+            return [_out(workspaces.get_workspace(conn, workspace_id=key.workspace_id), key.role)]
+    assert principal.user is not None
+    with transaction(pool, user_id=principal.user.id) as conn:
+        rows = workspaces.list_for_user(conn, user_id=principal.user.id)
+    return [_out(w, role) for w, role in rows]
+
+
+@router.post("/workspaces", response_model=WorkspaceOut, status_code=201)
+def create_workspace(body: WorkspaceCreate, user: CurrentUser, pool: Pool) -> WorkspaceOut:
+    """Create a workspace owned by the signed-in user."""
+    workspace = accounts.create_workspace(pool, name=body.name, slug=body.slug, owner_id=user.id)
+    return _out(workspace, "owner")
+
+
+@router.get("/workspaces/{workspace_id}", response_model=WorkspaceOut)
+def get_workspace(access: Access, pool: Pool) -> WorkspaceOut:
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        return _out(workspaces.get_workspace(conn, workspace_id=access.workspace_id), access.role)
+
+
+@router.get("/workspaces/{workspace_id}/members", response_model=list[MemberOut])
+def list_members(access: Access, pool: Pool) -> list[MemberOut]:
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = memberships.list_members(conn, workspace_id=access.workspace_id)
+    return [MemberOut.model_validate(m, from_attributes=True) for m in rows]
+
+
+@router.post("/workspaces/{workspace_id}/members", response_model=MemberOut, status_code=201)
+def add_member(body: MemberAdd, access: Access, pool: Pool) -> MemberOut:
+    """Owners add people by email (creating the account when a password is given)."""
+    access.require("owner")
+    member = accounts.add_member(
+        pool,
+        workspace_id=access.workspace_id,
+        email=body.email,
+        role=body.role,
+        password=body.password,
+        full_name=body.full_name,
+        actor_user_id=access.principal.user_id,
+        actor_api_key_id=access.principal.api_key_id,
+    )
+    return MemberOut.model_validate(member, from_attributes=True)
+
+
+@router.delete("/workspaces/{workspace_id}/members/{user_id}", status_code=204)
+def remove_member(user_id: int, access: Access, pool: Pool) -> Response:
+    access.require("owner")
+    accounts.remove_member(
+        pool,
+        workspace_id=access.workspace_id,
+        user_id=user_id,
+        actor_user_id=access.principal.user_id,
+    )
+    return Response(status_code=204)
+
+
+@router.get("/workspaces/{workspace_id}/api-keys", response_model=list[ApiKeyOut])
+def list_keys(access: Access, pool: Pool, include_revoked: bool = False) -> list[ApiKeyOut]:
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = api_keys.list_api_keys(conn, include_revoked=include_revoked)
+    return [ApiKeyOut.model_validate(k, from_attributes=True) for k in rows]
+
+
+@router.post("/workspaces/{workspace_id}/api-keys", response_model=ApiKeyIssued, status_code=201)
+def create_key(body: ApiKeyCreate, access: Access, pool: Pool) -> ApiKeyIssued:
+    """Issue a key; its plaintext is in this response only."""
+    access.require("owner")
+    key, plaintext = accounts.issue_api_key(
+        pool,
+        workspace_id=access.workspace_id,
+        name=body.name,
+        role=body.role,
+        actor_user_id=access.principal.user_id,
+        expires_in_days=body.expires_in_days,
+    )
+    shown = ApiKeyOut.model_validate(key, from_attributes=True).model_dump()
+    return ApiKeyIssued(**shown, key=plaintext)
+
+
+@router.delete("/workspaces/{workspace_id}/api-keys/{key_id}", status_code=204)
+def revoke_key(key_id: int, access: Access, pool: Pool) -> Response:
+    access.require("owner")
+    accounts.revoke_api_key(
+        pool,
+        workspace_id=access.workspace_id,
+        key_id=key_id,
+        actor_user_id=access.principal.user_id,
+    )
+    return Response(status_code=204)
+
+
+@router.get("/workspaces/{workspace_id}/audit", response_model=list[AuditOut])
+def list_audit(access: Access, pool: Pool, limit: int = 100) -> list[AuditOut]:
+    """Recent changes, for owners."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = audit.list_recent(conn, limit=max(1, min(limit, 500)))
+    return [AuditOut.model_validate(e, from_attributes=True) for e in rows]

@@ -1,0 +1,142 @@
+"""Request dependencies: the pool, settings, the authenticated principal and workspace access.
+
+Credentials come as `Authorization: Bearer <token>` (a session token from /auth/login or an
+API key) or `X-API-Key: <key>`. Workspace routes resolve access once: a workspace the caller
+cannot see is a 404 (its existence is not revealed), a role too weak for the route is a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Path, Request
+from psycopg_pool import ConnectionPool
+
+from db import api_keys, memberships, users
+from db.pool import transaction
+from db.settings import Settings
+from serve_apps.errors import Forbidden, NotFoundError, Unauthorized
+from serve_apps.security import is_api_key, parse_api_key, verify_session_token
+
+
+def get_pool(request: Request) -> ConnectionPool:
+    return request.app.state.pool
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+Pool = Annotated[ConnectionPool, Depends(get_pool)]
+AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a signed-in user, or an API key of one workspace."""
+
+    user: users.User | None = None
+    api_key: api_keys.ApiKey | None = None
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def api_key_id(self) -> int | None:
+        return self.api_key.id if self.api_key else None
+
+
+def _credential(authorization: str | None, x_api_key: str | None) -> str:
+    if x_api_key:
+        return x_api_key.strip()
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+    raise Unauthorized("missing credentials: send 'Authorization: Bearer <token or API key>'")
+
+
+def get_principal(
+    pool: Pool,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """Authenticate the request or raise 401."""
+    credential = _credential(authorization, x_api_key)
+    if is_api_key(credential):
+        parsed = parse_api_key(credential)
+        if parsed is None:
+            raise Unauthorized("malformed API key", code="invalid_api_key")
+        workspace_id, key_hash = parsed
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            key = api_keys.find_by_hash(conn, key_hash=key_hash)
+            if key is None or not key.is_usable(datetime.now(UTC)):
+                raise Unauthorized("invalid, revoked or expired API key", code="invalid_api_key")
+            api_keys.touch_last_used(conn, key_id=key.id)
+        return Principal(api_key=key)
+    user_id = verify_session_token(credential, settings.resolved_secret_key())
+    if user_id is None:
+        raise Unauthorized("invalid or expired session token", code="invalid_token")
+    with transaction(pool, user_id=user_id) as conn:
+        try:
+            user = users.get_user(conn, user_id=user_id)
+        except Exception as e:
+            raise Unauthorized("unknown user", code="invalid_token") from e
+    if not user.is_active:
+        raise Unauthorized("this user is disabled", code="user_disabled")
+    return Principal(user=user)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_user(principal: CurrentPrincipal) -> users.User:
+    """Routes about a person (their workspaces, creating one) need a user, not a key."""
+    if principal.user is None:
+        raise Forbidden("this action needs a signed-in user, not an API key", code="user_required")
+    return principal.user
+
+
+CurrentUser = Annotated[users.User, Depends(require_user)]
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    """The caller's standing in the workspace named by the path."""
+
+    workspace_id: UUID
+    role: str
+    principal: Principal
+
+    def require(self, needed: str) -> None:
+        """Raise 403 unless the caller's role is at least `needed`."""
+        if not memberships.role_at_least(self.role, needed):
+            raise Forbidden(
+                f"this action needs the {needed} role; you are {self.role}", code="role_too_low"
+            )
+
+
+def get_workspace_access(
+    pool: Pool,
+    principal: CurrentPrincipal,
+    workspace_id: Annotated[UUID, Path()],
+) -> WorkspaceAccess:
+    """Resolve the caller's role in the path's workspace; invisible workspaces are 404."""
+    if principal.api_key is not None:
+        if principal.api_key.workspace_id != workspace_id:
+            raise NotFoundError("workspace not found")
+        return WorkspaceAccess(workspace_id, principal.api_key.role, principal)
+    assert principal.user is not None
+    with transaction(pool, workspace_id=workspace_id, user_id=principal.user.id) as conn:
+        role = memberships.get_role(conn, workspace_id=workspace_id, user_id=principal.user.id)
+    if role is None:
+        raise NotFoundError("workspace not found")
+    return WorkspaceAccess(workspace_id, role, principal)
+
+
+Access = Annotated[WorkspaceAccess, Depends(get_workspace_access)]

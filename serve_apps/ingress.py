@@ -1,0 +1,63 @@
+"""The Ray Serve ingress deployment wrapping the FastAPI app.
+
+Each replica opens its own pool as the RLS-subject application role; the database URL is
+resolved from settings on the replica (the embedded server is found through its data folder),
+so no secret travels in the deployment's arguments, which the Ray dashboard shows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ray import serve
+
+from db.bootstrap import resolve_app_url
+from db.pool import open_pool
+from db.settings import get_settings
+from serve_apps.app import attach, build_app
+
+log = logging.getLogger(__name__)
+
+app = build_app()
+
+
+@serve.deployment(
+    name="api",
+    num_replicas=1,
+    max_ongoing_requests=64,
+    max_queued_requests=256,
+    ray_actor_options={"num_cpus": 0},
+    health_check_period_s=10,
+    health_check_timeout_s=10,
+    graceful_shutdown_timeout_s=5,
+)
+@serve.ingress(app)
+class ApiIngress:
+    """HTTP entry point of the product (REST API, OpenAPI docs)."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self._pool = open_pool(
+            resolve_app_url(settings),
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            timeout_s=settings.db_connect_timeout_s,
+            name="api",
+        )
+        attach(app, pool=self._pool, settings=settings)
+        log.info("api replica ready")
+
+    def check_health(self) -> None:
+        """Serve restarts the replica when this raises: a broken pool is a dead replica."""
+        with self._pool.connection(timeout=5) as conn:
+            conn.execute("select 1")
+
+    def __del__(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.close()
+
+
+def deployment() -> serve.Application:
+    """The bound application `serve.run` deploys."""
+    return ApiIngress.bind()

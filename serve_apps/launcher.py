@@ -1,0 +1,238 @@
+"""`selectio up`: database, Ray (local or joined), the Serve API, the Streamlit console.
+
+Start order is the dependency order and stop order its reverse. Every failure a user can fix
+(a busy port, an unreachable database, a newer data folder) ends as one `LaunchError` line;
+Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from db.bootstrap import PreparedDatabase, prepare_database
+from db.pool import open_pool
+from db.settings import Settings
+
+log = logging.getLogger(__name__)
+CONSOLE_SCRIPT = Path(__file__).resolve().parent.parent / "console" / "app.py"
+RAY_NAMESPACE = "selectio"
+SERVE_APP_NAME = "selectio"
+
+
+class LaunchError(Exception):
+    """Something the user must fix before `up` can run; the message says what."""
+
+
+@dataclass
+class RunningProduct:
+    """Handles of everything `up` started, for printing and for a clean stop."""
+
+    settings: Settings
+    database: PreparedDatabase
+    dashboard_url: str | None = None
+    console: subprocess.Popen[bytes] | None = None
+    ray_started_here: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return self.settings.public_api_url
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.console_port}"
+
+
+def ensure_port_free(host: str, port: int, setting: str) -> None:
+    """Fail early, naming the setting to change, when a port is taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as e:
+            raise LaunchError(
+                f"port {port} on {host} is already in use; stop what uses it or set {setting}"
+            ) from e
+
+
+def start_ray(settings: Settings, product: RunningProduct) -> None:
+    """Join `ray_address` or start a small local Ray with its dashboard on `host`."""
+    import ray
+
+    env_vars = {"SELECTIO_HOME": str(settings.home)}
+    runtime_env = {"env_vars": env_vars}
+    if settings.ray_address:
+        context = ray.init(
+            address=settings.ray_address,
+            namespace=RAY_NAMESPACE,
+            runtime_env=runtime_env,
+            logging_level=logging.WARNING,
+        )
+    else:
+        context = ray.init(
+            namespace=RAY_NAMESPACE,
+            runtime_env=runtime_env,
+            include_dashboard=True,
+            dashboard_host=settings.host,
+            dashboard_port=settings.dashboard_port,
+            num_cpus=settings.ray_num_cpus,
+            object_store_memory=settings.ray_object_store_mb * 1024 * 1024,
+            _node_ip_address=settings.host,
+            logging_level=logging.WARNING,
+            configure_logging=True,
+        )
+        product.ray_started_here = True
+    url = context.dashboard_url
+    product.dashboard_url = f"http://{url}" if url and not url.startswith("http") else url
+
+
+def start_api(settings: Settings) -> None:
+    """Deploy the ingress on Serve's HTTP proxy bound to host:api_port."""
+    from ray import serve
+
+    from serve_apps.ingress import deployment
+
+    serve.start(
+        http_options={
+            "host": settings.host,
+            "port": settings.api_port,
+            "request_timeout_s": 60,
+        }
+    )
+    serve.run(deployment(), name=SERVE_APP_NAME, route_prefix="/")
+
+
+def start_console(settings: Settings) -> subprocess.Popen[bytes]:
+    """Run the Streamlit console as a child process talking to the API over HTTP."""
+    env = dict(os.environ)
+    env["SELECTIO_API_URL"] = settings.public_api_url
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(CONSOLE_SCRIPT),
+        "--server.address",
+        settings.host,
+        "--server.port",
+        str(settings.console_port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+    ]
+    log_path = settings.home / "console.log"
+    with log_path.open("ab") as log_file:
+        return subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def wait_http_ok(
+    url: str, *, timeout_s: float, what: str, process: subprocess.Popen | None = None
+) -> None:
+    """Poll a URL until it answers 200, or fail naming the component."""
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise LaunchError(f"the {what} exited with code {process.returncode} while starting")
+        try:
+            response = httpx.get(url, timeout=2.0)
+            if response.status_code == 200:
+                return
+            last = f"HTTP {response.status_code}"
+        except httpx.HTTPError as e:
+            last = type(e).__name__
+        time.sleep(0.3)
+    raise LaunchError(f"the {what} did not come up at {url} within {timeout_s:.0f}s ({last})")
+
+
+def start(settings: Settings, *, demo: bool) -> RunningProduct:
+    """Bring everything up, or stop what was started and raise `LaunchError`."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    ensure_port_free(settings.host, settings.api_port, "SELECTIO_API_PORT")
+    ensure_port_free(settings.host, settings.console_port, "SELECTIO_CONSOLE_PORT")
+    if not settings.ray_address:
+        ensure_port_free(settings.host, settings.dashboard_port, "SELECTIO_DASHBOARD_PORT")
+    database = prepare_database(settings)
+    product = RunningProduct(settings=settings, database=database)
+    try:
+        if demo:
+            from serve_apps.demo import seed_demo
+
+            pool = open_pool(database.app_url, min_size=1, max_size=2)
+            try:
+                product.notes.extend(seed_demo(pool))
+            finally:
+                pool.close()
+        start_ray(settings, product)
+        start_api(settings)
+        wait_http_ok(f"{settings.public_api_url}/health", timeout_s=90, what="API")
+        product.console = start_console(settings)
+        wait_http_ok(
+            f"{product.console_url}/_stcore/health",
+            timeout_s=90,
+            what="console",
+            process=product.console,
+        )
+    except BaseException:
+        stop(product)
+        raise
+    return product
+
+
+def stop(product: RunningProduct) -> None:
+    """Stop in reverse order; each step is attempted even if an earlier one failed."""
+    if product.console is not None and product.console.poll() is None:
+        product.console.terminate()
+        try:
+            product.console.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            product.console.kill()
+            product.console.wait()
+    try:
+        import ray
+
+        if ray.is_initialized():
+            from ray import serve
+
+            if product.ray_started_here:
+                serve.shutdown()
+            else:
+                serve.delete(SERVE_APP_NAME)
+            ray.shutdown()
+    except Exception:
+        log.exception("error while stopping Ray")
+    product.database.close()
+
+
+def wait_for_stop_signal(product: RunningProduct) -> str:
+    """Block until SIGINT/SIGTERM or until the console dies; return the reason."""
+    stopping = threading.Event()
+    reason = {"why": "signal"}
+
+    def _handler(signum: int, _frame: object) -> None:
+        reason["why"] = signal.Signals(signum).name
+        stopping.set()
+
+    previous = {s: signal.signal(s, _handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stopping.wait(1.0):
+            if product.console is not None and product.console.poll() is not None:
+                return f"the console exited with code {product.console.returncode}"
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return reason["why"]
