@@ -1,6 +1,8 @@
 """Selectio recruiter console (Streamlit): `streamlit run console/app.py`.
 
-Builds the navigation from the pages in console.pages; signed-out users see only sign-in.
+Builds the navigation from the page functions in console.views; signed-out users see only
+sign-in. The page modules live in `views/`, not `pages/`: Streamlit treats a `pages/` folder
+beside the entry script as a legacy multipage app, which fights `st.navigation` on reruns.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
 from console.state import init_state, sign_out  # noqa: E402
-from console.pages.login import login_page  # noqa: E402
-from console.pages.workspaces import workspaces_page  # noqa: E402
+from console.views.login import login_page  # noqa: E402
+from console.views.workspaces import workspaces_page  # noqa: E402
 
 st.set_page_config(page_title="Selectio", page_icon="🎯", layout="wide")
 init_state()

@@ -2,13 +2,15 @@
 
 Each replica opens its own pool as the RLS-subject application role; the database URL is
 resolved from settings on the replica (the embedded server is found through its data folder),
-so no secret travels in the deployment's arguments, which the Ray dashboard shows.
+so no secret travels in the deployment's arguments, which the Ray dashboard shows. The app is
+built on the replica (late-bound ingress), never pickled from the driver.
 """
 
 from __future__ import annotations
 
 import logging
 
+from fastapi import FastAPI
 from ray import serve
 
 from db.bootstrap import resolve_app_url
@@ -17,8 +19,6 @@ from db.settings import get_settings
 from serve_apps.app import attach, build_app
 
 log = logging.getLogger(__name__)
-
-app = build_app()
 
 
 @serve.deployment(
@@ -31,7 +31,7 @@ app = build_app()
     health_check_timeout_s=10,
     graceful_shutdown_timeout_s=5,
 )
-@serve.ingress(app)
+@serve.ingress()
 class ApiIngress:
     """HTTP entry point of the product (REST API, OpenAPI docs)."""
 
@@ -44,8 +44,12 @@ class ApiIngress:
             timeout_s=settings.db_connect_timeout_s,
             name="api",
         )
-        attach(app, pool=self._pool, settings=settings)
+        self._settings = settings
         log.info("api replica ready")
+
+    def __serve_build_asgi_app__(self) -> FastAPI:
+        """Serve calls this after `__init__`: the app is built on the replica, with its pool."""
+        return attach(build_app(), pool=self._pool, settings=self._settings)
 
     def check_health(self) -> None:
         """Serve restarts the replica when this raises: a broken pool is a dead replica."""

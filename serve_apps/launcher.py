@@ -90,7 +90,7 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
             object_store_memory=settings.ray_object_store_mb * 1024 * 1024,
             _node_ip_address=settings.host,
             logging_level=logging.WARNING,
-            configure_logging=True,
+            log_to_driver=False,  # replica and raylet logs stay in Ray's files and dashboard
         )
         product.ray_started_here = True
     url = context.dashboard_url
@@ -103,14 +103,16 @@ def start_api(settings: Settings) -> None:
 
     from serve_apps.ingress import deployment
 
+    quiet = {"log_level": "WARNING"}  # access logs go to Ray's log files, not the terminal
     serve.start(
         http_options={
             "host": settings.host,
             "port": settings.api_port,
             "request_timeout_s": 60,
-        }
+        },
+        logging_config=quiet,
     )
-    serve.run(deployment(), name=SERVE_APP_NAME, route_prefix="/")
+    serve.run(deployment(), name=SERVE_APP_NAME, route_prefix="/", logging_config=quiet)
 
 
 def start_console(settings: Settings) -> subprocess.Popen[bytes]:

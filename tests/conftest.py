@@ -80,3 +80,29 @@ def admin_conn(prepared: PreparedDatabase) -> Iterator[psycopg.Connection]:
     """Superuser connection to the module's database, for catalog checks and setup."""
     with psycopg.connect(prepared.admin_url, autocommit=True) as conn:
         yield conn
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ray_local() -> Iterator[None]:
+    """A small local Ray instance for tests marked `ray` (no dashboard, 2 CPUs)."""
+    import ray
+
+    ray.init(
+        num_cpus=2,
+        object_store_memory=96 * 1024 * 1024,
+        include_dashboard=False,
+        namespace="selectio-tests",
+        logging_level="WARNING",
+        log_to_driver=False,
+    )
+    yield
+    ray.shutdown()

@@ -39,3 +39,18 @@ def team(pool):  # type: ignore[no-untyped-def]
         accounts.add_member(pool, workspace_id=acme.id, email=f"{role}@acme.test", role=role)
     globex = accounts.create_workspace(pool, name="Globex", owner_id=people["outsider"].id)
     return {"password": password, "people": people, "acme": acme, "globex": globex}
+
+
+@pytest.fixture(scope="module")
+def client_for(pool, settings):  # type: ignore[no-untyped-def]
+    """A factory of API clients for tests that need one on demand."""
+    clients: list[TestClient] = []
+
+    def make() -> TestClient:
+        test_client = TestClient(attach(build_app(), pool=pool, settings=settings))
+        clients.append(test_client)
+        return test_client
+
+    yield make
+    for test_client in clients:
+        test_client.close()

@@ -1,0 +1,149 @@
+"""Smoke test of the README's run command, as a user runs it: `make up` starts the embedded
+database, Ray, the API and the console with demo data; Ctrl-C stops everything cleanly; a
+second start reuses the data folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ray]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            ["make", "up"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def _wait_ready(process: subprocess.Popen[bytes], log: Path, timeout_s: float = 240) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if "Press Ctrl-C to stop." in text:
+            return text
+        if process.poll() is not None:
+            pytest.fail(f"`make up` exited with {process.returncode}:\n{text[-3000:]}")
+        time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    pytest.fail(f"`make up` was not ready in {timeout_s}s:\n{log.read_text()[-3000:]}")
+
+
+def _ctrl_c(process: subprocess.Popen[bytes], log: Path) -> str:
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"`make up` did not stop on Ctrl-C:\n{log.read_text()[-3000:]}")
+    return log.read_text(errors="replace")
+
+
+def _assert_clean_stop(process: subprocess.Popen[bytes], output: str) -> None:
+    """Ctrl-C reaches make too (as in a terminal): make then ends by SIGINT, but selectio
+    itself must have stopped everything and exited 0 (make reports a failing recipe)."""
+    assert process.returncode in (0, -signal.SIGINT), output[-3000:]
+    assert "Stopped." in output
+    assert "Error 1" not in output
+
+
+def _postgres_running(pgdata: Path) -> bool:
+    return (pgdata / "postmaster.pid").exists()
+
+
+def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ports = {"api": free_port(), "console": free_port(), "dashboard": free_port()}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SELECTIO_", "RAY_"))},
+        "SELECTIO_HOME": str(home),
+        "SELECTIO_API_PORT": str(ports["api"]),
+        "SELECTIO_CONSOLE_PORT": str(ports["console"]),
+        "SELECTIO_DASHBOARD_PORT": str(ports["dashboard"]),
+        "SELECTIO_RAY_OBJECT_STORE_MB": "96",
+    }
+    log = tmp_path / "up.log"
+    process = _start(env, log)
+    try:
+        banner = _wait_ready(process, log)
+        api = f"http://127.0.0.1:{ports['api']}"
+        console = f"http://127.0.0.1:{ports['console']}"
+        for url in (
+            f"{api}/api/v1",
+            f"{api}/docs",
+            console,
+            f"http://127.0.0.1:{ports['dashboard']}",
+        ):
+            assert url in banner
+        assert "demo login: demo@selectio.local / selectio-demo" in banner
+
+        assert httpx.get(f"{api}/health", timeout=10).json()["database"] == "ok"
+        assert httpx.get(f"{console}/_stcore/health", timeout=10).text == "ok"
+        assert httpx.get(f"{api}/docs", timeout=10).status_code == 200
+        token = httpx.post(
+            f"{api}/api/v1/auth/login",
+            json={"email": "demo@selectio.local", "password": "selectio-demo"},
+            timeout=10,
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        spaces = httpx.get(f"{api}/api/v1/workspaces", headers=headers, timeout=10).json()
+        assert [w["slug"] for w in spaces] == ["demo"]
+        demo = spaces[0]["id"]
+        titles = {
+            v["title"]
+            for v in httpx.get(
+                f"{api}/api/v1/workspaces/{demo}/vacancies", headers=headers, timeout=10
+            ).json()
+        }
+        assert titles == {"Python Backend Developer", "Аналитик данных"}
+    finally:
+        output = _ctrl_c(process, log)
+    _assert_clean_stop(process, output)
+    assert "Traceback" not in output
+    assert not _postgres_running(home / "pgdata")
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{api}/health", timeout=2)
+
+    # A second start reuses the data folder: the demo is found, not seeded twice.
+    log2 = tmp_path / "up2.log"
+    process = _start(env, log2)
+    try:
+        banner = _wait_ready(process, log2)
+        assert "demo workspace 'Demo Company' (demo) already present" in banner
+    finally:
+        output = _ctrl_c(process, log2)
+    _assert_clean_stop(process, output)
+
+
+def test_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SELECTIO_", "RAY_"))},
+            "SELECTIO_HOME": str(tmp_path / "home"),
+            "SELECTIO_API_PORT": str(port),
+        }
+        result = subprocess.run(
+            ["make", "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode != 0
+    assert (
+        f"error: port {port} on 127.0.0.1 is already in use; stop what uses it or set "
+        "SELECTIO_API_PORT"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
