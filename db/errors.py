@@ -59,3 +59,28 @@ class TenantContextMissing(DatabaseError):
     """A tenant-scoped operation ran without a workspace context."""
 
     code = "tenant_context_missing"
+
+
+class InvalidValue(DatabaseError):
+    """A value breaks a rule of the schema (unknown status, score out of range, empty title)."""
+
+    code = "invalid_value"
+
+
+class InvalidTransition(DatabaseError):
+    """A status change that the row's state machine does not allow from its current status."""
+
+    code = "invalid_transition"
+
+    def __init__(
+        self, message: str, *, current: str | None = None, requested: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.current = current
+        self.requested = requested
+
+
+class StaleEpoch(DatabaseError):
+    """A writer holds an older epoch than the row: a newer copy of its actor has taken over."""
+
+    code = "stale_epoch"

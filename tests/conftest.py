@@ -7,6 +7,8 @@ database migrated from scratch, so modules cannot see each other's rows.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +25,15 @@ from db.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
     """Superuser URL of the run's embedded server (deleted when the run ends)."""
-    root = tmp_path_factory.mktemp("pg")
+    # Not under pytest's basetemp: pytest prunes old basetemps, even of a run still going.
+    root = Path(tempfile.mkdtemp(prefix="selectio-pg-"))
     server = EmbeddedPostgres(root / "pgdata", delete_on_exit=True)
     url = server.start()
     yield url
     server.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,8 @@
 -- The hiring funnel: vacancies, candidates, resumes, applications, screenings, interviews,
 -- transcripts, reports, Telegram messages, the outbox, leads and scheduled jobs.
+-- References between tenant rows are composite (workspace_id, id) foreign keys: Postgres checks
+-- foreign keys without row-level security, so a single-column key could point into another
+-- workspace. `on delete set null (col)` nulls only the reference, never workspace_id.
 
 create table vacancies (
     id bigint generated always as identity primary key,
@@ -15,7 +18,8 @@ create table vacancies (
     status text not null default 'active' check (status in ('active', 'archived')),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    unique (workspace_id, source, external_id)
+    unique (workspace_id, source, external_id),
+    unique (workspace_id, id)
 );
 create index vacancies_workspace_status_idx on vacancies (workspace_id, status, created_at desc);
 
@@ -28,7 +32,8 @@ create table candidates (
     telegram_username text,
     location text,
     created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now()
+    updated_at timestamptz not null default now(),
+    unique (workspace_id, id)
 );
 -- Deduplication keys: one candidate per workspace per email / phone / Telegram username.
 create unique index candidates_email_key on candidates (workspace_id, lower(email))
@@ -41,7 +46,7 @@ create unique index candidates_telegram_key on candidates (workspace_id, lower(t
 create table resumes (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    candidate_id bigint references candidates (id) on delete set null,
+    candidate_id bigint,
     file_name text not null,
     content_type text,
     file_size integer not null default 0 check (file_size >= 0),
@@ -57,7 +62,10 @@ create table resumes (
     failure_reason text,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    check (status <> 'failed' or failure_reason is not null)
+    check (status <> 'failed' or failure_reason is not null),
+    unique (workspace_id, id),
+    foreign key (workspace_id, candidate_id) references candidates (workspace_id, id)
+        on delete set null (candidate_id)
 );
 create index resumes_workspace_status_idx on resumes (workspace_id, status);
 create index resumes_candidate_idx on resumes (candidate_id);
@@ -67,10 +75,11 @@ create index resumes_embedding_idx on resumes using hnsw (embedding vector_cosin
 create table applications (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    candidate_id bigint not null references candidates (id) on delete cascade,
-    vacancy_id bigint not null references vacancies (id) on delete cascade,
-    resume_id bigint references resumes (id) on delete set null,
-    source text not null default 'manual',
+    candidate_id bigint not null,
+    vacancy_id bigint not null,
+    resume_id bigint,
+    source text not null default 'manual'
+        check (source in ('manual', 'upload', 'hh', 'djinni', 'board', 'telegram', 'api', 'demo')),
     external_id text,
     stage text not null default 'new' check (stage in
         ('new', 'screened', 'interview_scheduled', 'interviewed', 'offer', 'hired', 'rejected')),
@@ -79,15 +88,22 @@ create table applications (
         ('strongly_recommend', 'recommend', 'consider', 'reject')),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    unique (workspace_id, candidate_id, vacancy_id)
+    unique (workspace_id, candidate_id, vacancy_id),
+    unique (workspace_id, id),
+    foreign key (workspace_id, candidate_id) references candidates (workspace_id, id)
+        on delete cascade,
+    foreign key (workspace_id, vacancy_id) references vacancies (workspace_id, id)
+        on delete cascade,
+    foreign key (workspace_id, resume_id) references resumes (workspace_id, id)
+        on delete set null (resume_id)
 );
 create index applications_vacancy_score_idx on applications (vacancy_id, score desc nulls last);
 
 create table screenings (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    application_id bigint not null references applications (id) on delete cascade,
-    resume_id bigint references resumes (id) on delete set null,
+    application_id bigint not null,
+    resume_id bigint,
     score smallint not null check (score between 0 and 100),
     matched jsonb not null default '[]'::jsonb,
     missing jsonb not null default '[]'::jsonb,
@@ -96,14 +112,18 @@ create table screenings (
         ('strongly_recommend', 'recommend', 'consider', 'reject')),
     engine text not null,
     flags jsonb not null default '[]'::jsonb,
-    created_at timestamptz not null default now()
+    created_at timestamptz not null default now(),
+    foreign key (workspace_id, application_id) references applications (workspace_id, id)
+        on delete cascade,
+    foreign key (workspace_id, resume_id) references resumes (workspace_id, id)
+        on delete set null (resume_id)
 );
 create index screenings_application_idx on screenings (application_id, created_at desc);
 
 create table interviews (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    application_id bigint not null references applications (id) on delete cascade,
+    application_id bigint not null,
     channel text not null check (channel in ('voice', 'telegram')),
     language text not null default 'ru' check (language in ('ru', 'en')),
     plan jsonb not null default '{}'::jsonb,
@@ -118,7 +138,10 @@ create table interviews (
     ended_at timestamptz,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    check (status <> 'failed' or failure_reason is not null)
+    check (status <> 'failed' or failure_reason is not null),
+    unique (workspace_id, id),
+    foreign key (workspace_id, application_id) references applications (workspace_id, id)
+        on delete cascade
 );
 create index interviews_application_idx on interviews (application_id);
 create index interviews_workspace_status_idx on interviews (workspace_id, status);
@@ -126,7 +149,7 @@ create index interviews_workspace_status_idx on interviews (workspace_id, status
 create table interview_turns (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    interview_id bigint not null references interviews (id) on delete cascade,
+    interview_id bigint not null,
     seq integer not null check (seq >= 0),
     role text not null check (role in ('interviewer', 'candidate', 'system')),
     text text not null,
@@ -140,13 +163,15 @@ create table interview_turns (
     engine text,
     epoch integer not null default 0,
     created_at timestamptz not null default now(),
-    unique (interview_id, seq)
+    unique (interview_id, seq),
+    foreign key (workspace_id, interview_id) references interviews (workspace_id, id)
+        on delete cascade
 );
 
 create table interview_reports (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    interview_id bigint not null unique references interviews (id) on delete cascade,
+    interview_id bigint not null unique,
     technical_skills smallint not null check (technical_skills between 0 and 100),
     experience_relevance smallint not null check (experience_relevance between 0 and 100),
     communication smallint not null check (communication between 0 and 100),
@@ -159,14 +184,17 @@ create table interview_reports (
     summary text not null default '',
     engine text not null,
     pdf bytea,
-    created_at timestamptz not null default now()
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    foreign key (workspace_id, interview_id) references interviews (workspace_id, id)
+        on delete cascade
 );
 
 create table messages (
     id bigint generated always as identity primary key,
     workspace_id uuid not null references workspaces (id) on delete cascade,
-    candidate_id bigint references candidates (id) on delete set null,
-    interview_id bigint references interviews (id) on delete set null,
+    candidate_id bigint,
+    interview_id bigint,
     channel text not null default 'telegram' check (channel in ('telegram', 'email', 'hh')),
     direction text not null check (direction in ('inbound', 'outbound')),
     chat_id text,
@@ -174,10 +202,16 @@ create table messages (
     text text not null default '',
     media jsonb,
     sent_at timestamptz not null default now(),
-    created_at timestamptz not null default now()
+    created_at timestamptz not null default now(),
+    foreign key (workspace_id, candidate_id) references candidates (workspace_id, id)
+        on delete set null (candidate_id),
+    foreign key (workspace_id, interview_id) references interviews (workspace_id, id)
+        on delete set null (interview_id)
 );
+-- A retried delivery of the same external message is one row, even without a chat id.
 create unique index messages_external_key on messages
-    (workspace_id, channel, chat_id, direction, external_id) where external_id is not null;
+    (workspace_id, channel, chat_id, direction, external_id) nulls not distinct
+    where external_id is not null;
 create index messages_candidate_idx on messages (candidate_id, sent_at);
 
 create table outbox (
@@ -246,4 +280,6 @@ create trigger interviews_touch before update on interviews
 create trigger outbox_touch before update on outbox
     for each row execute function touch_updated_at();
 create trigger leads_touch before update on leads
+    for each row execute function touch_updated_at();
+create trigger interview_reports_touch before update on interview_reports
     for each row execute function touch_updated_at();

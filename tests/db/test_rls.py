@@ -105,3 +105,30 @@ def test_user_sees_only_workspaces_they_belong_to(pool, two_workspaces) -> None:
         assert [(w.id, role) for w, role in listed] == [(a.id, "viewer")]
         assert conn.execute("select count(*) from workspaces").fetchone()[0] == 1
         assert conn.execute("select count(*) from vacancies").fetchone()[0] == 0
+
+
+def test_references_cannot_cross_workspaces(pool, two_workspaces) -> None:
+    """Foreign keys are checked without RLS, so they are composite (workspace_id, id)."""
+    a, b = two_workspaces["a"], two_workspaces["b"]
+    with transaction(pool, workspace_id=b.id) as conn:
+        b_vacancy = conn.execute("select id from vacancies").fetchone()[0]
+        b_candidate = conn.execute(
+            "insert into candidates (workspace_id, full_name) values (%s, 'B person') returning id",
+            (b.id,),
+        ).fetchone()[0]
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        with transaction(pool, workspace_id=a.id) as conn:
+            conn.execute(
+                "insert into resumes (workspace_id, candidate_id, file_name) values (%s, %s, 'x')",
+                (a.id, b_candidate),
+            )
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        with transaction(pool, workspace_id=a.id) as conn:
+            a_candidate = conn.execute(
+                "insert into candidates (workspace_id) values (%s) returning id", (a.id,)
+            ).fetchone()[0]
+            conn.execute(
+                "insert into applications (workspace_id, candidate_id, vacancy_id) "
+                "values (%s, %s, %s)",
+                (a.id, a_candidate, b_vacancy),
+            )

@@ -1,0 +1,218 @@
+"""The outbox: every outbound side effect (a Telegram message, an email) waits here first.
+
+A side effect is enqueued in the same transaction as the change that caused it, under an
+idempotency key, so retrying that change never queues the message twice. Dispatchers claim due
+items with `for update skip locked`, so two of them never send the same item; an item stays
+'sending' while in flight and ends 'sent', back in 'pending' for a retry, or 'failed'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from db.errors import InvalidValue, NotFound, TenantContextMissing
+from db.statuses import invalid_transition
+
+_COLUMNS = (
+    "id, workspace_id, kind, idempotency_key, payload, status, attempts, available_at, "
+    "last_error, external_id, sent_at, created_at, updated_at"
+)
+_MAX_ERROR = 2000  # an error message, not a traceback dump
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One pending or finished side effect."""
+
+    id: int
+    workspace_id: UUID
+    kind: str
+    idempotency_key: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    available_at: datetime
+    last_error: str | None
+    external_id: str | None
+    sent_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _fetch(conn: psycopg.Connection, query: str, params: Any) -> OutboxItem | None:
+    with conn.cursor(row_factory=class_row(OutboxItem)) as cur:
+        cur.execute(query, params)
+        return cur.fetchone()
+
+
+def enqueue(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    kind: str,
+    idempotency_key: str,
+    payload: dict[str, Any],
+    available_at: datetime | None = None,
+) -> tuple[OutboxItem, bool]:
+    """Queue a side effect once per key; returns (item, created), the existing item if queued."""
+    if not 1 <= len(idempotency_key) <= 200:
+        raise InvalidValue("an outbox idempotency key must be 1-200 characters")
+    try:
+        row = _fetch(
+            conn,
+            f"""
+            insert into outbox (workspace_id, kind, idempotency_key, payload, available_at)
+            values (%s, %s, %s, %s, coalesce(%s::timestamptz, now()))
+            on conflict (workspace_id, idempotency_key) do nothing
+            returning {_COLUMNS}
+            """,
+            (workspace_id, kind, idempotency_key, Jsonb(payload), available_at),
+        )
+    except psycopg.errors.InsufficientPrivilege as e:
+        raise TenantContextMissing(
+            "outbox workspace_id does not match the workspace context"
+        ) from e
+    if row is not None:
+        return row, True
+    existing = _fetch(
+        conn,
+        f"select {_COLUMNS} from outbox where workspace_id = %s and idempotency_key = %s",
+        (workspace_id, idempotency_key),
+    )
+    assert existing is not None  # the conflicting row is committed and visible by now
+    return existing, False
+
+
+def claim_due(
+    conn: psycopg.Connection, *, limit: int = 10, now: datetime | None = None
+) -> list[OutboxItem]:
+    """Take up to `limit` due items for sending, oldest first; rows others hold are skipped.
+
+    Claimed items are 'sending' with one more attempt counted; the caller sends them and calls
+    `mark_sent` or `mark_failed`.
+    """
+    with conn.cursor(row_factory=class_row(OutboxItem)) as cur:
+        cur.execute(
+            f"""
+            with due as (
+                select id from outbox
+                where status = 'pending' and available_at <= coalesce(%s::timestamptz, now())
+                order by available_at, id
+                limit %s
+                for update skip locked
+            )
+            update outbox o set status = 'sending', attempts = o.attempts + 1
+            from due where o.id = due.id
+            returning {", ".join("o." + c.strip() for c in _COLUMNS.split(","))}
+            """,
+            (now, limit),
+        )
+        items = cur.fetchall()
+    return sorted(items, key=lambda item: (item.available_at, item.id))
+
+
+def _finish(
+    conn: psycopg.Connection,
+    item_id: int,
+    target: str,
+    sources: tuple[str, ...],
+    sets: str,
+    params: dict[str, Any],
+) -> OutboxItem:
+    row = _fetch(
+        conn,
+        f"""
+        update outbox set status = %(target)s{sets}
+        where id = %(id)s and status = any(%(sources)s)
+        returning {_COLUMNS}
+        """,
+        {**params, "id": item_id, "target": target, "sources": list(sources)},
+    )
+    if row is not None:
+        return row
+    current = conn.execute("select status from outbox where id = %s", (item_id,)).fetchone()
+    if current is None:
+        raise NotFound(f"outbox item {item_id} not found")
+    raise invalid_transition("outbox item", item_id, current[0], target)
+
+
+def mark_sent(
+    conn: psycopg.Connection, *, item_id: int, external_id: str | None = None
+) -> OutboxItem:
+    """Record a successful send (with the channel's message id) of a claimed item."""
+    return _finish(
+        conn,
+        item_id,
+        "sent",
+        ("sending",),
+        ", external_id = %(external_id)s, sent_at = now(), last_error = null",
+        {"external_id": external_id},
+    )
+
+
+def mark_failed(
+    conn: psycopg.Connection, *, item_id: int, error: str, retry_in: timedelta | None = None
+) -> OutboxItem:
+    """Record a failed send: back to 'pending' after `retry_in`, or 'failed' for good."""
+    target = "pending" if retry_in is not None else "failed"
+    return _finish(
+        conn,
+        item_id,
+        target,
+        ("sending",),
+        """, last_error = %(error)s,
+        available_at = coalesce(now() + %(retry_in)s::interval, available_at)""",
+        {"error": error[:_MAX_ERROR], "retry_in": retry_in},
+    )
+
+
+def cancel(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
+    """Withdraw an item that has not been sent; an item in flight cannot be recalled."""
+    return _finish(conn, item_id, "cancelled", ("pending", "failed"), "", {})
+
+
+def requeue_stuck(conn: psycopg.Connection, *, older_than: timedelta) -> int:
+    """Return items left 'sending' by a crashed dispatcher to 'pending'; how many were.
+
+    This may send such an item twice (it might have gone out just before the crash), which
+    is why `older_than` should be well above a send's timeout.
+    """
+    return conn.execute(
+        """
+        update outbox set status = 'pending', last_error = 'dispatcher lost the item'
+        where status = 'sending' and updated_at < now() - %s
+        """,
+        (older_than,),
+    ).rowcount
+
+
+def get_item(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
+    """The item if visible in the current workspace, else `NotFound`."""
+    row = _fetch(conn, f"select {_COLUMNS} from outbox where id = %s", (item_id,))
+    if row is None:
+        raise NotFound(f"outbox item {item_id} not found")
+    return row
+
+
+def list_items(
+    conn: psycopg.Connection, *, status: str | None = None, limit: int = 100, offset: int = 0
+) -> list[OutboxItem]:
+    """Items of the current workspace, newest first, optionally of one status."""
+    with conn.cursor(row_factory=class_row(OutboxItem)) as cur:
+        cur.execute(
+            f"""
+            select {_COLUMNS} from outbox
+            where %(status)s::text is null or status = %(status)s
+            order by created_at desc, id desc
+            limit %(limit)s offset %(offset)s
+            """,
+            {"status": status, "limit": limit, "offset": offset},
+        )
+        return cur.fetchall()

@@ -1,0 +1,264 @@
+"""Resumes: the uploaded file, the text and profile extracted from it, and its embedding.
+
+Rows are returned without the file bytes and the embedding, so listing a hundred resumes never
+drags megabytes of blobs over the wire; `get_resume_file` and `get_resume_embedding` fetch
+them one at a time. Status changes follow `db.statuses.RESUME_TRANSITIONS`; moving to
+'parsing' doubles as a worker's claim, since only one of two racing workers can make it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from pgvector import Vector
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from db.errors import InvalidValue, NotFound, TenantContextMissing
+from db.statuses import RESUME_TRANSITIONS, invalid_transition, sources_of
+
+EMBEDDING_DIMENSIONS = 512
+_COLUMNS = (
+    "id, workspace_id, candidate_id, file_name, content_type, file_size, file_sha256, text, "
+    "profile, profile_engine, embedding is not null as has_embedding, embedding_engine, "
+    "status, failure_reason, created_at, updated_at"
+)
+
+
+@dataclass(frozen=True)
+class Resume:
+    """A resume's metadata and extracted data, without the file and the embedding."""
+
+    id: int
+    workspace_id: UUID
+    candidate_id: int | None
+    file_name: str
+    content_type: str | None
+    file_size: int
+    file_sha256: str | None
+    text: str | None
+    profile: dict[str, Any] | None
+    profile_engine: str | None
+    has_embedding: bool
+    embedding_engine: str | None
+    status: str
+    failure_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _fetch(conn: psycopg.Connection, query: str, params: Any) -> Resume | None:
+    with conn.cursor(row_factory=class_row(Resume)) as cur:
+        cur.execute(query, params)
+        return cur.fetchone()
+
+
+def create_resume(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    file: bytes,
+    file_name: str,
+    content_type: str | None = None,
+    candidate_id: int | None = None,
+) -> Resume:
+    """Store an uploaded file as a pending resume; size and SHA-256 are computed here."""
+    if not file_name.strip():
+        raise InvalidValue("a resume needs a file name")
+    try:
+        row = _fetch(
+            conn,
+            f"""
+            insert into resumes (workspace_id, candidate_id, file_name, content_type, file_size,
+                                 file_sha256, file)
+            select %(ws)s, %(candidate)s, %(name)s, %(type)s, %(size)s, %(sha)s, %(file)s
+            where %(candidate)s::bigint is null
+               or exists (select 1 from candidates where id = %(candidate)s)
+            returning {_COLUMNS}
+            """,
+            {
+                "ws": workspace_id,
+                "candidate": candidate_id,
+                "name": file_name.strip(),
+                "type": content_type,
+                "size": len(file),
+                "sha": hashlib.sha256(file).hexdigest(),
+                "file": file,
+            },
+        )
+    except psycopg.errors.InsufficientPrivilege as e:
+        raise TenantContextMissing(
+            "resume workspace_id does not match the workspace context"
+        ) from e
+    if row is None:
+        raise NotFound(f"candidate {candidate_id} not found")
+    return row
+
+
+def get_resume(conn: psycopg.Connection, *, resume_id: int) -> Resume:
+    """The resume if visible in the current workspace, else `NotFound`."""
+    row = _fetch(conn, f"select {_COLUMNS} from resumes where id = %s", (resume_id,))
+    if row is None:
+        raise NotFound(f"resume {resume_id} not found")
+    return row
+
+
+def find_by_sha256(conn: psycopg.Connection, *, sha256: str) -> Resume | None:
+    """The oldest resume with this file content, to spot a re-upload of the same file."""
+    return _fetch(
+        conn,
+        f"select {_COLUMNS} from resumes where file_sha256 = %s order by id limit 1",
+        (sha256,),
+    )
+
+
+def get_resume_file(conn: psycopg.Connection, *, resume_id: int) -> bytes:
+    """The stored file's bytes; `NotFound` if the resume or its file is missing."""
+    row = conn.execute("select file from resumes where id = %s", (resume_id,)).fetchone()
+    if row is None or row[0] is None:
+        raise NotFound(f"file of resume {resume_id} not found")
+    return bytes(row[0])
+
+
+def get_resume_embedding(conn: psycopg.Connection, *, resume_id: int) -> list[float] | None:
+    """The resume's embedding, or None before it has been computed."""
+    row = conn.execute("select embedding from resumes where id = %s", (resume_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"resume {resume_id} not found")
+    value = row[0]
+    if value is None:
+        return None
+    # pgvector's loader returns a Vector (or an array, depending on its version).
+    return [float(x) for x in (value.to_list() if isinstance(value, Vector) else value)]
+
+
+def list_resumes(
+    conn: psycopg.Connection,
+    *,
+    status: str | None = None,
+    candidate_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Resume]:
+    """Resumes of the current workspace, newest first, optionally filtered."""
+    with conn.cursor(row_factory=class_row(Resume)) as cur:
+        cur.execute(
+            f"""
+            select {_COLUMNS} from resumes
+            where (%(status)s::text is null or status = %(status)s)
+              and (%(candidate)s::bigint is null or candidate_id = %(candidate)s)
+            order by created_at desc, id desc
+            limit %(limit)s offset %(offset)s
+            """,
+            {"status": status, "candidate": candidate_id, "limit": limit, "offset": offset},
+        )
+        return cur.fetchall()
+
+
+def _transition(
+    conn: psycopg.Connection, resume_id: int, target: str, assignments: str, params: dict[str, Any]
+) -> Resume:
+    """Apply `assignments` if the current status may move to `target`, else explain why not."""
+    row = _fetch(
+        conn,
+        f"""
+        update resumes set status = %(target)s, {assignments}
+        where id = %(id)s and status = any(%(sources)s)
+        returning {_COLUMNS}
+        """,
+        {
+            **params,
+            "id": resume_id,
+            "target": target,
+            "sources": sources_of(RESUME_TRANSITIONS, target),
+        },
+    )
+    if row is not None:
+        return row
+    current = conn.execute("select status from resumes where id = %s", (resume_id,)).fetchone()
+    if current is None:
+        raise NotFound(f"resume {resume_id} not found")
+    raise invalid_transition("resume", resume_id, current[0], target)
+
+
+def set_resume_status(
+    conn: psycopg.Connection, *, resume_id: int, status: str, reason: str | None = None
+) -> Resume:
+    """Move a resume along its status machine; 'failed' needs a reason a recruiter can read."""
+    if status not in RESUME_TRANSITIONS:
+        raise InvalidValue(f"unknown resume status '{status}'")
+    if status == "failed" and not (reason and reason.strip()):
+        raise InvalidValue("a failed resume needs a reason")
+    # Leaving 'failed' clears the old reason; a retry starts clean.
+    return _transition(
+        conn,
+        resume_id,
+        status,
+        "failure_reason = %(reason)s",
+        {"reason": reason.strip() if status == "failed" and reason else None},
+    )
+
+
+def save_parsed(
+    conn: psycopg.Connection,
+    *,
+    resume_id: int,
+    text: str,
+    profile: dict[str, Any],
+    profile_engine: str,
+    embedding: Sequence[float] | None = None,
+    embedding_engine: str | None = None,
+) -> Resume:
+    """Store the extraction results and mark the resume 'parsed' (only from 'parsing')."""
+    vector = None
+    if embedding is not None:
+        if len(embedding) != EMBEDDING_DIMENSIONS:
+            raise InvalidValue(
+                f"embedding has {len(embedding)} dimensions, expected {EMBEDDING_DIMENSIONS}"
+            )
+        if not embedding_engine:
+            raise InvalidValue("an embedding needs the engine that computed it")
+        vector = Vector([float(x) for x in embedding])
+    return _transition(
+        conn,
+        resume_id,
+        "parsed",
+        """text = %(text)s, profile = %(profile)s, profile_engine = %(profile_engine)s,
+           embedding = %(embedding)s, embedding_engine = %(embedding_engine)s""",
+        {
+            "text": text,
+            "profile": Jsonb(profile),
+            "profile_engine": profile_engine,
+            "embedding": vector,
+            "embedding_engine": embedding_engine if vector is not None else None,
+        },
+    )
+
+
+def attach_candidate(conn: psycopg.Connection, *, resume_id: int, candidate_id: int) -> Resume:
+    """Link the resume to its candidate (found or created from the parsed contacts)."""
+    row = _fetch(
+        conn,
+        f"""
+        update resumes set candidate_id = %(candidate)s
+        where id = %(id)s and exists (select 1 from candidates where id = %(candidate)s)
+        returning {_COLUMNS}
+        """,
+        {"id": resume_id, "candidate": candidate_id},
+    )
+    if row is None:
+        get_resume(conn, resume_id=resume_id)
+        raise NotFound(f"candidate {candidate_id} not found")
+    return row
+
+
+def delete_resume(conn: psycopg.Connection, *, resume_id: int) -> None:
+    """Delete the resume and its file; applications keep existing without it."""
+    if conn.execute("delete from resumes where id = %s", (resume_id,)).rowcount == 0:
+        raise NotFound(f"resume {resume_id} not found")

@@ -1,0 +1,242 @@
+"""Vacancies: the positions a workspace hires for, typed in or imported from job boards.
+
+Imported vacancies are keyed by (source, external_id) so a repeated sync updates the same row
+instead of adding a copy; the recruiter's archive decision survives a re-import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
+
+_COLUMNS = (
+    "id, workspace_id, source, external_id, title, description, requirements, language, "
+    "location, status, created_at, updated_at"
+)
+_RULES = (
+    "title must be 1-300 characters, language 'ru' or 'en', status 'active' or 'archived', "
+    "source one of manual, upload, hh, djinni, board, api"
+)
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """One open (or archived) position."""
+
+    id: int
+    workspace_id: UUID
+    source: str
+    external_id: str | None
+    title: str
+    description: str
+    requirements: dict[str, Any]
+    language: str
+    location: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _one(conn: psycopg.Connection, query: str | sql.Composed, params: Any) -> Vacancy | None:
+    """Run a statement returning vacancy rows in a savepoint, translating schema errors."""
+    try:
+        with conn.transaction(), conn.cursor(row_factory=class_row(Vacancy)) as cur:
+            cur.execute(query, params)
+            return cur.fetchone()
+    except psycopg.errors.UniqueViolation as e:
+        raise Conflict("a vacancy with this source and external id already exists") from e
+    except psycopg.errors.CheckViolation as e:
+        raise InvalidValue(f"invalid vacancy: {_RULES}") from e
+    except psycopg.errors.InsufficientPrivilege as e:
+        raise TenantContextMissing(
+            "vacancy workspace_id does not match the workspace context"
+        ) from e
+
+
+def create_vacancy(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    title: str,
+    description: str = "",
+    requirements: dict[str, Any] | None = None,
+    language: str = "ru",
+    location: str | None = None,
+    source: str = "manual",
+    external_id: str | None = None,
+) -> Vacancy:
+    """Insert a vacancy; `Conflict` if (source, external_id) is already taken."""
+    row = _one(
+        conn,
+        f"""
+        insert into vacancies (workspace_id, source, external_id, title, description,
+                               requirements, language, location)
+        values (%s, %s, %s, %s, %s, %s, %s, %s)
+        returning {_COLUMNS}
+        """,
+        (
+            workspace_id,
+            source,
+            external_id,
+            title.strip(),
+            description,
+            Jsonb(requirements or {}),
+            language,
+            location,
+        ),
+    )
+    assert row is not None
+    return row
+
+
+def get_vacancy(conn: psycopg.Connection, *, vacancy_id: int) -> Vacancy:
+    """The vacancy if visible in the current workspace, else `NotFound`."""
+    with conn.cursor(row_factory=class_row(Vacancy)) as cur:
+        cur.execute(f"select {_COLUMNS} from vacancies where id = %s", (vacancy_id,))
+        row = cur.fetchone()
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row
+
+
+def list_vacancies(
+    conn: psycopg.Connection, *, status: str | None = None, limit: int = 50, offset: int = 0
+) -> list[Vacancy]:
+    """Vacancies of the current workspace, newest first, optionally of one status."""
+    with conn.cursor(row_factory=class_row(Vacancy)) as cur:
+        cur.execute(
+            f"""
+            select {_COLUMNS} from vacancies
+            where %(status)s::text is null or status = %(status)s
+            order by created_at desc, id desc
+            limit %(limit)s offset %(offset)s
+            """,
+            {"status": status, "limit": limit, "offset": offset},
+        )
+        return cur.fetchall()
+
+
+def update_vacancy(
+    conn: psycopg.Connection,
+    *,
+    vacancy_id: int,
+    title: str | None = None,
+    description: str | None = None,
+    requirements: dict[str, Any] | None = None,
+    location: str | None = None,
+    language: str | None = None,
+) -> Vacancy:
+    """Change only the fields given (None leaves a field as it is)."""
+    changes: dict[str, Any] = {
+        "title": title.strip() if title is not None else None,
+        "description": description,
+        "requirements": Jsonb(requirements) if requirements is not None else None,
+        "location": location,
+        "language": language,
+    }
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if not changes:
+        return get_vacancy(conn, vacancy_id=vacancy_id)
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder(name)) for name in changes
+    )
+    query = sql.SQL("update vacancies set {} where id = {} returning {}").format(
+        assignments, sql.Placeholder("vacancy_id"), sql.SQL(_COLUMNS)
+    )
+    row = _one(conn, query, {**changes, "vacancy_id": vacancy_id})
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row
+
+
+def set_vacancy_status(conn: psycopg.Connection, *, vacancy_id: int, status: str) -> Vacancy:
+    """Archive or reopen a vacancy ('active' or 'archived')."""
+    row = _one(
+        conn,
+        f"update vacancies set status = %s where id = %s returning {_COLUMNS}",
+        (status, vacancy_id),
+    )
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row
+
+
+def upsert_external_vacancy(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    source: str,
+    external_id: str,
+    title: str,
+    description: str = "",
+    requirements: dict[str, Any] | None = None,
+    language: str = "ru",
+    location: str | None = None,
+) -> tuple[Vacancy, bool]:
+    """Insert or refresh an imported vacancy; returns (vacancy, created).
+
+    The board's text replaces ours on every sync, but the status stays: a vacancy the recruiter
+    archived is not reopened by the next import.
+    """
+    if not external_id or not external_id.strip():
+        raise InvalidValue("an imported vacancy needs its external id")
+    params = {
+        "workspace_id": workspace_id,
+        "source": source,
+        "external_id": external_id,
+        "title": title.strip(),
+        "description": description,
+        "requirements": Jsonb(requirements or {}),
+        "language": language,
+        "location": location,
+    }
+    created = _one(
+        conn,
+        f"""
+        insert into vacancies (workspace_id, source, external_id, title, description,
+                               requirements, language, location)
+        values (%(workspace_id)s, %(source)s, %(external_id)s, %(title)s, %(description)s,
+                %(requirements)s, %(language)s, %(location)s)
+        on conflict (workspace_id, source, external_id) do nothing
+        returning {_COLUMNS}
+        """,
+        params,
+    )
+    if created is not None:
+        return created, True
+    updated = _one(
+        conn,
+        f"""
+        update vacancies
+        set title = %(title)s, description = %(description)s, requirements = %(requirements)s,
+            language = %(language)s, location = %(location)s
+        where workspace_id = %(workspace_id)s and source = %(source)s
+          and external_id = %(external_id)s
+        returning {_COLUMNS}
+        """,
+        params,
+    )
+    if updated is None:  # deleted between the two statements
+        raise Conflict(f"vacancy {source}:{external_id} changed during import; retry")
+    return updated, False
+
+
+def application_counts(conn: psycopg.Connection, *, vacancy_ids: list[int]) -> dict[int, int]:
+    """How many applications each vacancy has (vacancies with none are absent)."""
+    if not vacancy_ids:
+        return {}
+    rows = conn.execute(
+        "select vacancy_id, count(*) from applications where vacancy_id = any(%s) "
+        "group by vacancy_id",
+        (vacancy_ids,),
+    ).fetchall()
+    return {vacancy_id: count for vacancy_id, count in rows}
