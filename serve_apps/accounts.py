@@ -56,6 +56,20 @@ def authenticate(pool: ConnectionPool, *, email: str, password: str) -> users.Us
         return user
 
 
+def change_password(pool: ConnectionPool, *, user_id: int, current: str, new: str) -> bool:
+    """Replace a password after checking the current one; False if it does not match."""
+    problem = password_problem(new)
+    if problem:
+        raise Conflict(problem)
+    with transaction(pool) as conn:
+        user = users.get_user(conn, user_id=user_id)
+        found = users.get_credentials(conn, email=user.email)
+        if found is None or not verify_password(found[1], current):
+            return False
+        users.set_password_hash(conn, user_id=user_id, password_hash=hash_password(new))
+    return True
+
+
 def create_workspace(
     pool: ConnectionPool, *, name: str, owner_id: int | None, slug: str | None = None
 ) -> workspaces.Workspace:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from db import workspaces
 from db.pool import transaction
-from serve_apps.accounts import authenticate
-from serve_apps.api.schemas import LoginRequest, LoginResponse, MeResponse, UserOut, WorkspaceOut
+from serve_apps.accounts import authenticate, change_password
+from serve_apps.api.schemas import (
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    PasswordChange,
+    UserOut,
+    WorkspaceOut,
+)
 from serve_apps.deps import AppSettings, CurrentUser, Pool
 from serve_apps.errors import Unauthorized
 from serve_apps.security import issue_session_token
@@ -45,3 +52,13 @@ def me(user: CurrentUser, pool: Pool) -> MeResponse:
             for w, role in rows
         ],
     )
+
+
+@router.post("/me/password", status_code=204)
+def update_password(body: PasswordChange, user: CurrentUser, pool: Pool) -> Response:
+    """Change the signed-in user's password; the current one must be given."""
+    if not change_password(
+        pool, user_id=user.id, current=body.current_password, new=body.new_password
+    ):
+        raise Unauthorized("the current password is wrong", code="invalid_credentials")
+    return Response(status_code=204)

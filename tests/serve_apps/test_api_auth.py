@@ -161,3 +161,27 @@ def test_validation_errors_are_json(client, team) -> None:
     response = client.post("/api/v1/auth/login", json={"email": "not-an-email"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_password_change_needs_the_current_password(client, pool) -> None:
+    from serve_apps import accounts
+
+    accounts.create_user_account(pool, email="pw@acme.test", password="first-password")
+    headers = login(client, "pw@acme.test", "first-password")
+    wrong = client.post(
+        "/api/v1/me/password",
+        json={"current_password": "not-it", "new_password": "second-password"},
+        headers=headers,
+    )
+    assert wrong.status_code == 401
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": "first-password", "new_password": "second-password"},
+        headers=headers,
+    )
+    assert changed.status_code == 204
+    old = client.post(
+        "/api/v1/auth/login", json={"email": "pw@acme.test", "password": "first-password"}
+    )
+    assert old.status_code == 401
+    assert login(client, "pw@acme.test", "second-password")
