@@ -1,29 +1,23 @@
-"""Applications (a candidate for a vacancy) and the screenings that score them.
+"""Applications: a candidate in a vacancy's funnel.
 
-A screening is history (every run is kept, the newest wins); the application carries the
-latest score and recommendation so ranking a vacancy's candidates is one indexed query.
+The application carries the latest screening's score and recommendation (db.screenings keeps
+the history), so ranking a vacancy's candidates is one indexed query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg.rows import class_row
-from psycopg.types.json import Jsonb
 
 from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 
 _COLUMNS = (
     "id, workspace_id, candidate_id, vacancy_id, resume_id, source, external_id, stage, score, "
     "recommendation, created_at, updated_at"
-)
-_SCREENING_COLUMNS = (
-    "id, workspace_id, application_id, resume_id, score, matched, missing, rationale, "
-    "recommendation, engine, flags, created_at"
 )
 STAGES = ("new", "screened", "interview_scheduled", "interviewed", "offer", "hired", "rejected")
 RECOMMENDATIONS = ("strongly_recommend", "recommend", "consider", "reject")
@@ -45,24 +39,6 @@ class Application:
     recommendation: str | None
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class Screening:
-    """One scoring of a resume against a vacancy, with the engine that produced it."""
-
-    id: int
-    workspace_id: UUID
-    application_id: int
-    resume_id: int | None
-    score: int
-    matched: list[Any]
-    missing: list[Any]
-    rationale: str
-    recommendation: str
-    engine: str
-    flags: list[Any]
-    created_at: datetime
 
 
 def get_or_create_application(
@@ -206,82 +182,3 @@ def set_stage(conn: psycopg.Connection, *, application_id: int, stage: str) -> A
     if row is None:
         raise NotFound(f"application {application_id} not found")
     return row
-
-
-def record_screening(
-    conn: psycopg.Connection,
-    *,
-    workspace_id: UUID,
-    application_id: int,
-    score: int,
-    recommendation: str,
-    engine: str,
-    matched: list[Any] | None = None,
-    missing: list[Any] | None = None,
-    rationale: str = "",
-    flags: list[Any] | None = None,
-    resume_id: int | None = None,
-) -> Screening:
-    """Store a screening and make it the application's current verdict, atomically.
-
-    A new application moves to 'screened'; one already further along (interviewed, offer...)
-    keeps its stage, so re-screening never drags a candidate back in the funnel.
-    """
-    if not 0 <= score <= 100:
-        raise InvalidValue(f"screening score must be 0-100, got {score}")
-    if recommendation not in RECOMMENDATIONS:
-        raise InvalidValue(f"unknown recommendation '{recommendation}'")
-    with conn.transaction():
-        updated = conn.execute(
-            """
-            update applications
-            set score = %s, recommendation = %s,
-                stage = case when stage = 'new' then 'screened' else stage end
-            where id = %s
-            """,
-            (score, recommendation, application_id),
-        )
-        if updated.rowcount == 0:
-            raise NotFound(f"application {application_id} not found")
-        with conn.cursor(row_factory=class_row(Screening)) as cur:
-            cur.execute(
-                f"""
-                insert into screenings (workspace_id, application_id, resume_id, score, matched,
-                                        missing, rationale, recommendation, engine, flags)
-                select %(ws)s, %(application)s, %(resume)s, %(score)s, %(matched)s, %(missing)s,
-                       %(rationale)s, %(recommendation)s, %(engine)s, %(flags)s
-                where %(resume)s::bigint is null
-                   or exists (select 1 from resumes where id = %(resume)s)
-                returning {_SCREENING_COLUMNS}
-                """,
-                {
-                    "ws": workspace_id,
-                    "application": application_id,
-                    "resume": resume_id,
-                    "score": score,
-                    "matched": Jsonb(matched or []),
-                    "missing": Jsonb(missing or []),
-                    "rationale": rationale,
-                    "recommendation": recommendation,
-                    "engine": engine,
-                    "flags": Jsonb(flags or []),
-                },
-            )
-            row = cur.fetchone()
-        if row is None:
-            # Raising inside the savepoint also rolls back the application's new score.
-            raise NotFound(f"resume {resume_id} not found")
-    return row
-
-
-def latest_screening(conn: psycopg.Connection, *, application_id: int) -> Screening | None:
-    """The application's most recent screening, or None if it was never screened."""
-    with conn.cursor(row_factory=class_row(Screening)) as cur:
-        cur.execute(
-            f"""
-            select {_SCREENING_COLUMNS} from screenings where application_id = %s
-            order by created_at desc, id desc limit 1
-            """,
-            (application_id,),
-        )
-        return cur.fetchone()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from psycopg_pool import ConnectionPool
 
-from db import applications
+from db import applications, screenings
 from db.errors import Conflict, InvalidValue, NotFound
 from db.pool import transaction
 from tests.db import factories
@@ -70,7 +70,7 @@ def test_list_for_vacancy_ranks_by_score_with_unscreened_last(pool: ConnectionPo
         vacancy = factories.vacancy(conn, ws)
         low, none, high = (factories.application(conn, ws, vacancy_id=vacancy.id) for _ in "abc")
         for app, score in ((low, 40), (high, 90)):
-            applications.record_screening(
+            screenings.record_screening(
                 conn,
                 workspace_id=ws.id,
                 application_id=app.id,
@@ -90,8 +90,8 @@ def test_record_screening_updates_application_and_keeps_history(pool: Connection
     ws = factories.workspace(pool)
     with transaction(pool, workspace_id=ws.id) as conn:
         app = factories.application(conn, ws)
-        assert applications.latest_screening(conn, application_id=app.id) is None
-        first = applications.record_screening(
+        assert screenings.latest_screening(conn, application_id=app.id) is None
+        first = screenings.record_screening(
             conn,
             workspace_id=ws.id,
             application_id=app.id,
@@ -99,7 +99,7 @@ def test_record_screening_updates_application_and_keeps_history(pool: Connection
             recommendation="consider",
             engine="offline",
         )
-        second = applications.record_screening(
+        second = screenings.record_screening(
             conn,
             workspace_id=ws.id,
             application_id=app.id,
@@ -111,7 +111,7 @@ def test_record_screening_updates_application_and_keeps_history(pool: Connection
             engine="openai:gpt-4o-mini",
             flags=["short_tenure"],
         )
-        latest = applications.latest_screening(conn, application_id=app.id)
+        latest = screenings.latest_screening(conn, application_id=app.id)
         updated = applications.get_application(conn, application_id=app.id)
     assert latest == second and second.id != first.id
     assert (latest.matched, latest.missing, latest.flags) == (
@@ -127,7 +127,7 @@ def test_rescreening_does_not_move_a_candidate_back(pool: ConnectionPool) -> Non
     with transaction(pool, workspace_id=ws.id) as conn:
         app = factories.application(conn, ws)
         applications.set_stage(conn, application_id=app.id, stage="interviewed")
-        applications.record_screening(
+        screenings.record_screening(
             conn,
             workspace_id=ws.id,
             application_id=app.id,
@@ -145,15 +145,15 @@ def test_invalid_screening_changes_nothing(pool: ConnectionPool) -> None:
         app = factories.application(conn, ws)
         common = {"workspace_id": ws.id, "application_id": app.id, "engine": "offline"}
         with pytest.raises(InvalidValue):
-            applications.record_screening(conn, score=101, recommendation="recommend", **common)
+            screenings.record_screening(conn, score=101, recommendation="recommend", **common)
         with pytest.raises(InvalidValue):
-            applications.record_screening(conn, score=50, recommendation="maybe", **common)
+            screenings.record_screening(conn, score=50, recommendation="maybe", **common)
         with pytest.raises(NotFound):  # unknown resume: the score update is rolled back too
-            applications.record_screening(
+            screenings.record_screening(
                 conn, score=50, recommendation="reject", resume_id=10**9, **common
             )
         with pytest.raises(NotFound):
-            applications.record_screening(
+            screenings.record_screening(
                 conn,
                 workspace_id=ws.id,
                 application_id=app.id + 999,
@@ -162,7 +162,7 @@ def test_invalid_screening_changes_nothing(pool: ConnectionPool) -> None:
                 engine="offline",
             )
         after = applications.get_application(conn, application_id=app.id)
-        history = applications.latest_screening(conn, application_id=app.id)
+        history = screenings.latest_screening(conn, application_id=app.id)
     assert (after.stage, after.score, history) == ("new", None, None)
 
 
