@@ -15,6 +15,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "workspaces": {"en": "Workspaces", "ru": "Рабочие пространства"},
     "workspace": {"en": "Workspace", "ru": "Рабочее пространство"},
     "role": {"en": "Your role", "ru": "Ваша роль"},
+    "member_role": {"en": "Role", "ru": "Роль"},
+    "active": {"en": "active", "ru": "активна"},
+    "archived": {"en": "archived", "ru": "в архиве"},
+    "owner": {"en": "owner", "ru": "владелец"},
+    "recruiter": {"en": "recruiter", "ru": "рекрутер"},
+    "viewer": {"en": "viewer", "ru": "наблюдатель"},
     "no_workspaces": {
         "en": "You are not a member of any workspace yet.",
         "ru": "Вы пока не состоите ни в одном рабочем пространстве.",

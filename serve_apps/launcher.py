@@ -135,6 +135,8 @@ def start_console(settings: Settings) -> subprocess.Popen[bytes]:
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
     log_path = settings.home / "console.log"
     with log_path.open("ab") as log_file:

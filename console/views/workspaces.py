@@ -50,7 +50,7 @@ def workspaces_page() -> None:
     )
     st.session_state["workspace_id"] = chosen
     role = next(w["role"] for w in spaces if w["id"] == chosen)
-    st.caption(f"{t('role')}: {role}")
+    st.caption(f"{t('role')}: {t(role)}")
     token = st.session_state["token"]
     try:
         vacancy_rows = _load(token, "vacancies", chosen)
@@ -73,12 +73,26 @@ def workspaces_page() -> None:
         empty="no_candidates",
     )
     st.subheader(t("members"))
-    _table(member_rows, {"full_name": "name", "email": "email", "role": "role"}, empty="members")
+    _table(
+        member_rows,
+        {"full_name": "name", "email": "email", "role": "member_role"},
+        empty="members",
+    )
+
+
+# Columns whose values are words to translate, and columns holding timestamps.
+_TRANSLATED = {"status", "role"}
+_DATES = {"created_at"}
 
 
 def _table(rows: list[dict[str, Any]], columns: dict[str, str], *, empty: str) -> None:
     if not rows:
         st.info(t(empty))
         return
-    frame = pd.DataFrame(rows)[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    frame = pd.DataFrame(rows)[list(columns)]
+    for column in _TRANSLATED & set(columns):
+        frame[column] = frame[column].map(t)
+    for column in _DATES & set(columns):
+        frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d %H:%M")
+    frame = frame.fillna("—").rename(columns={k: t(v) for k, v in columns.items()})
+    st.dataframe(frame, hide_index=True, width="stretch")
