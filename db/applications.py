@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
 
 from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 
@@ -182,3 +184,35 @@ def set_stage(conn: psycopg.Connection, *, application_id: int, stage: str) -> A
     if row is None:
         raise NotFound(f"application {application_id} not found")
     return row
+
+
+def set_interview_plan(
+    conn: psycopg.Connection, *, application_id: int, plan: dict[str, Any]
+) -> None:
+    """Store the interview plan made for this application (replaces an older one)."""
+    cur = conn.execute(
+        "update applications set interview_plan = %s where id = %s", (Jsonb(plan), application_id)
+    )
+    if cur.rowcount == 0:
+        raise NotFound(f"application {application_id} not found")
+
+
+def get_interview_plan(conn: psycopg.Connection, *, application_id: int) -> dict[str, Any] | None:
+    """The application's interview plan, or None if it was not screened yet."""
+    row = conn.execute(
+        "select interview_plan from applications where id = %s", (application_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"application {application_id} not found")
+    return row[0]
+
+
+def set_resume(conn: psycopg.Connection, *, application_id: int, resume_id: int) -> None:
+    """Point the application at the candidate's newest resume (a re-sent CV replaces the old)."""
+    cur = conn.execute(
+        "update applications set resume_id = %s where id = %s and exists "
+        "(select 1 from resumes where id = %s)",
+        (resume_id, application_id, resume_id),
+    )
+    if cur.rowcount == 0:
+        raise NotFound(f"application {application_id} or resume {resume_id} not found")

@@ -27,7 +27,7 @@ EMBEDDING_DIMENSIONS = 512
 _COLUMNS = (
     "id, workspace_id, candidate_id, file_name, content_type, file_size, file_sha256, text, "
     "profile, profile_engine, embedding is not null as has_embedding, embedding_engine, "
-    "status, failure_reason, created_at, updated_at"
+    "status, failure_reason, flags, hidden_text, language, created_at, updated_at"
 )
 
 
@@ -49,6 +49,9 @@ class Resume:
     embedding_engine: str | None
     status: str
     failure_reason: str | None
+    flags: list[str]
+    hidden_text: str | None
+    language: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -143,20 +146,38 @@ def list_resumes(
     *,
     status: str | None = None,
     candidate_id: int | None = None,
+    vacancy_id: int | None = None,
+    skills: Sequence[str] | None = None,
+    min_years: float | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Resume]:
-    """Resumes of the current workspace, newest first, optionally filtered."""
+    """Resumes of the current workspace, newest first, filtered by status, candidate,
+    vacancy applied to, skills (all of them, canonical names) and years of experience."""
     with conn.cursor(row_factory=class_row(Resume)) as cur:
         cur.execute(
             f"""
-            select {_COLUMNS} from resumes
+            select {_COLUMNS} from resumes r
             where (%(status)s::text is null or status = %(status)s)
               and (%(candidate)s::bigint is null or candidate_id = %(candidate)s)
+              and (%(vacancy)s::bigint is null or exists (
+                    select 1 from applications a
+                    where a.resume_id = r.id and a.vacancy_id = %(vacancy)s))
+              and (%(skills)s::jsonb is null or profile -> 'skills' @> %(skills)s::jsonb)
+              and (%(min_years)s::float is null
+                   or (profile ->> 'total_years')::float >= %(min_years)s)
             order by created_at desc, id desc
             limit %(limit)s offset %(offset)s
             """,
-            {"status": status, "candidate": candidate_id, "limit": limit, "offset": offset},
+            {
+                "status": status,
+                "candidate": candidate_id,
+                "vacancy": vacancy_id,
+                "skills": Jsonb(list(skills)) if skills else None,
+                "min_years": min_years,
+                "limit": limit,
+                "offset": offset,
+            },
         )
         return cur.fetchall()
 
@@ -214,8 +235,15 @@ def save_parsed(
     profile_engine: str,
     embedding: Sequence[float] | None = None,
     embedding_engine: str | None = None,
+    flags: Sequence[str] = (),
+    hidden_text: str | None = None,
+    language: str | None = None,
 ) -> Resume:
-    """Store the extraction results and mark the resume 'parsed' (only from 'parsing')."""
+    """Store the extraction results and mark the resume 'parsed' (only from 'parsing').
+
+    `flags` are document findings a recruiter must see (hidden_text, prompt_injection);
+    `hidden_text` is what a human could not see in the file, kept for review, never scored.
+    """
     vector = None
     if embedding is not None:
         if len(embedding) != EMBEDDING_DIMENSIONS:
@@ -230,8 +258,12 @@ def save_parsed(
         resume_id,
         "parsed",
         """text = %(text)s, profile = %(profile)s, profile_engine = %(profile_engine)s,
-           embedding = %(embedding)s, embedding_engine = %(embedding_engine)s""",
+           embedding = %(embedding)s, embedding_engine = %(embedding_engine)s,
+           flags = %(flags)s, hidden_text = %(hidden_text)s, language = %(language)s""",
         {
+            "flags": Jsonb(list(flags)),
+            "hidden_text": hidden_text or None,
+            "language": language,
             "text": text,
             "profile": Jsonb(profile),
             "profile_engine": profile_engine,

@@ -62,9 +62,9 @@ def grant_app_privileges(conn: psycopg.Connection, *, role: str) -> None:
     ident = sql.Identifier(role)
     statements = [
         sql.SQL("grant usage on schema public to {}").format(ident),
-        sql.SQL(
-            "grant select, insert, update, delete on all tables in schema public to {}"
-        ).format(ident),
+        sql.SQL("grant select, insert, update, delete on all tables in schema public to {}").format(
+            ident
+        ),
         sql.SQL("grant usage, select on all sequences in schema public to {}").format(ident),
     ]
     for table in _ADMIN_ONLY:

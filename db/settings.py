@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,15 @@ class Settings(BaseSettings):
     ray_object_store_mb: int = Field(default=256, ge=78)
     api_url: str | None = None
     session_ttl_hours: float = Field(default=12.0, gt=0)
+
+    llm_engine: Literal["auto", "offline", "openai"] = "auto"
+    embedding_engine: Literal["auto", "offline", "openai"] = "auto"
+    openai_model: str = "gpt-4o-mini"
+    openai_embedding_model: str = "text-embedding-3-small"
+    openai_timeout_s: float = Field(default=60.0, gt=0)
+    max_upload_mb: float = Field(default=10.0, gt=0)
+    max_document_pages: int = Field(default=40, ge=1)
+    max_docx_uncompressed_mb: float = Field(default=40.0, gt=0)
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")

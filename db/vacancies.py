@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from pgvector import Vector
 from psycopg import sql
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
@@ -20,7 +21,8 @@ from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 
 _COLUMNS = (
     "id, workspace_id, source, external_id, title, description, requirements, language, "
-    "location, status, created_at, updated_at"
+    "location, status, requirements_engine, embedding is not null as has_embedding, "
+    "embedding_engine, created_at, updated_at"
 )
 _RULES = (
     "title must be 1-300 characters, language 'ru' or 'en', status 'active' or 'archived', "
@@ -42,6 +44,9 @@ class Vacancy:
     language: str
     location: str | None
     status: str
+    requirements_engine: str | None
+    has_embedding: bool
+    embedding_engine: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -240,3 +245,33 @@ def application_counts(conn: psycopg.Connection, *, vacancy_ids: list[int]) -> d
         (vacancy_ids,),
     ).fetchall()
     return {vacancy_id: count for vacancy_id, count in rows}
+
+
+def save_analysis(
+    conn: psycopg.Connection,
+    *,
+    vacancy_id: int,
+    requirements: dict[str, Any],
+    requirements_engine: str,
+    embedding: list[float],
+    embedding_engine: str,
+) -> Vacancy:
+    """Store what an engine read from the vacancy and its embedding for similarity ranking."""
+    row = _one(
+        conn,
+        f"""
+        update vacancies set requirements = %s, requirements_engine = %s, embedding = %s,
+                             embedding_engine = %s
+        where id = %s returning {_COLUMNS}
+        """,
+        (
+            Jsonb(requirements),
+            requirements_engine,
+            Vector([float(x) for x in embedding]),
+            embedding_engine,
+            vacancy_id,
+        ),
+    )
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
 from db.settings import Settings
+from pipelines.engine_set import Engines, engines_from_settings
 from serve_apps import __version__
-from serve_apps.api import auth, health, vacancies, workspaces
+from serve_apps.api import auth, health, resumes, screening, vacancies, workspaces
+from serve_apps.dispatch import Dispatcher, InlineDispatcher
 from serve_apps.errors import install_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -29,13 +31,23 @@ def build_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    for module in (auth, workspaces, vacancies):
+    for module in (auth, workspaces, vacancies, resumes, screening):
         app.include_router(module.router, prefix=API_PREFIX)
     return app
 
 
-def attach(app: FastAPI, *, pool: ConnectionPool, settings: Settings) -> FastAPI:
-    """Give the app its database pool and settings."""
+def attach(
+    app: FastAPI,
+    *,
+    pool: ConnectionPool,
+    settings: Settings,
+    engines: Engines | None = None,
+    dispatcher: Dispatcher | None = None,
+) -> FastAPI:
+    """Give the app its pool, settings, engines and the dispatcher of heavy work
+    (inline in the calling thread unless one is given, e.g. Ray tasks in the product)."""
     app.state.pool = pool
     app.state.settings = settings
+    app.state.engines = engines or engines_from_settings(settings)
+    app.state.dispatcher = dispatcher or InlineDispatcher(pool, app.state.engines)
     return app

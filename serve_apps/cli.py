@@ -234,4 +234,6 @@ def apikey_create(
 
 def main() -> None:
     """Console-script entry point."""
+    import serve_apps.cli_screening  # noqa: F401  (registers `screen` and `search`)
+
     app()

@@ -15,10 +15,12 @@ from uuid import UUID
 from fastapi import Depends, Header, Path, Request
 from psycopg_pool import ConnectionPool
 
-from db import api_keys, memberships, users
+from db import api_keys, memberships, users, workspaces
 from db.pool import transaction
 from db.settings import Settings
-from serve_apps.errors import Forbidden, NotFoundError, Unauthorized
+from pipelines.engine_set import Engines
+from serve_apps.dispatch import Dispatcher
+from serve_apps.errors import ApiError, Forbidden, NotFoundError, Unauthorized
 from serve_apps.security import is_api_key, parse_api_key, verify_session_token
 
 
@@ -140,3 +142,45 @@ def get_workspace_access(
 
 
 Access = Annotated[WorkspaceAccess, Depends(get_workspace_access)]
+
+
+def get_current_workspace(
+    pool: Pool,
+    principal: CurrentPrincipal,
+    x_workspace_id: Annotated[UUID | None, Header()] = None,
+) -> WorkspaceAccess:
+    """The workspace of routes without it in the path: an API key's own, or the user's
+    `X-Workspace-Id` (optional when they belong to exactly one)."""
+    if principal.api_key is not None:
+        key = principal.api_key
+        if x_workspace_id is not None and x_workspace_id != key.workspace_id:
+            raise NotFoundError("workspace not found")
+        return WorkspaceAccess(key.workspace_id, key.role, principal)
+    assert principal.user is not None
+    if x_workspace_id is not None:
+        return get_workspace_access(pool, principal, x_workspace_id)
+    with transaction(pool, user_id=principal.user.id) as conn:
+        rows = workspaces.list_for_user(conn, user_id=principal.user.id)
+    if len(rows) != 1:
+        raise ApiError(
+            "send the X-Workspace-Id header: you belong to "
+            f"{len(rows)} workspaces",
+            code="workspace_required",
+        )
+    workspace, role = rows[0]
+    return WorkspaceAccess(workspace.id, role, principal)
+
+
+CurrentWorkspace = Annotated[WorkspaceAccess, Depends(get_current_workspace)]
+
+
+def get_engines(request: Request) -> Engines:
+    return request.app.state.engines
+
+
+def get_dispatcher(request: Request) -> Dispatcher:
+    return request.app.state.dispatcher
+
+
+AppEngines = Annotated[Engines, Depends(get_engines)]
+AppDispatcher = Annotated[Dispatcher, Depends(get_dispatcher)]

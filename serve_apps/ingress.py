@@ -17,6 +17,7 @@ from db.bootstrap import resolve_app_url
 from db.pool import open_pool
 from db.settings import get_settings
 from serve_apps.app import attach, build_app
+from serve_apps.dispatch import RayDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,9 @@ class ApiIngress:
 
     def __serve_build_asgi_app__(self) -> FastAPI:
         """Serve calls this after `__init__`: the app is built on the replica, with its pool."""
-        return attach(build_app(), pool=self._pool, settings=self._settings)
+        return attach(
+            build_app(), pool=self._pool, settings=self._settings, dispatcher=RayDispatcher()
+        )
 
     def check_health(self) -> None:
         """Serve restarts the replica when this raises: a broken pool is a dead replica."""

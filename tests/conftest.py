@@ -61,6 +61,8 @@ def settings(pg_admin_url: str, db_name: str, module_home: Path) -> Settings:
         home=module_home,
         database_url=make_conninfo(pg_admin_url, dbname=db_name),
         secret_key="test-secret-key-" + "x" * 32,
+        llm_engine="offline",  # tests never reach a cloud engine, even with keys in the env
+        embedding_engine="offline",
         _env_file=None,
     )
 

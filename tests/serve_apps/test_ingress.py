@@ -58,3 +58,61 @@ def test_auth_is_enforced_over_http(api_url: str, pool) -> None:
         timeout=10,
     )
     assert [w["id"] for w in listed.json()] == [str(workspace.id)]
+
+
+def test_upload_is_processed_by_ray_tasks(api_url: str, pool) -> None:
+    """Through Serve, uploads are parsed by Ray tasks; the client sees pending, then parsed."""
+    import time
+
+    from tests.pipelines import samples
+
+    workspace = accounts.create_workspace(pool, name="Ray Tasks", owner_id=None)
+    _, key = accounts.issue_api_key(pool, workspace_id=workspace.id, name="t")
+    headers = {"X-API-Key": key}
+    vacancy = httpx.post(
+        f"{api_url}/api/v1/vacancies",
+        json={"description": samples.VACANCY_EN},
+        headers=headers,
+        timeout=30,
+    ).json()
+    upload = httpx.post(
+        f"{api_url}/api/v1/resumes",
+        files=[
+            ("files", ("john.txt", samples.STRONG_EN.encode(), "text/plain")),
+            ("files", ("bad.pdf", b"not a pdf at all", "application/pdf")),
+        ],
+        data={"vacancy_id": str(vacancy["id"])},
+        headers=headers,
+        timeout=30,
+    )
+    assert upload.status_code == 202, upload.text
+    ids = {r["file_name"]: r["id"] for r in upload.json()["resumes"]}
+    assert {r["status"] for r in upload.json()["resumes"]} <= {
+        "pending",
+        "parsing",
+        "parsed",
+        "failed",
+    }
+    deadline = time.monotonic() + 90
+    states: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        states = {
+            name: httpx.get(f"{api_url}/api/v1/resumes/{rid}", headers=headers, timeout=10).json()[
+                "status"
+            ]
+            for name, rid in ids.items()
+        }
+        if states == {"john.txt": "parsed", "bad.pdf": "failed"}:
+            break
+        time.sleep(0.5)
+    assert states == {"john.txt": "parsed", "bad.pdf": "failed"}
+    # Screening follows parsing in the same task: wait for the score to land too.
+    while time.monotonic() < deadline:
+        ranking = httpx.get(
+            f"{api_url}/api/v1/vacancies/{vacancy['id']}/ranking", headers=headers, timeout=10
+        ).json()
+        if ranking and ranking[0]["score"] is not None:
+            break
+        time.sleep(0.5)
+    assert [r["full_name"] for r in ranking] == ["John Smith"]
+    assert ranking[0]["score"] is not None

@@ -1,0 +1,141 @@
+"""A vacancy's ranked shortlist and semantic search over a workspace's resumes.
+
+Similarity is computed by pgvector in the query (cosine distance `<=>` between the resume's
+and the vacancy's or query's embeddings), so ranking needs no model at read time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from pgvector import Vector
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    """One row of a vacancy's shortlist, best first."""
+
+    application_id: int
+    candidate_id: int
+    full_name: str
+    email: str | None
+    resume_id: int | None
+    stage: str
+    score: int | None
+    recommendation: str | None
+    similarity: float | None
+    matched: list[Any] | None
+    missing: list[Any] | None
+    flags: list[Any] | None
+    rationale: str | None
+    engine: str | None
+
+
+def rank_vacancy(
+    conn: psycopg.Connection, *, vacancy_id: int, limit: int = 100, offset: int = 0
+) -> list[RankedApplication]:
+    """Applications of a vacancy by screening score, then semantic similarity."""
+    with conn.cursor(row_factory=class_row(RankedApplication)) as cur:
+        cur.execute(
+            """
+            select a.id as application_id, a.candidate_id, c.full_name, c.email, a.resume_id,
+                   a.stage, a.score, a.recommendation,
+                   (1 - (r.embedding <=> v.embedding))::float as similarity,
+                   s.matched, s.missing, s.flags, s.rationale, s.engine
+            from applications a
+            join candidates c on c.id = a.candidate_id
+            join vacancies v on v.id = a.vacancy_id
+            left join resumes r on r.id = a.resume_id
+            left join lateral (
+                select matched, missing, flags, rationale, engine from screenings
+                where application_id = a.id order by created_at desc, id desc limit 1
+            ) s on true
+            where a.vacancy_id = %s
+            order by a.score desc nulls last, similarity desc nulls last, a.id
+            limit %s offset %s
+            """,
+            (vacancy_id, limit, offset),
+        )
+        return cur.fetchall()
+
+
+def vacancy_similarity(conn: psycopg.Connection, *, vacancy_id: int, resume_id: int) -> float:
+    """Cosine similarity of a resume and a vacancy (0 when either has no embedding)."""
+    row = conn.execute(
+        """
+        select (1 - (r.embedding <=> v.embedding))::float from resumes r, vacancies v
+        where r.id = %s and v.id = %s
+        """,
+        (resume_id, vacancy_id),
+    ).fetchone()
+    return float(row[0]) if row and row[0] is not None else 0.0
+
+
+@dataclass(frozen=True)
+class ResumeHit:
+    """A resume found by semantic search."""
+
+    resume_id: int
+    candidate_id: int | None
+    full_name: str | None
+    file_name: str
+    status: str
+    skills: list[str]
+    total_years: float | None
+    flags: list[str]
+    similarity: float
+
+
+def search_resumes(
+    conn: psycopg.Connection,
+    *,
+    embedding: list[float],
+    status: str | None = None,
+    vacancy_id: int | None = None,
+    skills: list[str] | None = None,
+    min_years: float | None = None,
+    limit: int = 20,
+) -> list[ResumeHit]:
+    """Nearest resumes to a query embedding in the current workspace, with filters."""
+    # The HNSW index spans all workspaces and RLS filters after it: scan iteratively so a
+    # workspace still gets `limit` rows (pgvector >= 0.8; older servers ignore the attempt).
+    try:
+        with conn.transaction():
+            conn.execute("select set_config('hnsw.iterative_scan', 'strict_order', true)")
+    except psycopg.Error:
+        pass
+    with conn.cursor(row_factory=class_row(ResumeHit)) as cur:
+        cur.execute(
+            """
+            select r.id as resume_id, r.candidate_id, c.full_name, r.file_name, r.status,
+                   coalesce(array(select jsonb_array_elements_text(r.profile -> 'skills')),
+                            '{}') as skills,
+                   (r.profile ->> 'total_years')::float as total_years,
+                   coalesce(array(select jsonb_array_elements_text(r.flags)), '{}') as flags,
+                   (1 - (r.embedding <=> %(q)s))::float as similarity
+            from resumes r left join candidates c on c.id = r.candidate_id
+            where r.embedding is not null
+              and (%(status)s::text is null or r.status = %(status)s)
+              and (%(vacancy)s::bigint is null or exists (
+                    select 1 from applications a
+                    where a.resume_id = r.id and a.vacancy_id = %(vacancy)s))
+              and (%(skills)s::jsonb is null or r.profile -> 'skills' @> %(skills)s::jsonb)
+              and (%(min_years)s::float is null
+                   or (r.profile ->> 'total_years')::float >= %(min_years)s)
+            order by r.embedding <=> %(q)s
+            limit %(limit)s
+            """,
+            {
+                "q": Vector([float(x) for x in embedding]),
+                "status": status,
+                "vacancy": vacancy_id,
+                "skills": Jsonb(skills) if skills else None,
+                "min_years": min_years,
+                "limit": limit,
+            },
+        )
+        return cur.fetchall()

@@ -1,0 +1,171 @@
+"""Vacancies analysed for screening, a vacancy's ranked shortlist, semantic resume search,
+and interview plans. The workspace comes from the credential (deps.get_current_workspace)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile
+from pydantic import BaseModel, Field
+
+from db import applications, vacancies
+from db.pool import transaction
+from db.ranking import rank_vacancy
+from pipelines import vacancy_flow
+from pipelines.search import search
+from serve_apps.deps import AppEngines, CurrentWorkspace, Pool
+from serve_apps.errors import NotFoundError
+
+router = APIRouter(tags=["screening"])
+
+
+class VacancyIn(BaseModel):
+    title: str = Field(default="", max_length=300)
+    description: str = Field(min_length=1, max_length=100_000)
+    location: str | None = Field(default=None, max_length=200)
+
+
+class VacancyDetail(BaseModel):
+    id: int
+    title: str
+    description: str
+    language: str
+    location: str | None
+    status: str
+    source: str
+    requirements: dict[str, Any]
+    requirements_engine: str | None
+    created_at: datetime
+
+
+class RankedOut(BaseModel):
+    rank: int
+    application_id: int
+    candidate_id: int
+    full_name: str
+    email: str | None
+    resume_id: int | None
+    stage: str
+    score: int | None
+    recommendation: str | None
+    similarity: float | None
+    matched: list[Any] | None
+    missing: list[Any] | None
+    flags: list[Any] | None
+    rationale: str | None
+    engine: str | None
+
+
+class SearchHitOut(BaseModel):
+    resume_id: int
+    candidate_id: int | None
+    full_name: str | None
+    file_name: str
+    status: str
+    skills: list[str]
+    total_years: float | None
+    flags: list[str]
+    similarity: float
+    relevance: float
+
+
+def _detail(vacancy: vacancies.Vacancy) -> VacancyDetail:
+    return VacancyDetail.model_validate(vacancy, from_attributes=True)
+
+
+@router.post("/vacancies", response_model=VacancyDetail, status_code=201)
+def create_vacancy(
+    body: VacancyIn, access: CurrentWorkspace, pool: Pool, engines: AppEngines
+) -> VacancyDetail:
+    """Create a vacancy from pasted text; its requirements are analysed at once."""
+    access.require("recruiter")
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=access.workspace_id, title=body.title,
+        text=body.description, location=body.location,
+        source="api" if access.principal.api_key else "manual",
+        actor_user_id=access.principal.user_id, actor_api_key_id=access.principal.api_key_id,
+    )  # fmt: skip
+    return _detail(vacancy)
+
+
+@router.post("/vacancies/parse", response_model=VacancyDetail, status_code=201)
+async def parse_vacancy(
+    access: CurrentWorkspace,
+    pool: Pool,
+    engines: AppEngines,
+    file: Annotated[UploadFile, File(description="TXT, DOCX or PDF vacancy")],
+) -> VacancyDetail:
+    """Create a vacancy from an uploaded file (title = its first line)."""
+    access.require("recruiter")
+    data = await file.read(engines.limits.max_bytes + 1)
+    title, text = vacancy_flow.vacancy_text_from_file(engines, data, file.filename or "vacancy")
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=access.workspace_id, title=title, text=text,
+        source="upload", actor_user_id=access.principal.user_id,
+        actor_api_key_id=access.principal.api_key_id,
+    )  # fmt: skip
+    return _detail(vacancy)
+
+
+@router.get("/vacancies/{vacancy_id}", response_model=VacancyDetail)
+def get_vacancy(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> VacancyDetail:
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        return _detail(vacancies.get_vacancy(conn, vacancy_id=vacancy_id))
+
+
+@router.get("/vacancies/{vacancy_id}/ranking", response_model=list[RankedOut])
+def ranking(
+    vacancy_id: int,
+    access: CurrentWorkspace,
+    pool: Pool,
+    limit: int = Query(default=100, ge=1, le=1000),
+    offset: int = Query(default=0, ge=0),
+) -> list[RankedOut]:
+    """The vacancy's candidates, best first: screening score, then semantic similarity."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
+        rows = rank_vacancy(conn, vacancy_id=vacancy_id, limit=limit, offset=offset)
+    return [RankedOut(rank=offset + i + 1, **row.__dict__) for i, row in enumerate(rows)]
+
+
+@router.post("/vacancies/{vacancy_id}/rescreen", status_code=200)
+def rescreen(
+    vacancy_id: int, access: CurrentWorkspace, pool: Pool, engines: AppEngines
+) -> dict[str, int]:
+    """Screen every parsed application of the vacancy again."""
+    access.require("recruiter")
+    count = vacancy_flow.rescreen_vacancy(
+        pool, engines, workspace_id=access.workspace_id, vacancy_id=vacancy_id
+    )
+    return {"screened": count}
+
+
+@router.get("/search", response_model=list[SearchHitOut])
+def search_resumes(
+    access: CurrentWorkspace,
+    pool: Pool,
+    engines: AppEngines,
+    q: str = Query(min_length=1, max_length=500),
+    status: str | None = None,
+    vacancy_id: int | None = None,
+    skill: Annotated[list[str] | None, Query()] = None,
+    min_years: float | None = Query(default=None, ge=0),
+    limit: int = Query(default=20, ge=1, le=200),
+) -> list[SearchHitOut]:
+    """Semantic search over the workspace's parsed resumes, with filters."""
+    hits = search(
+        pool, engines, workspace_id=access.workspace_id, query=q, status=status,
+        vacancy_id=vacancy_id, skills=skill, min_years=min_years, limit=limit,
+    )  # fmt: skip
+    return [SearchHitOut.model_validate(h, from_attributes=True) for h in hits]
+
+
+@router.get("/applications/{application_id}/plan")
+def interview_plan(application_id: int, access: CurrentWorkspace, pool: Pool) -> dict[str, Any]:
+    """The interview plan made when the application was screened."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        plan = applications.get_interview_plan(conn, application_id=application_id)
+    if plan is None:
+        raise NotFoundError("this application has not been screened yet", code="no_plan")
+    return plan

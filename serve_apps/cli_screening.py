@@ -1,0 +1,204 @@
+"""`selectio screen` and `selectio search`: screening from the command line.
+
+`screen` works on a fresh install: it starts the embedded database and a small local Ray,
+stores the vacancy and every resume like an upload would, parses and screens them as Ray
+tasks with a progress bar, then prints the ranking (also stored) and one line per failed file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from pipelines.documents import DocumentError
+from psycopg_pool import ConnectionPool
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from db import resumes, workspaces
+from db.errors import NotFound
+from db.pool import transaction
+from db.ranking import rank_vacancy
+from db.settings import Settings
+from pipelines import vacancy_flow
+from pipelines.engine_set import Engines, engines_from_settings
+from pipelines.search import search
+from serve_apps import accounts
+from serve_apps.cli import app, app_pool, fail, guarded, load_settings
+
+LOCAL_SLUG = "local"
+console = Console()
+
+
+def workspace_for_cli(pool: ConnectionPool, ref: str) -> workspaces.Workspace:
+    """The named workspace; the default 'local' one is created on first use."""
+    try:
+        return accounts.resolve_workspace(pool, ref)
+    except NotFound:
+        if ref != LOCAL_SLUG:
+            raise
+        return accounts.create_workspace(
+            pool, name="Local screening", slug=LOCAL_SLUG, owner_id=None
+        )
+
+
+def store_resume_files(
+    pool: ConnectionPool, engines: Engines, workspace_id: UUID, paths: list[Path]
+) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """Store each readable file as a pending resume; (resume id → name, unreadable files)."""
+    stored: dict[int, str] = {}
+    unreadable: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            unreadable.append((str(path), e.strerror or "cannot read the file"))
+            continue
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            too_large = len(data) > engines.limits.max_bytes
+            resume = resumes.create_resume(
+                conn, workspace_id=workspace_id, file=b"" if too_large else data,
+                file_name=path.name,
+            )  # fmt: skip
+            if too_large:
+                limit_mb = engines.limits.max_bytes / 2**20
+                reason = f"file too large: {len(data) / 2**20:.1f} MB, limit {limit_mb:.0f} MB"
+                resumes.set_resume_status(conn, resume_id=resume.id, status="failed", reason=reason)
+                unreadable.append((path.name, reason))
+                continue
+        stored[resume.id] = path.name
+    return stored, unreadable
+
+
+def run_on_ray(
+    settings: Settings, workspace_id: UUID, vacancy_id: int, resume_ids: list[int]
+) -> list[dict[str, Any]]:
+    """Process the resumes as Ray tasks on a small local Ray, with a progress bar."""
+    import ray
+
+    from actors.tasks import process_resume_task
+
+    env = {"SELECTIO_HOME": str(settings.home)}
+    ray.init(
+        namespace="selectio",
+        include_dashboard=False,
+        num_cpus=settings.ray_num_cpus or os.cpu_count() or 1,
+        object_store_memory=settings.ray_object_store_mb * 2**20,
+        runtime_env={"env_vars": env},
+        logging_level="WARNING",
+        log_to_driver=False,
+    )
+    try:
+        pending = [
+            process_resume_task.remote(str(workspace_id), rid, vacancy_id) for rid in resume_ids
+        ]
+        outcomes: list[dict[str, Any]] = []
+        columns = (
+            TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        )  # fmt: skip
+        with Progress(*columns, console=console, transient=False) as progress:
+            task = progress.add_task("resumes", total=len(pending))
+            while pending:
+                done, pending = ray.wait(pending, num_returns=1, timeout=600)
+                if not done:
+                    raise typer.Exit(code=1)
+                outcomes.extend(ray.get(done, timeout=60))
+                progress.advance(task, len(done))
+        return outcomes
+    finally:
+        ray.shutdown()
+
+
+def print_ranking(
+    pool: ConnectionPool, workspace_id: UUID, vacancy_id: int, failures: list[tuple[str, str]]
+) -> None:
+    """The stored ranking as a table, then one line per file that failed."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        rows = rank_vacancy(conn, vacancy_id=vacancy_id, limit=1000)
+    table = Table(title="Ranking")
+    for column in ("#", "candidate", "score", "recommendation", "flags"):
+        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    for rank, row in enumerate(rows, start=1):
+        table.add_row(
+            str(rank),
+            row.full_name or row.email or f"candidate {row.candidate_id}",
+            "" if row.score is None else str(row.score),
+            row.recommendation or "not screened",
+            ", ".join(str(f) for f in row.flags or []),
+        )
+    console.print(table)
+    for name, reason in failures:
+        console.print(f"[red]failed[/red] {name}: {reason}", highlight=False)
+
+
+@app.command()
+def screen(
+    vacancy: Annotated[Path, typer.Option(help="Vacancy file (TXT, DOCX or PDF).")],
+    resume_files: Annotated[list[Path], typer.Argument(help="Resume files (PDF, DOCX, TXT).")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
+) -> None:
+    """Screen resumes against a vacancy and print the ranked shortlist."""
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        engines = engines_from_settings(settings)
+        target = guarded(lambda: workspace_for_cli(pool, workspace))
+        try:
+            data = vacancy.read_bytes()
+            title, text = vacancy_flow.vacancy_text_from_file(engines, data, vacancy.name)
+        except OSError as e:
+            raise fail(f"cannot read the vacancy {vacancy}: {e.strerror}") from None
+        except DocumentError as e:
+            raise fail(f"vacancy {vacancy.name}: {e.reason}") from None
+        created = guarded(
+            lambda: vacancy_flow.create_vacancy(
+                pool, engines, workspace_id=target.id, title=title, text=text, source="upload"
+            )
+        )
+        console.print(f"vacancy #{created.id} '{created.title}' in workspace {target.slug}")
+        stored, failures = store_resume_files(pool, engines, target.id, resume_files)
+        outcomes = run_on_ray(settings, target.id, created.id, list(stored)) if stored else []
+        failures += [
+            (stored[o["resume_id"]], o["reason"]) for o in outcomes if o["status"] == "failed"
+        ]
+        print_ranking(pool, target.id, created.id, failures)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help='What to look for, e.g. "python postgres 5 лет".')],
+    workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
+    vacancy_id: Annotated[
+        int | None, typer.Option("--vacancy", help="Applied to this vacancy.")
+    ] = None,
+    skill: Annotated[
+        list[str] | None, typer.Option(help="Must have this skill (repeatable).")
+    ] = None,
+    min_years: Annotated[float | None, typer.Option(help="At least this many years.")] = None,
+    status: Annotated[str | None, typer.Option(help="Resume status, e.g. parsed.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+) -> None:
+    """Semantic search across a workspace's resumes."""
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        engines = engines_from_settings(settings)
+        target = guarded(lambda: accounts.resolve_workspace(pool, workspace))
+        hits = search(
+            pool, engines, workspace_id=target.id, query=query, status=status,
+            vacancy_id=vacancy_id, skills=skill, min_years=min_years, limit=limit,
+        )  # fmt: skip
+    table = Table(title=f"Search: {query}")
+    for column in ("#", "candidate", "file", "years", "skills", "relevance"):
+        table.add_column(column)
+    for rank, hit in enumerate(hits, start=1):
+        years = "" if hit.total_years is None else f"{hit.total_years:.1f}"
+        table.add_row(
+            str(rank), hit.full_name or "—", hit.file_name, years,
+            ", ".join(hit.skills[:8]), f"{hit.relevance:.2f}",
+        )  # fmt: skip
+    console.print(table)
+    if not hits:
+        console.print("no matching resumes")

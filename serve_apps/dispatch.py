@@ -1,0 +1,47 @@
+"""How the API hands heavy work off: Ray tasks in the product, the caller's thread in tests
+that exercise the HTTP layer alone. Both run the very same pipeline functions."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from pipelines.engine_set import Engines
+from pipelines.resume_flow import process_resume
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher(Protocol):
+    """Starts resume processing; returns at once (Ray) or when done (inline)."""
+
+    def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None: ...
+
+
+class RayDispatcher:
+    """Fire-and-forget Ray tasks; progress is visible through the resumes' statuses."""
+
+    def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None:
+        from actors.tasks import process_resume_task
+
+        process_resume_task.remote(str(workspace_id), resume_id, vacancy_id)
+
+
+class InlineDispatcher:
+    """Runs the pipeline in the calling thread (HTTP-layer tests, single-process tools)."""
+
+    def __init__(self, pool: ConnectionPool, engines: Engines) -> None:
+        self._pool = pool
+        self._engines = engines
+
+    def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None:
+        process_resume(
+            self._pool,
+            self._engines,
+            workspace_id=workspace_id,
+            resume_id=resume_id,
+            vacancy_id=vacancy_id,
+        )
