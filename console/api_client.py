@@ -64,5 +64,12 @@ class ApiClient:
     def members(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/workspaces/{workspace_id}/members")
 
+    def ranking(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:
+        return self._call(
+            "GET",
+            f"/vacancies/{vacancy_id}/ranking",
+            headers={"X-Workspace-Id": workspace_id},
+        )
+
     def create_vacancy(self, workspace_id: str, **fields: Any) -> dict[str, Any]:
         return self._call("POST", f"/workspaces/{workspace_id}/vacancies", json=fields)

@@ -44,7 +44,8 @@ def rank_vacancy(
             """
             select a.id as application_id, a.candidate_id, c.full_name, c.email, a.resume_id,
                    a.stage, a.score, a.recommendation,
-                   (1 - (r.embedding <=> v.embedding))::float as similarity,
+                   case when r.embedding_engine = v.embedding_engine
+                        then (1 - (r.embedding <=> v.embedding))::float end as similarity,
                    s.matched, s.missing, s.flags, s.rationale, s.engine
             from applications a
             join candidates c on c.id = a.candidate_id
@@ -64,11 +65,12 @@ def rank_vacancy(
 
 
 def vacancy_similarity(conn: psycopg.Connection, *, vacancy_id: int, resume_id: int) -> float:
-    """Cosine similarity of a resume and a vacancy (0 when either has no embedding)."""
+    """Cosine similarity of a resume and a vacancy (0 when either has no embedding, or they
+    were embedded by different engines, whose vector spaces do not compare)."""
     row = conn.execute(
         """
         select (1 - (r.embedding <=> v.embedding))::float from resumes r, vacancies v
-        where r.id = %s and v.id = %s
+        where r.id = %s and v.id = %s and r.embedding_engine = v.embedding_engine
         """,
         (resume_id, vacancy_id),
     ).fetchone()
@@ -94,13 +96,15 @@ def search_resumes(
     conn: psycopg.Connection,
     *,
     embedding: list[float],
+    embedding_engine: str,
     status: str | None = None,
     vacancy_id: int | None = None,
     skills: list[str] | None = None,
     min_years: float | None = None,
     limit: int = 20,
 ) -> list[ResumeHit]:
-    """Nearest resumes to a query embedding in the current workspace, with filters."""
+    """Nearest resumes to a query embedding in the current workspace, with filters; only
+    resumes embedded by the query's engine are comparable."""
     # The HNSW index spans all workspaces and RLS filters after it: scan iteratively so a
     # workspace still gets `limit` rows (pgvector >= 0.8; older servers ignore the attempt).
     try:
@@ -118,7 +122,7 @@ def search_resumes(
                    coalesce(array(select jsonb_array_elements_text(r.flags)), '{}') as flags,
                    (1 - (r.embedding <=> %(q)s))::float as similarity
             from resumes r left join candidates c on c.id = r.candidate_id
-            where r.embedding is not null
+            where r.embedding is not null and r.embedding_engine = %(engine)s
               and (%(status)s::text is null or r.status = %(status)s)
               and (%(vacancy)s::bigint is null or exists (
                     select 1 from applications a
@@ -131,6 +135,7 @@ def search_resumes(
             """,
             {
                 "q": Vector([float(x) for x in embedding]),
+                "engine": embedding_engine,
                 "status": status,
                 "vacancy": vacancy_id,
                 "skills": Jsonb(skills) if skills else None,

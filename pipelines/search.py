@@ -74,6 +74,7 @@ def search(
         hits = search_resumes(
             conn,
             embedding=vector,
+            embedding_engine=engines.embedder.id,
             status=status,
             vacancy_id=vacancy_id,
             skills=skills,

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from pipelines.documents import DocumentError
 from psycopg_pool import ConnectionPool
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -25,6 +24,7 @@ from db.pool import transaction
 from db.ranking import rank_vacancy
 from db.settings import Settings
 from pipelines import vacancy_flow
+from pipelines.documents import DocumentError
 from pipelines.engine_set import Engines, engines_from_settings
 from pipelines.search import search
 from serve_apps import accounts

@@ -1,7 +1,9 @@
 """Demo data for `selectio up --demo`: a workspace a new user can explore at once.
 
-Idempotent: a second start finds the demo workspace and changes nothing. The demo password is
-a known value on purpose, printed at start, and exists only in the demo workspace's user.
+Two vacancies (English and Russian) and a handful of resumes that go through the real
+pipeline (parsing, deduplication, screening, interview plans) with the offline engines, so the
+console shows a genuine ranking. Idempotent: a second start finds the workspace and changes
+nothing. The demo password is a known value on purpose, printed at start.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import applications, candidates, users, vacancies
+from db import resumes, users
 from db.errors import NotFound
 from db.pool import transaction
-from serve_apps import accounts
+from pipelines import vacancy_flow
+from pipelines.engine_set import offline_engines
+from pipelines.resume_flow import process_resume
+from serve_apps import accounts, demo_texts
 
 log = logging.getLogger(__name__)
 
@@ -22,42 +27,13 @@ DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@selectio.local"
 DEMO_PASSWORD = "selectio-demo"
 
-_VACANCIES = [
-    {
-        "title": "Python Backend Developer",
-        "language": "en",
-        "location": "Remote",
-        "description": (
-            "We build a recruiting platform. Must have: Python 3, PostgreSQL, FastAPI, "
-            "3+ years of backend experience. Nice to have: Ray, asyncio, Docker."
-        ),
-    },
-    {
-        "title": "Аналитик данных",
-        "language": "ru",
-        "location": "Москва",
-        "description": (
-            "Ищем аналитика данных. Обязательно: SQL, Python (pandas), опыт от 2 лет. "
-            "Будет плюсом: DuckDB, Superset, английский B2."
-        ),
-    },
-]
-_CANDIDATES = [
-    ("Anna Smirnova", "anna.smirnova@example.com", "+79161234567", "anna_dev", 0),
-    ("John Carter", "john.carter@example.com", "+14155550123", None, 0),
-    ("Иван Петров", "ivan.petrov@example.ru", "+79031112233", "ivan_data", 1),
-    ("Мария Кузнецова", "maria.k@example.ru", None, "maria_kuz", 1),
-]
-
 
 def seed_demo(pool: ConnectionPool) -> list[str]:
     """Create the demo workspace once; return lines to print for the user."""
     try:
         workspace = accounts.resolve_workspace(pool, DEMO_SLUG)
-        created = False
+        state = "already present"
     except NotFound:
-        created = True
-    if created:
         with transaction(pool) as conn:
             user = users.find_by_email(conn, email=DEMO_EMAIL)
         if user is None:
@@ -69,7 +45,7 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
         )
         _seed_funnel(pool, workspace.id)
         log.info("demo workspace seeded")
-    state = "created" if created else "already present"
+        state = "created"
     return [
         f"demo workspace '{workspace.name}' ({workspace.slug}) {state}",
         f"demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}",
@@ -77,24 +53,17 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
 
 
 def _seed_funnel(pool: ConnectionPool, workspace_id: UUID) -> None:
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        made = [
-            vacancies.create_vacancy(conn, workspace_id=workspace_id, source="manual", **spec)
-            for spec in _VACANCIES
-        ]
-        for name, email, phone, telegram, vacancy_index in _CANDIDATES:
-            candidate = candidates.create_candidate(
-                conn,
-                workspace_id=workspace_id,
-                full_name=name,
-                email=email,
-                phone=phone,
-                telegram_username=telegram,
-            )
-            applications.create_application(
-                conn,
-                workspace_id=workspace_id,
-                candidate_id=candidate.id,
-                vacancy_id=made[vacancy_index].id,
-                source="demo",
-            )
+    engines = offline_engines()
+    for title, text, resume_texts in demo_texts.FUNNELS:
+        vacancy = vacancy_flow.create_vacancy(
+            pool, engines, workspace_id=workspace_id, title=title, text=text
+        )
+        for file_name, body in resume_texts:
+            with transaction(pool, workspace_id=workspace_id) as conn:
+                resume = resumes.create_resume(
+                    conn, workspace_id=workspace_id, file=body.encode(), file_name=file_name
+                )
+            process_resume(
+                pool, engines, workspace_id=workspace_id, resume_id=resume.id,
+                vacancy_id=vacancy.id,
+            )  # fmt: skip

@@ -163,8 +163,7 @@ def get_current_workspace(
         rows = workspaces.list_for_user(conn, user_id=principal.user.id)
     if len(rows) != 1:
         raise ApiError(
-            "send the X-Workspace-Id header: you belong to "
-            f"{len(rows)} workspaces",
+            f"send the X-Workspace-Id header: you belong to {len(rows)} workspaces",
             code="workspace_required",
         )
     workspace, role = rows[0]

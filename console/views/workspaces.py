@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from console.api_client import ApiFailure
-from console.i18n import t
+from console.i18n import TEXTS, t
 from console.state import client, sign_out
 
 
@@ -66,6 +66,8 @@ def workspaces_page() -> None:
          "applications": "applications", "created_at": "created"},
         empty="no_vacancies",
     )  # fmt: skip
+    if vacancy_rows:
+        _ranking(token, chosen, vacancy_rows)
     st.subheader(f"{t('candidates')} · {len(candidate_rows)}")
     _table(
         candidate_rows,
@@ -80,8 +82,37 @@ def workspaces_page() -> None:
     )
 
 
+@st.cache_data(ttl=15, show_spinner=False)
+def _load_ranking(token: str, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:
+    return client().ranking(workspace_id, vacancy_id)
+
+
+def _ranking(token: str, workspace_id: str, vacancy_rows: list[dict[str, Any]]) -> None:
+    """The chosen vacancy's candidates, best first, with reasons and flags."""
+    st.subheader(t("ranking"))
+    titles = {v["id"]: v["title"] for v in vacancy_rows}
+    vacancy_id = st.selectbox(
+        t("vacancy"), list(titles), format_func=titles.__getitem__, key="ranking_vacancy"
+    )
+    try:
+        rows = _load_ranking(token, workspace_id, vacancy_id)
+    except ApiFailure as e:
+        st.error(e.message)
+        return
+    for row in rows:
+        for column in ("matched", "missing", "flags"):
+            row[column] = ", ".join(t(x) if x in TEXTS else str(x) for x in row[column] or [])
+    _table(
+        rows,
+        {"rank": "rank", "full_name": "name", "score": "score",
+         "recommendation": "recommendation", "matched": "matched", "missing": "missing",
+         "flags": "flags"},
+        empty="no_ranking",
+    )  # fmt: skip
+
+
 # Columns whose values are words to translate, and columns holding timestamps.
-_TRANSLATED = {"status", "role"}
+_TRANSLATED = {"status", "role", "recommendation"}
 _DATES = {"created_at"}
 
 
@@ -91,7 +122,7 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str], *, empty: str) -
         return
     frame = pd.DataFrame(rows)[list(columns)]
     for column in _TRANSLATED & set(columns):
-        frame[column] = frame[column].map(t)
+        frame[column] = frame[column].map(lambda v: t(v) if v in TEXTS else v)
     for column in _DATES & set(columns):
         frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d %H:%M")
     frame = frame.fillna("—").rename(columns={k: t(v) for k, v in columns.items()})

@@ -141,6 +141,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
     for member, kind, label in _ZIP_FLAVOURS:
         if member in names:
             return Sniffed(kind, label)
+    if "[Content_Types].xml" in names and any(name.startswith("word/") for name in names):
+        return Sniffed("docx", "a Word document")  # main part under another name (rare tools)
     return Sniffed("zip", "a ZIP archive")
 
 

@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     rb"|(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
     rb"|(?P<name>/[^" + _WS + _DELIM + rb"]*)"
     rb"|(?P<dict><<|>>)"
-    rb"|(?P<hex><[^>]*>)"
+    rb"|(?P<hex><[0-9A-Fa-f" + _WS + rb"]*>?)"  # ends at the first non-hex byte, as pdfminer
     rb"|(?P<str>\()"
     rb"|(?P<arr>[\[\]])"
     rb"|(?P<kw>[^" + _WS + _DELIM + rb"]+)"
@@ -87,7 +87,7 @@ class FastInterpreter(PDFPageInterpreter):
             elif kind == "str":
                 value, pos = _string(data, pos)
             elif kind == "hex":
-                value = _hex(token[1:-1])
+                value = _hex(token[1:])
             elif kind in ("arr", "dict"):
                 if token in (b"[", b"<<"):
                     containers.append((token, []))

@@ -13,10 +13,11 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.utils import Rect
 
+from pipelines.documents.pdf_content import FastInterpreter
 from pipelines.documents.pdf_device import Glyph, GlyphCache, GlyphCollector
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def collect_page(rsrcmgr: PDFResourceManager, page: PDFPage, cache: GlyphCache) 
     # rotated (the usual case: someone rotated it in a viewer) is upright in user space.
     page.rotate = 0
     device = GlyphCollector(rsrcmgr, cache)
-    PDFPageInterpreter(rsrcmgr, device).process_page(page)
+    FastInterpreter(rsrcmgr, device).process_page(page)
     return _classify(device)
 
 

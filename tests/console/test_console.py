@@ -104,6 +104,9 @@ def test_sign_in_lists_workspace_vacancies_and_candidates(api_url, recruiter, mo
     assert vacancy_titles == ["Senior Go Engineer"]
     assert frames[1]["Имя"].tolist() == ["Пётр Иванов"]
 
+    assert at.selectbox(key="ranking_vacancy").options == ["Senior Go Engineer"]
+    assert "Откликов пока нет." in [i.value for i in at.info]
+
     at.radio(key="lang").set_value("en").run()
     assert [t.value for t in at.title] == ["Workspaces"]
     assert at.dataframe[0].value["Title"].tolist() == ["Senior Go Engineer"]

@@ -136,3 +136,15 @@ def test_text_box_is_read_once_after_its_anchor_paragraph() -> None:
     doc = extract_document(f.docx_bytes(build), "cv.docx")
     assert doc.text.splitlines() == ["Jane Doe", "Skills: Python, SQL", "Experience"]
     assert doc.hidden_text == ""
+
+
+def test_main_part_under_another_name_is_still_read() -> None:
+    original = zipfile.ZipFile(io.BytesIO(f.body_order_docx()))
+    renamed = {
+        info.filename.replace("document.xml", "document2.xml"): original.read(info).replace(
+            b"document.xml", b"document2.xml"
+        )
+        for info in original.infolist()
+    }
+    doc = extract_document(_zip(renamed), "cv.docx")
+    assert doc.text.splitlines()[0] == "Первый абзац: опыт работы"
