@@ -15,6 +15,7 @@ from pipelines.engines.embeddings import Embedder, HashingEmbedder, embedder_fro
 from pipelines.profiles import ProfileEngine, profile_engine_from_settings
 from pipelines.profiles.offline import OfflineProfileEngine
 from pipelines.screening import LLMScreener
+from pipelines.screening.plan import LLMPlanner
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class Engines:
     profiles: ProfileEngine
     embedder: Embedder
     screener: LLMScreener | None = None
+    planner: LLMPlanner | None = None
     limits: DocumentLimits = field(default_factory=DocumentLimits)
     offline_profiles: ProfileEngine = field(default_factory=OfflineProfileEngine)
 
@@ -36,6 +38,7 @@ class Engines:
             "profiles": self.profiles.id,
             "embeddings": self.embedder.id,
             "screening": self.screener.id if self.screener else "offline",
+            "planning": self.planner.id if self.planner else "offline",
         }
 
 
@@ -56,18 +59,21 @@ def engines_from_settings(settings: Settings) -> Engines:
         max_pages=settings.max_document_pages,
         max_docx_uncompressed=int(settings.max_docx_uncompressed_mb * mib),
     )
-    screener = None
+    screener = planner = None
     if settings.openai_api_key is not None and settings.llm_engine != "offline":
-        screener = LLMScreener(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            model=settings.openai_model,
-            timeout_s=settings.openai_timeout_s,
-        )
+        openai = {
+            "api_key": settings.openai_api_key.get_secret_value(),
+            "base_url": settings.openai_base_url,
+            "model": settings.openai_model,
+            "timeout_s": settings.openai_timeout_s,
+        }
+        screener = LLMScreener(**openai)
+        planner = LLMPlanner(**openai)
     engines = Engines(
         profiles=profile_engine_from_settings(settings),
         embedder=embedder_from_settings(settings),
         screener=screener,
+        planner=planner,
         limits=limits,
     )
     log.info("engines: %s", engines.ids)

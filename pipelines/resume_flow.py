@@ -22,7 +22,7 @@ from pipelines.documents import DocumentError, ExtractedDocument, extract_docume
 from pipelines.engine_set import Engines
 from pipelines.models import Profile
 from pipelines.profiles.base import ProfileEngineError
-from pipelines.screening import detect_injection, sanitize
+from pipelines.screening import inspect_resume
 from pipelines.vacancy_flow import screen_application
 
 log = logging.getLogger(__name__)
@@ -42,24 +42,15 @@ class ReadResume:
     embedding_engine: str
 
 
-def document_flags(document: ExtractedDocument) -> list[str]:
-    """Findings a recruiter must see: invisible text, instructions aimed at the AI."""
-    flags: list[str] = []
-    if document.hidden_text.strip():
-        flags.append("hidden_text")
-    if detect_injection(document.text) or detect_injection(document.hidden_text):
-        flags.append("prompt_injection")
-    return flags
-
-
 def read_resume(
     engines: Engines, data: bytes, filename: str, content_type: str | None = None
 ) -> ReadResume:
     """Extract, flag, profile and embed one resume; `DocumentError` for a bad file."""
     document = extract_document(data, filename, content_type=content_type, limits=engines.limits)
-    flags = document_flags(document)
-    # Only visible text, with instructions to the AI cut out, reaches any engine or score.
-    scoring_text = sanitize(document.text) if "prompt_injection" in flags else document.text
+    # Only visible text, with instructions to the AI cut out, reaches any engine or score;
+    # flags: invisible text, instructions aimed at the AI (visible or hidden).
+    check = inspect_resume(document.text, hidden_text=document.hidden_text)
+    scoring_text, flags = check.text, check.flags
     profile = extract_profile(engines, scoring_text)
     vector = engines.embedder.embed([scoring_text[:EMBED_CHARS]])[0]
     return ReadResume(document, scoring_text, flags, profile, vector, engines.embedder.id)

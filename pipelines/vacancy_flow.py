@@ -154,7 +154,10 @@ def screen_application(
             )
         except EngineError as e:
             log.warning("LLM screening failed (%s); keeping the offline verdict", e)
-    plan = build_interview_plan(profile, requirements, result, language=requirements.language)
+    if engines.planner is not None:
+        plan = engines.planner.plan(profile, requirements, result, language=requirements.language)
+    else:
+        plan = build_interview_plan(profile, requirements, result, language=requirements.language)
     with transaction(pool, workspace_id=workspace_id) as conn:
         screenings.record_screening(
             conn,

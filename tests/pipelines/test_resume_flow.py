@@ -148,3 +148,51 @@ def test_processing_twice_is_skipped(pool, engines, workspace) -> None:
         resume = resumes.get_resume(conn, resume_id=rid)
     assert resume.language == "ru"
     assert resume.profile["telegram_username"] == "ivan_data"
+
+
+def test_a_batch_of_bad_files_fails_file_by_file(pool, engines, workspace, vacancy) -> None:
+    """Every kind of bad input ends as `failed` with its own reason; the good file in the
+    same batch is parsed and screened, and invisible text in a PDF is flagged."""
+    from tests.pipelines.documents import fixtures
+
+    batch = {
+        "locked.pdf": fixtures.pdf_bytes(
+            fixtures.lines_page(["John Smith", "Python"]), encrypt="s3cret"
+        ),
+        "scan.pdf": fixtures.image_only_pdf(),
+        "truncated.pdf": fixtures.text_pdf(["Python developer"])[:300],
+        "bomb.docx": fixtures.zip_bomb_docx(),
+        "latin1.txt": bytes(range(128, 256)) * 20,
+        "photo.docx": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        "hidden.pdf": fixtures.hidden_text_pdf("white"),
+        "good.txt": samples.STRONG_EN.replace("John Smith", "Good Person")
+        .replace("john.smith", "good.person")
+        .replace("0101", "0199")
+        .replace("@jsmith_dev", "@good_person")
+        .encode(),
+    }
+    ids = {name: store(pool, workspace, name, data) for name, data in batch.items()}
+    outcomes = {
+        name: process_resume(
+            pool, engines, workspace_id=workspace.id, resume_id=rid, vacancy_id=vacancy.id
+        )
+        for name, rid in ids.items()
+    }
+    reasons = {name: o.reason for name, o in outcomes.items() if o.status == "failed"}
+    assert reasons["locked.pdf"] == "password-protected PDF"
+    assert reasons["scan.pdf"] == "no text layer: OCR not available"
+    assert reasons["truncated.pdf"].startswith("corrupt PDF")
+    assert reasons["bomb.docx"].startswith("DOCX expands to")
+    assert reasons["latin1.txt"] == "unsupported text encoding"
+    assert "does not match its extension" in reasons["photo.docx"]
+    assert set(reasons) == set(batch) - {"good.txt", "hidden.pdf"}
+    assert outcomes["good.txt"].status == "parsed" and outcomes["good.txt"].score is not None
+    assert outcomes["hidden.pdf"].status == "parsed"
+    assert "hidden_text" in outcomes["hidden.pdf"].flags
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        hidden = resumes.get_resume(conn, resume_id=ids["hidden.pdf"])
+        failed = resumes.list_resumes(conn, status="failed", limit=100)
+    assert fixtures.INJECTION in (hidden.hidden_text or "")
+    assert fixtures.INJECTION not in (hidden.text or "")
+    assert "hidden_text" in hidden.flags
+    assert {r.file_name for r in failed} >= set(reasons)
