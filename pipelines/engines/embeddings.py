@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from pipelines.engines.errors import EngineError, from_openai_error
+from pipelines.engines.openai_client import LazyOpenAI
 
 log = logging.getLogger(__name__)
 
@@ -174,21 +175,12 @@ class OpenAIEmbedder:
         self.model = model
         self.batch_size = batch_size
         self.max_chars = max_chars  # the API refuses inputs over 8192 tokens
-        self._client_args: dict[str, Any] = {
-            "api_key": api_key,
-            "timeout": timeout_s,
-            "max_retries": max_retries,
-        }
-        if base_url:
-            self._client_args["base_url"] = base_url
-        self._client: Any = None
+        self._client = LazyOpenAI(
+            api_key=api_key, base_url=base_url, timeout_s=timeout_s, max_retries=max_retries
+        )
 
     def _openai(self) -> Any:
-        if self._client is None:
-            import openai
-
-            self._client = openai.OpenAI(**self._client_args)
-        return self._client
+        return self._client.get()
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Vectors in input order, in batches; empty texts get zeros without a request."""

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipelines.engines.errors import EngineError, from_openai_error
+from pipelines.engines.openai_client import LazyOpenAI
 from pipelines.models import (
     Lang,
     Profile,
@@ -96,21 +97,12 @@ class OpenAIChat:
     ) -> None:
         self.id = f"openai:{model}"
         self.model = model
-        self._client_args: dict[str, Any] = {
-            "api_key": api_key,
-            "timeout": timeout_s,
-            "max_retries": max_retries,
-        }
-        if base_url:
-            self._client_args["base_url"] = base_url
-        self._client: Any = None
+        self._client = LazyOpenAI(
+            api_key=api_key, base_url=base_url, timeout_s=timeout_s, max_retries=max_retries
+        )
 
     def _openai(self) -> Any:
-        if self._client is None:
-            import openai
-
-            self._client = openai.OpenAI(**self._client_args)
-        return self._client
+        return self._client.get()
 
     def complete_json(
         self, messages: list[dict[str, str]], *, name: str, schema: dict[str, Any]
