@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     max_document_pages: int = Field(default=40, ge=1)
     max_docx_uncompressed_mb: float = Field(default=40.0, gt=0)
 
+    interview_max_duration_s: int = Field(default=1800, ge=60)
+    interview_max_concurrent_per_workspace: int = Field(default=4, ge=1)
+    whisper_model_path: Path | None = None
+
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     deepgram_api_key: SecretStr | None = Field(default=None, validation_alias="DEEPGRAM_API_KEY")

@@ -12,7 +12,15 @@ from psycopg_pool import ConnectionPool
 from db.settings import Settings
 from pipelines.engine_set import Engines, engines_from_settings
 from serve_apps import __version__
-from serve_apps.api import auth, health, resumes, screening, vacancies, workspaces
+from serve_apps.api import (
+    auth,
+    health,
+    interviews,
+    resumes,
+    screening,
+    vacancies,
+    workspaces,
+)
 from serve_apps.dispatch import Dispatcher, InlineDispatcher
 from serve_apps.errors import install_error_handlers
 
@@ -31,8 +39,9 @@ def build_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    for module in (auth, workspaces, vacancies, resumes, screening):
+    for module in (auth, workspaces, vacancies, resumes, screening, interviews):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(interviews.page_router)
     return app
 
 

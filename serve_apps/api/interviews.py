@@ -1,0 +1,169 @@
+"""Interviews: recruiters invite and manage links; candidates validate a link and open the
+interview page. Signalling (offer/answer, ICE) lives in serve_apps.api.signalling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from db import interviews, turns
+from db.pool import transaction
+from serve_apps import interview_invites
+from serve_apps.deps import AppSettings, CurrentWorkspace, Pool
+
+router = APIRouter(tags=["interviews"])
+page_router = APIRouter(tags=["interview page"], include_in_schema=False)
+PAGE = Path(__file__).resolve().parent.parent / "static" / "interview.html"
+
+
+class InviteIn(BaseModel):
+    application_id: int
+    ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
+
+
+class LinkIn(BaseModel):
+    ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
+
+
+class InvitationOut(BaseModel):
+    interview_id: int
+    status: str
+    language: str
+    questions: int
+    link: str = Field(description="Send this to the candidate. Shown only in this response.")
+    expires_at: datetime
+
+
+class TurnOut(BaseModel):
+    seq: int
+    role: str
+    text: str
+    question_index: int | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    voice_to_voice_ms: int | None
+    stt_ttfb_ms: int | None
+    llm_ttfb_ms: int | None
+    tts_ttfb_ms: int | None
+    engine: str | None
+
+
+class InterviewOut(BaseModel):
+    id: int
+    application_id: int
+    channel: str
+    language: str
+    status: str
+    failure_reason: str | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    link_expires_at: datetime | None
+    link_revoked: bool
+    plan: dict[str, Any]
+    turns: list[TurnOut]
+
+
+def _invitation(invitation: interview_invites.Invitation) -> InvitationOut:
+    interview = invitation.interview
+    return InvitationOut(
+        interview_id=interview.id,
+        status=interview.status,
+        language=interview.language,
+        questions=len(interview.plan.get("questions", [])),
+        link=invitation.link,
+        expires_at=invitation.expires_at,
+    )
+
+
+@router.post("/interviews", response_model=InvitationOut, status_code=201)
+def invite(
+    body: InviteIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
+) -> InvitationOut:
+    """Invite the application's candidate to a live voice interview."""
+    access.require("recruiter")
+    invitation = interview_invites.invite(
+        pool, settings, workspace_id=access.workspace_id, application_id=body.application_id,
+        ttl_hours=body.ttl_hours, actor_user_id=access.principal.user_id,
+        actor_api_key_id=access.principal.api_key_id,
+    )  # fmt: skip
+    return _invitation(invitation)
+
+
+@router.get("/interviews/{interview_id}", response_model=InterviewOut)
+def get_interview(interview_id: int, access: CurrentWorkspace, pool: Pool) -> InterviewOut:
+    """The interview with its transcript so far."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        interview = interviews.get_interview(conn, interview_id=interview_id)
+        rows = turns.list_turns(conn, interview_id=interview_id)
+    return InterviewOut(
+        **{k: getattr(interview, k) for k in InterviewOut.model_fields if hasattr(interview, k)},
+        link_revoked=interview.link_revoked_at is not None,
+        turns=[TurnOut.model_validate(t, from_attributes=True) for t in rows],
+    )
+
+
+@router.post("/interviews/{interview_id}/link", response_model=InvitationOut, status_code=201)
+def new_link(
+    interview_id: int, body: LinkIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
+) -> InvitationOut:
+    """Issue a new link; the previous one stops working."""
+    access.require("recruiter")
+    invitation = interview_invites.reissue(
+        pool, settings, workspace_id=access.workspace_id, interview_id=interview_id,
+        ttl_hours=body.ttl_hours,
+    )  # fmt: skip
+    return _invitation(invitation)
+
+
+@router.delete("/interviews/{interview_id}/link", status_code=204)
+def revoke_link(interview_id: int, access: CurrentWorkspace, pool: Pool) -> Response:
+    access.require("recruiter")
+    interview_invites.revoke(pool, workspace_id=access.workspace_id, interview_id=interview_id)
+    return Response(status_code=204)
+
+
+def link_error_response(error: interview_invites.LinkError) -> JSONResponse:
+    """The validate contract's shape for an unusable link (`canInterview: false`)."""
+    return JSONResponse(
+        {"canInterview": False, "message": error.message, "code": error.code}, error.status
+    )
+
+
+@router.get("/interview-links/{token}/validate")
+def validate_link(token: str, pool: Pool, settings: AppSettings) -> JSONResponse:
+    """Whether the candidate can start: 200, or 404 unknown, 400 not ready, 410 expired/used."""
+    try:
+        context = interview_invites.check_link(pool, settings, token)
+    except interview_invites.LinkError as e:
+        return link_error_response(e)
+    interview = context.interview
+    first_name = (context.candidate_name or "").split(" ")[0] if context.candidate_name else ""
+    return JSONResponse(
+        {
+            "canInterview": True,
+            "message": "ready",
+            "language": interview.language,
+            "status": interview.status,
+            "candidateName": first_name,
+            "vacancyTitle": context.vacancy_title,
+            "totalQuestions": context.total_questions,
+            "maxDurationMinutes": round(settings.interview_max_duration_s / 60),
+        }
+    )
+
+
+@page_router.get("/interview/{token}", response_class=HTMLResponse)
+def interview_page(token: str, request: Request) -> HTMLResponse:
+    """The candidate's page (it validates the token itself and explains any problem)."""
+    headers = {
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",  # the token is in the URL: never leak it onwards
+        "Permissions-Policy": "microphone=(self), camera=()",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return HTMLResponse(PAGE.read_text(encoding="utf-8"), headers=headers)

@@ -1,0 +1,163 @@
+"""Inviting a candidate to a live interview and checking the link they open.
+
+An invitation creates the interview from the application's screening plan, issues a signed
+link (only its hash is stored), and moves the resume to `interview_scheduled`. Checking a link
+says precisely why it cannot be used: unknown or forged (404), not ready (400), expired,
+revoked or already finished (410).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from db import applications, audit, candidates, interviews, resumes, vacancies
+from db.errors import InvalidValue, NotFound
+from db.pool import transaction
+from db.settings import Settings
+from serve_apps.interview_links import issue_link_token, verify_link_token
+
+log = logging.getLogger(__name__)
+
+
+class LinkError(Exception):
+    """Why a link cannot start an interview: HTTP status, stable code, message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A fresh link for an interview (the token is shown once)."""
+
+    interview: interviews.Interview
+    link: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """A usable link: its interview and what the candidate's page shows."""
+
+    workspace_id: UUID
+    interview: interviews.Interview
+    candidate_name: str
+    vacancy_title: str
+
+    @property
+    def total_questions(self) -> int:
+        return len(self.interview.plan.get("questions", []))
+
+
+def _link(settings: Settings, token: str) -> str:
+    return f"{settings.public_api_url}/interview/{token}"
+
+
+def _issue(
+    conn: Any, settings: Settings, interview: interviews.Interview, ttl_hours: float
+) -> Invitation:
+    token, claims = issue_link_token(
+        settings.resolved_secret_key(),
+        workspace_id=interview.workspace_id,
+        interview_id=interview.id,
+        ttl_s=ttl_hours * 3600,
+    )
+    expires_at = datetime.fromtimestamp(claims.expires_at, UTC)
+    interview = interviews.set_link(
+        conn, interview_id=interview.id, link_token_hash=claims.token_hash, expires_at=expires_at
+    )
+    return Invitation(interview, _link(settings, token), expires_at)
+
+
+def invite(
+    pool: ConnectionPool,
+    settings: Settings,
+    *,
+    workspace_id: UUID,
+    application_id: int,
+    ttl_hours: float = 72,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> Invitation:
+    """Create a voice interview from the application's plan and issue its link."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        application = applications.get_application(conn, application_id=application_id)
+        plan = applications.get_interview_plan(conn, application_id=application_id)
+        if not plan or not plan.get("questions"):
+            raise InvalidValue("screen the application first: it has no interview plan yet")
+        interview = interviews.create_interview(
+            conn, workspace_id=workspace_id, application_id=application_id, channel="voice",
+            language=plan.get("language", "ru"), plan=plan,
+        )  # fmt: skip
+        invitation = _issue(conn, settings, interview, ttl_hours)
+        if application.resume_id is not None:
+            resume = resumes.get_resume(conn, resume_id=application.resume_id)
+            if resume.status == "parsed":
+                resumes.set_resume_status(conn, resume_id=resume.id, status="interview_scheduled")
+        if application.stage in ("new", "screened"):
+            applications.set_stage(conn, application_id=application_id, stage="interview_scheduled")
+        audit.record(
+            conn, workspace_id=workspace_id, action="interview.invite",
+            actor_user_id=actor_user_id, actor_api_key_id=actor_api_key_id,
+            target_type="interview", target_id=interview.id,
+            details={"expires_at": invitation.expires_at.isoformat()},
+        )  # fmt: skip
+    log.info("interview %s invited", interview.id)
+    return invitation
+
+
+def reissue(
+    pool: ConnectionPool, settings: Settings, *, workspace_id: UUID, interview_id: int,
+    ttl_hours: float = 72,
+) -> Invitation:  # fmt: skip
+    """A new link for an unfinished interview; the previous link stops working."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        interview = interviews.get_interview(conn, interview_id=interview_id)
+        if interview.status in ("completed", "failed"):
+            raise InvalidValue(f"interview {interview_id} is {interview.status}")
+        return _issue(conn, settings, interview, ttl_hours)
+
+
+def revoke(pool: ConnectionPool, *, workspace_id: UUID, interview_id: int) -> None:
+    """Make the interview's link unusable at once."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        interviews.revoke_link(conn, interview_id=interview_id)
+        audit.record(
+            conn, workspace_id=workspace_id, action="interview.revoke_link",
+            target_type="interview", target_id=interview_id,
+        )  # fmt: skip
+
+
+def check_link(pool: ConnectionPool, settings: Settings, token: str) -> LinkContext:
+    """The link's interview if it may be used now, else `LinkError` saying why."""
+    claims = verify_link_token(settings.resolved_secret_key(), token)
+    if claims is None:
+        raise LinkError(404, "unknown_link", "This interview link is not valid.")
+    with transaction(pool, workspace_id=claims.workspace_id) as conn:
+        try:
+            interview = interviews.get_interview(conn, interview_id=claims.interview_id)
+        except NotFound:
+            raise LinkError(404, "unknown_link", "This interview link is not valid.") from None
+        if interview.link_token_hash != claims.token_hash:
+            raise LinkError(410, "link_replaced", "This link was replaced by a newer one.")
+        if interview.link_revoked_at is not None:
+            raise LinkError(410, "link_revoked", "This interview link was cancelled.")
+        if claims.expired:
+            raise LinkError(410, "link_expired", "This interview link has expired.")
+        if interview.status in ("completed", "failed"):
+            raise LinkError(410, "interview_finished", "This interview has already ended.")
+        if interview.channel != "voice" or not interview.plan.get("questions"):
+            raise LinkError(400, "not_ready", "This interview is not ready yet.")
+        application = applications.get_application(conn, application_id=interview.application_id)
+        candidate = candidates.get_candidate(conn, candidate_id=application.candidate_id)
+        vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+    return LinkContext(claims.workspace_id, interview, candidate.full_name, vacancy.title)
