@@ -19,7 +19,7 @@ from db.errors import Conflict, InvalidValue, NotFound, StaleEpoch, TenantContex
 
 _COLUMNS = (
     "id, workspace_id, interview_id, seq, role, text, question_index, started_at, ended_at, "
-    "voice_to_voice_ms, stt_ttfb_ms, llm_ttfb_ms, tts_ttfb_ms, engine, epoch, created_at"
+    "voice_to_voice_ms, stt_ttfb_ms, llm_ttfb_ms, tts_ttfb_ms, engine, epoch, created_at, kind"
 )
 ROLES = ("interviewer", "candidate", "system")
 
@@ -44,6 +44,7 @@ class Turn:
     engine: str | None
     epoch: int
     created_at: datetime
+    kind: str | None = None
 
 
 def _existing(conn: psycopg.Connection, interview_id: int, seq: int) -> Turn | None:
@@ -72,6 +73,7 @@ def append_turn(
     llm_ttfb_ms: int | None = None,
     tts_ttfb_ms: int | None = None,
     engine: str | None = None,
+    kind: str | None = None,
 ) -> Turn:
     """Write a turn if `epoch` is still the interview's current one, else `StaleEpoch`.
 
@@ -99,8 +101,8 @@ def append_turn(
                 f"""
                 insert into interview_turns (workspace_id, interview_id, seq, role, text,
                     question_index, started_at, ended_at, voice_to_voice_ms, stt_ttfb_ms,
-                    llm_ttfb_ms, tts_ttfb_ms, engine, epoch)
-                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                    llm_ttfb_ms, tts_ttfb_ms, engine, epoch, kind)
+                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 on conflict (interview_id, seq) do nothing
                 returning {_COLUMNS}
                 """,
@@ -119,6 +121,7 @@ def append_turn(
                     tts_ttfb_ms,
                     engine,
                     epoch,
+                    kind,
                 ),
             )
             row = cur.fetchone()
@@ -150,3 +153,26 @@ def next_seq(conn: psycopg.Connection, *, interview_id: int) -> int:
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def set_latency(
+    conn: psycopg.Connection,
+    *,
+    interview_id: int,
+    seq: int,
+    epoch: int,
+    voice_to_voice_ms: int | None,
+    llm_ttfb_ms: int | None = None,
+    tts_ttfb_ms: int | None = None,
+) -> None:
+    """Fill in a spoken turn's latency once its first audio went out (it was written before
+    it was spoken, as every turn is); fenced by epoch like `append_turn`."""
+    conn.execute(
+        """
+        update interview_turns t
+        set voice_to_voice_ms = %s, llm_ttfb_ms = %s, tts_ttfb_ms = %s
+        from interviews i
+        where t.interview_id = %s and t.seq = %s and i.id = t.interview_id and i.epoch = %s
+        """,
+        (voice_to_voice_ms, llm_ttfb_ms, tts_ttfb_ms, interview_id, seq, epoch),
+    )

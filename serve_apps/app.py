@@ -18,6 +18,7 @@ from serve_apps.api import (
     interviews,
     resumes,
     screening,
+    signalling,
     vacancies,
     workspaces,
 )
@@ -39,7 +40,7 @@ def build_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    for module in (auth, workspaces, vacancies, resumes, screening, interviews):
+    for module in (auth, workspaces, vacancies, resumes, screening, interviews, signalling):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app

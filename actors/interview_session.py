@@ -1,0 +1,221 @@
+"""InterviewSession: one Ray actor per live voice interview.
+
+Hard state (Postgres): the interview row (status, plan, epoch) and its `interview_turns`.
+Rebuilt on (re)start: the conversation state, by replaying the stored turns into the brain;
+the epoch is bumped in `__init__`, so a stale copy of this actor can no longer write turns.
+Soft state (lost on restart, recreated by the client reconnecting with the same link): the
+WebRTC peer connection and its Pipecat pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+import ray
+
+from db import applications, candidates, interviews, jobs, resumes, turns, vacancies
+from db.bootstrap import resolve_app_url
+from db.errors import InvalidTransition
+from db.pool import open_pool, transaction
+from db.settings import get_settings
+from pipelines.interviewer import InterviewBrain, PastTurn
+from pipelines.models import InterviewPlan
+from pipelines.voice.conversation import InterviewConversation
+from pipelines.voice.pipeline import RunningPipeline, smart_turn_analyzer, start_pipeline
+from pipelines.voice.recorder import TurnRecorder
+
+log = logging.getLogger(__name__)
+
+
+class InterviewUnavailable(Exception):
+    """The interview cannot take a connection now; `code` says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@ray.remote
+class InterviewSession:
+    """Owns the interview's peer connection and pipeline; see the module docstring."""
+
+    def __init__(self, workspace_id: str, interview_id: int) -> None:
+        self.settings = get_settings()
+        self.workspace_id = UUID(workspace_id)
+        self.interview_id = interview_id
+        self.pool = open_pool(
+            resolve_app_url(self.settings), min_size=0, max_size=3, name=f"interview-{interview_id}"
+        )
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            self.epoch = interviews.bump_epoch(conn, interview_id=interview_id)
+        self.pipeline: RunningPipeline | None = None
+        self.connected_at: float | None = None
+        log.info("interview %s actor up at epoch %s", interview_id, self.epoch)
+
+    # ---- signalling ----------------------------------------------------------------------
+    async def offer(self, sdp: str, type: str) -> dict[str, Any]:
+        """Answer a browser's offer; a new offer replaces an older connection (reconnect)."""
+        from pipecat.transports.smallwebrtc.connection import SmallWebRTCConnection
+
+        context = await asyncio.to_thread(self._load)
+        await self._check_capacity()
+        if self.pipeline is not None:
+            await self.pipeline.stop()
+            self.pipeline = None
+        connection = SmallWebRTCConnection(ice_servers=[])
+        try:
+            await connection.initialize(sdp=sdp, type=type)
+        except Exception as e:
+            raise InterviewUnavailable("invalid_offer", f"invalid SDP offer: {e}") from e
+        self.pipeline = await start_pipeline(
+            connection,
+            stt=context["stt"],
+            tts=context["tts"],
+            conversation=context["conversation"],
+        )
+        self.connected_at = time.monotonic()
+        if context["status"] == "created":
+            await asyncio.to_thread(self._set_status, "active")
+        return connection.get_answer()
+
+    async def add_ice_candidates(self, pc_id: str, candidates: list[dict[str, Any]]) -> int:
+        """Trickled ICE candidates for the current connection."""
+        from aiortc.sdp import candidate_from_sdp
+
+        if self.pipeline is None or self.pipeline.connection.pc_id != pc_id:
+            raise InterviewUnavailable("unknown_connection", "no such connection")
+        added = 0
+        for item in candidates:
+            candidate = candidate_from_sdp(item["candidate"].removeprefix("candidate:"))
+            candidate.sdpMid = item.get("sdp_mid") or item.get("sdpMid")
+            candidate.sdpMLineIndex = item.get("sdp_mline_index", item.get("sdpMLineIndex"))
+            await self.pipeline.connection.add_ice_candidate(candidate)
+            added += 1
+        return added
+
+    async def status(self) -> dict[str, Any]:
+        """Where the interview stands (from the database) and whether a client is connected."""
+
+        def read() -> tuple[interviews.Interview, list[turns.Turn]]:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                interview = interviews.get_interview(conn, interview_id=self.interview_id)
+                return interview, turns.list_turns(conn, interview_id=self.interview_id)
+
+        interview, rows = await asyncio.to_thread(read)
+        connected = self.pipeline is not None and self.pipeline.connection.is_connected()
+        return {
+            "status": interview.status,
+            "epoch": self.epoch,
+            "turns": len(rows),
+            "connected": connected,
+        }
+
+    async def shutdown(self) -> None:
+        """Close the connection (the actor stays, idle, until killed or the interview ends)."""
+        if self.pipeline is not None:
+            await self.pipeline.stop()
+            self.pipeline = None
+
+    # ---- internals -----------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        """The interview, its transcript and a brain restored from it (blocking: DB)."""
+        from pipelines.engines.speech import (
+            speech_engine_ids,
+            stt_service_from_settings,
+            tts_service_from_settings,
+        )
+
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            interview = interviews.get_interview(conn, interview_id=self.interview_id)
+            if interview.status in ("completed", "failed"):
+                raise InterviewUnavailable("interview_finished", "this interview has ended")
+            rows = turns.list_turns(conn, interview_id=self.interview_id)
+            application = applications.get_application(
+                conn, application_id=interview.application_id
+            )
+            candidate = candidates.get_candidate(conn, candidate_id=application.candidate_id)
+            vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+            next_seq = turns.next_seq(conn, interview_id=self.interview_id)
+        plan = InterviewPlan.model_validate(interview.plan)
+        language = interview.language
+        past = [
+            PastTurn(role=t.role, text=t.text, question_index=t.question_index, kind=t.kind)
+            for t in rows
+            if t.role in ("interviewer", "candidate")
+        ]
+        brain = InterviewBrain.restore(
+            plan, past, language=language, candidate_name=candidate.full_name or None,
+            vacancy_title=vacancy.title, max_duration_s=self.settings.interview_max_duration_s,
+        )  # fmt: skip
+        recorder = TurnRecorder(
+            self.pool, workspace_id=self.workspace_id, interview_id=self.interview_id,
+            epoch=self.epoch, next_seq=next_seq,
+        )  # fmt: skip
+        ids = speech_engine_ids(self.settings, language=language)
+        conversation = InterviewConversation(
+            brain=brain, recorder=recorder, engines=ids, smart_turn=smart_turn_analyzer(),
+            on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
+        )  # fmt: skip
+        return {
+            "status": interview.status,
+            "conversation": conversation,
+            "stt": stt_service_from_settings(self.settings, language=language),
+            "tts": tts_service_from_settings(self.settings, language=language),
+        }
+
+    async def _check_capacity(self) -> None:
+        limit = self.settings.interview_max_concurrent_per_workspace
+
+        def count() -> int:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                row = conn.execute(
+                    "select count(*) from interviews where status = 'active' and id <> %s",
+                    (self.interview_id,),
+                ).fetchone()
+            return int(row[0]) if row else 0
+
+        if await asyncio.to_thread(count) >= limit:
+            raise InterviewUnavailable(
+                "too_many_interviews", f"this workspace already runs {limit} live interviews"
+            )
+
+    def _set_status(self, status: str, reason: str | None = None) -> None:
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            try:
+                interviews.set_interview_status(
+                    conn, interview_id=self.interview_id, status=status, reason=reason
+                )
+            except InvalidTransition:
+                log.info("interview %s already %s", self.interview_id, status)
+
+    async def _finished(self, summary: str) -> None:
+        """The conversation closed: mark everything done and queue the analysis."""
+
+        def write() -> None:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                interview = interviews.set_interview_status(
+                    conn, interview_id=self.interview_id, status="completed"
+                )
+                application = applications.get_application(
+                    conn, application_id=interview.application_id
+                )
+                if application.resume_id is not None:
+                    try:
+                        resumes.set_resume_status(
+                            conn, resume_id=application.resume_id, status="interviewed"
+                        )
+                    except InvalidTransition:
+                        pass
+                applications.set_stage(conn, application_id=application.id, stage="interviewed")
+                jobs.enqueue_job(
+                    conn, workspace_id=self.workspace_id, kind="interview_analysis",
+                    payload={"interview_id": self.interview_id, "summary": summary},
+                )  # fmt: skip
+
+        await asyncio.to_thread(write)
+        log.info("interview %s completed", self.interview_id)

@@ -1,0 +1,36 @@
+"""Actor names and options, in one place.
+
+Interview actors are named `interview:{id}` in the `selectio` namespace and fetched with
+`get_if_exists`, so every Serve replica reaches the same actor. They are detached (a Serve
+replica restart must not kill a live interview) and restart without limit: a restarted actor
+rebuilds from Postgres and fences its predecessor with a new epoch. Calls are never retried
+by Ray (`max_task_retries=0`): an offer is not idempotent, the client reconnects instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+NAMESPACE = "selectio"
+CALL_TIMEOUT_S = 30.0
+
+
+def interview_actor_name(interview_id: int) -> str:
+    return f"interview:{interview_id}"
+
+
+def interview_session(workspace_id: UUID, interview_id: int) -> Any:
+    """The interview's actor handle, created on first use."""
+    from actors.interview_session import InterviewSession
+
+    return InterviewSession.options(
+        name=interview_actor_name(interview_id),
+        namespace=NAMESPACE,
+        get_if_exists=True,
+        lifetime="detached",
+        max_restarts=-1,
+        max_task_retries=0,
+        num_cpus=0,
+        max_concurrency=64,
+    ).remote(str(workspace_id), interview_id)

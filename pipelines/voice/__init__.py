@@ -1,0 +1,1 @@
+"""The live voice interview: Pipecat pipeline (VAD → STT → interviewer → TTS) over WebRTC."""

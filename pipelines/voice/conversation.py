@@ -1,0 +1,254 @@
+"""The interviewer inside the voice pipeline: between speech-to-text and text-to-speech.
+
+It turns VAD pauses and transcripts into finished candidate answers (turn_taking), asks the
+brain what to say, writes every turn to the database BEFORE the next utterance is spoken,
+speaks through TTS, lets the candidate interrupt (barge-in), nudges after long silence, and
+tells the page what happens over the data channel: `question`, `ai_speaking_start/end`,
+`transcript`, `interview_complete`. Latency per turn (candidate stops → first AI audio) and
+the recogniser's time are stored with the turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pipecat.audio.turn.base_turn_analyzer import BaseTurnAnalyzer, EndOfTurnState
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    CancelFrame,
+    EndFrame,
+    EndWorkerFrame,
+    Frame,
+    InputAudioRawFrame,
+    InputTransportMessageFrame,
+    InterimTranscriptionFrame,
+    OutputTransportMessageUrgentFrame,
+    StartFrame,
+    TranscriptionFrame,
+    TTSSpeakFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+from pipelines.interviewer import BrainReply, InterviewBrain
+from pipelines.voice.recorder import TurnRecorder, TurnTiming
+from pipelines.voice.turn_taking import TurnTaking
+
+log = logging.getLogger(__name__)
+TICK_S = 0.05
+
+
+class InterviewConversation(FrameProcessor):
+    """Conducts one interview over the pipeline's audio; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        brain: InterviewBrain,
+        recorder: TurnRecorder,
+        engines: dict[str, str],
+        smart_turn: BaseTurnAnalyzer | None = None,
+        on_finished: Callable[[str], Awaitable[None]] | None = None,
+        silence_s: float = 15.0,
+        max_duration_s: float = 1800.0,
+        turn_taking: TurnTaking | None = None,
+    ) -> None:
+        super().__init__(name="interviewer")
+        self._brain = brain
+        self._recorder = recorder
+        self._engines = engines
+        self._smart_turn = smart_turn
+        self._on_finished = on_finished
+        self._silence_s = silence_s
+        self._max_duration_s = max_duration_s
+        self._turn = turn_taking or TurnTaking()
+        self._started_at: float | None = None
+        self._bot_speaking = False
+        self._speaking_queue = 0  # utterances pushed to TTS and not yet finished
+        self._last_activity = time.monotonic()
+        self._pending_latency: dict[str, Any] | None = None
+        self._finishing = False
+        self._finished = False
+        self._busy = asyncio.Lock()
+        self._tick_task: asyncio.Task[None] | None = None
+        self._stt_started: float | None = None
+
+    # ---- pipeline plumbing -------------------------------------------------------------
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            await self.push_frame(frame, direction)
+            self._tick_task = self.create_task(self._tick())
+        elif isinstance(frame, (EndFrame, CancelFrame)):
+            if self._tick_task is not None:
+                await self.cancel_task(self._tick_task)
+                self._tick_task = None
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, InputTransportMessageFrame):
+            await self._on_client_message(frame.message)
+        elif isinstance(frame, InputAudioRawFrame):
+            if self._smart_turn is not None:
+                self._smart_turn.append_audio(frame.audio, self._turn.speaking)
+        elif isinstance(frame, VADUserStartedSpeakingFrame):
+            self._turn.speech_started()
+            self._last_activity = time.monotonic()
+            if self._bot_speaking and self._started_at is not None:
+                await self.broadcast_interruption()  # barge-in: stop the AI's audio
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            complete = await self._sounds_complete()
+            self._turn.speech_stopped(time.monotonic(), sounds_complete=complete)
+            self._stt_started = time.monotonic()
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, TranscriptionFrame):
+            # Never forwarded: TTS would read the candidate's words aloud.
+            self._turn.transcript(frame.text)
+            self._last_activity = time.monotonic()
+            await self._send(
+                {"type": "transcript", "role": "user", "text": frame.text, "final": True}
+            )
+        elif isinstance(frame, InterimTranscriptionFrame):
+            await self._send(
+                {"type": "transcript", "role": "user", "text": frame.text, "final": False}
+            )
+        elif isinstance(frame, BotStartedSpeakingFrame):
+            self._bot_speaking = True
+            await self._send({"type": "ai_speaking_start"})
+            await self._note_first_audio()
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, BotStoppedSpeakingFrame):
+            self._bot_speaking = False
+            self._speaking_queue = max(0, self._speaking_queue - 1)
+            self._last_activity = time.monotonic()
+            await self._send({"type": "ai_speaking_end"})
+            await self.push_frame(frame, direction)
+        else:
+            await self.push_frame(frame, direction)
+
+    async def _sounds_complete(self) -> bool:
+        if self._smart_turn is None:
+            return True
+        try:
+            state, _ = await self._smart_turn.analyze_end_of_turn()
+            return state == EndOfTurnState.COMPLETE
+        except Exception:  # the model is an optimisation; a failure must not stall the turn
+            log.exception("smart-turn analysis failed; treating the pause as the end")
+            return True
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        await self.push_frame(OutputTransportMessageUrgentFrame(message=message))
+
+    # ---- conversation ------------------------------------------------------------------
+    async def _on_client_message(self, message: Any) -> None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "start_interview" and self._started_at is None:
+            self._started_at = time.monotonic()
+            await self._say(self._brain.opening())
+        elif kind == "end_interview" and not self._finishing:
+            await self._say(self._brain.on_end_requested())
+        elif kind not in ("start_interview", "end_interview"):
+            await self._send({"type": "error", "message": "unknown message type"})
+
+    async def _tick(self) -> None:
+        """Answers finished turns, nudges after silence, enforces the time limit."""
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                await self._tick_once()
+            except Exception:
+                log.exception(
+                    "interview %s: error in the conversation loop", self._recorder.interview_id
+                )
+
+    async def _tick_once(self) -> None:
+        if self._started_at is None or self._finished:
+            return
+        now = time.monotonic()
+        elapsed = now - self._started_at
+        if self._finishing:
+            if self._speaking_queue == 0 and not self._bot_speaking:
+                await self._finish()
+            return
+        if self._turn.due(now):
+            answer, stopped_at = self._turn.take()
+            stt_ms = None
+            if self._stt_started is not None and stopped_at is not None:
+                stt_ms = int((self._last_activity - stopped_at) * 1000)
+            await self._answered(answer, stopped_at, stt_ms, elapsed)
+        elif elapsed > self._max_duration_s:
+            await self._say(self._brain.on_end_requested())
+        elif (
+            self._turn.idle and not self._bot_speaking and self._speaking_queue == 0
+            and now - self._last_activity > self._silence_s
+        ):  # fmt: skip
+            self._last_activity = now
+            await self._say(self._brain.on_silence(self._silence_s, elapsed_s=elapsed))
+
+    async def _answered(
+        self, answer: str, stopped_at: float | None, stt_ms: int | None, elapsed: float
+    ) -> None:
+        async with self._busy:
+            now_utc = datetime.now(UTC)
+            await self._recorder.record(
+                role="candidate", text=answer, question_index=self._brain.current_index,
+                kind="answer", engine=self._engines.get("stt"),
+                timing=TurnTiming(ended_at=now_utc, stt_ttfb_ms=stt_ms),
+            )  # fmt: skip
+            started = time.monotonic()
+            reply = self._brain.on_answer(answer, elapsed_s=elapsed)
+            llm_ms = int((time.monotonic() - started) * 1000)
+            self._pending_latency = {"stopped_at": stopped_at, "llm_ms": llm_ms, "seq": None}
+            await self._say(reply, locked=True)
+
+    async def _say(self, reply: BrainReply, *, locked: bool = False) -> None:
+        """Persist, then speak, each utterance; announce questions and the end."""
+        if not locked:
+            async with self._busy:
+                return await self._say(reply, locked=True)
+        for utterance in reply.utterances:
+            row = await self._recorder.record(
+                role="interviewer", text=utterance.text, question_index=utterance.question_index,
+                kind=utterance.kind, engine=self._engines.get("tts"),
+            )  # fmt: skip
+            if self._pending_latency is not None and self._pending_latency["seq"] is None:
+                self._pending_latency["seq"] = row.seq
+                self._pending_latency["tts_pushed"] = time.monotonic()
+            if utterance.kind in ("question", "repeat") and utterance.question_index is not None:
+                await self._send(
+                    {"type": "question", "text": utterance.text,
+                     "questionNumber": utterance.question_index + 1}
+                )  # fmt: skip
+            await self._send(
+                {"type": "transcript", "role": "assistant", "text": utterance.text, "final": True}
+            )
+            self._speaking_queue += 1
+            await self.push_frame(TTSSpeakFrame(utterance.text))
+        if reply.done:
+            self._finishing = True
+
+    async def _note_first_audio(self) -> None:
+        pending, self._pending_latency = self._pending_latency, None
+        if not pending or pending.get("seq") is None or pending.get("stopped_at") is None:
+            return
+        now = time.monotonic()
+        await self._recorder.set_latency(
+            seq=pending["seq"],
+            voice_to_voice_ms=int((now - pending["stopped_at"]) * 1000),
+            llm_ttfb_ms=pending["llm_ms"],
+            tts_ttfb_ms=int((now - pending["tts_pushed"]) * 1000),
+        )
+
+    async def _finish(self) -> None:
+        self._finished = True
+        summary = self._brain.summary
+        await self._send({"type": "interview_complete", "summary": summary})
+        if self._on_finished is not None:
+            await self._on_finished(summary)
+        await self.push_frame(EndWorkerFrame())

@@ -1,0 +1,107 @@
+"""WebRTC signalling for the candidate's page: offer/answer, ICE candidates, status.
+
+Serve validates the link, then forwards to the interview's actor (named by interview id,
+created on first use), always with a timeout: a stuck actor must not hold a request forever.
+Errors follow the validate contract (`canInterview: false` with a code) or the API's JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from actors.naming import CALL_TIMEOUT_S, interview_session
+from serve_apps import interview_invites
+from serve_apps.api.interviews import link_error_response
+from serve_apps.deps import AppSettings, Pool
+from serve_apps.errors import error_body
+
+router = APIRouter(tags=["signalling"])
+
+
+class Offer(BaseModel):
+    sdp: str = Field(min_length=10, max_length=100_000)
+    type: str = Field(pattern="^offer$")
+
+
+class IceCandidate(BaseModel):
+    candidate: str = Field(max_length=2000)
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+
+
+class IcePatch(BaseModel):
+    pc_id: str = Field(max_length=200)
+    candidates: list[IceCandidate] = Field(max_length=50)
+
+
+def _status_for(code: str) -> int:
+    return {
+        "invalid_offer": 400,
+        "interview_finished": 410,
+        "too_many_interviews": 429,
+        "unknown_connection": 404,
+    }.get(code, 409)
+
+
+async def _call(ref: Any) -> Any:
+    """Await an actor call with the standard timeout; map actor errors to JSON."""
+    from ray.exceptions import RayActorError, RayTaskError
+
+    from actors.interview_session import InterviewUnavailable
+
+    try:
+        return await asyncio.wait_for(ref, timeout=CALL_TIMEOUT_S)
+    except TimeoutError:
+        return JSONResponse(
+            error_body("actor_timeout", "the interview did not answer in time"), 504
+        )
+    except RayTaskError as e:
+        cause = e.as_instanceof_cause()
+        if isinstance(cause, InterviewUnavailable):
+            return JSONResponse(error_body(cause.code, cause.message), _status_for(cause.code))
+        raise
+    except RayActorError:
+        return JSONResponse(
+            error_body("actor_unavailable", "the interview is restarting; try again in a moment"),
+            503,
+        )
+
+
+@router.post("/interview-links/{token}/offer")
+async def offer(token: str, body: Offer, pool: Pool, settings: AppSettings) -> Any:
+    """SDP offer in, SDP answer out (`{sdp, type, pc_id}`)."""
+    try:
+        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+    except interview_invites.LinkError as e:
+        return link_error_response(e)
+    actor = interview_session(context.workspace_id, context.interview.id)
+    return await _call(actor.offer.remote(body.sdp, body.type))
+
+
+@router.patch("/interview-links/{token}/ice")
+async def ice(token: str, body: IcePatch, pool: Pool, settings: AppSettings) -> Any:
+    """Trickled ICE candidates for the connection made by the last offer."""
+    try:
+        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+    except interview_invites.LinkError as e:
+        return link_error_response(e)
+    actor = interview_session(context.workspace_id, context.interview.id)
+    candidates = [c.model_dump() for c in body.candidates]
+    result = await _call(actor.add_ice_candidates.remote(body.pc_id, candidates))
+    return result if isinstance(result, JSONResponse) else {"added": result}
+
+
+@router.get("/interview-links/{token}/status")
+async def status(token: str, pool: Pool, settings: AppSettings) -> Any:
+    """The interview's status, turn count and whether a client is connected."""
+    try:
+        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+    except interview_invites.LinkError as e:
+        return link_error_response(e)
+    actor = interview_session(context.workspace_id, context.interview.id)
+    return await _call(actor.status.remote())
