@@ -151,12 +151,13 @@ class InterviewSession:
         brain = InterviewBrain.restore(
             plan, past, language=language, candidate_name=candidate.full_name or None,
             vacancy_title=vacancy.title, max_duration_s=self.settings.interview_max_duration_s,
+            llm=self._llm_interviewer(),
         )  # fmt: skip
         recorder = TurnRecorder(
             self.pool, workspace_id=self.workspace_id, interview_id=self.interview_id,
             epoch=self.epoch, next_seq=next_seq,
         )  # fmt: skip
-        ids = speech_engine_ids(self.settings, language=language)
+        ids = speech_engine_ids(self.settings)
         conversation = InterviewConversation(
             brain=brain, recorder=recorder, engines=ids, smart_turn=smart_turn_analyzer(),
             on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
@@ -167,6 +168,20 @@ class InterviewSession:
             "stt": stt_service_from_settings(self.settings, language=language),
             "tts": tts_service_from_settings(self.settings, language=language),
         }
+
+    def _llm_interviewer(self) -> Any:
+        """The LLM that words follow-ups when OpenAI is configured (the brain keeps control)."""
+        settings = self.settings
+        if settings.openai_api_key is None or settings.llm_engine == "offline":
+            return None
+        from pipelines.interviewer import LLMInterviewer
+
+        return LLMInterviewer(
+            api_key=settings.openai_api_key.get_secret_value(),
+            model=settings.openai_model,
+            base_url=settings.openai_base_url,
+            timeout_s=min(settings.openai_timeout_s, 10.0),
+        )
 
     async def _check_capacity(self) -> None:
         limit = self.settings.interview_max_concurrent_per_workspace

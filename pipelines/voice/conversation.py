@@ -101,6 +101,9 @@ class InterviewConversation(FrameProcessor):
             self._last_activity = time.monotonic()
             if self._bot_speaking and self._started_at is not None:
                 await self.broadcast_interruption()  # barge-in: stop the AI's audio
+                self._speaking_queue = 0
+                self._bot_speaking = False
+                await self._send({"type": "ai_speaking_end"})
             await self.push_frame(frame, direction)
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             complete = await self._sounds_complete()
@@ -119,18 +122,25 @@ class InterviewConversation(FrameProcessor):
                 {"type": "transcript", "role": "user", "text": frame.text, "final": False}
             )
         elif isinstance(frame, BotStartedSpeakingFrame):
+            # One reply is several utterances; the page hears one speaking stretch.
+            if not self._bot_speaking:
+                await self._send({"type": "ai_speaking_start"})
             self._bot_speaking = True
-            await self._send({"type": "ai_speaking_start"})
             await self._note_first_audio()
             await self.push_frame(frame, direction)
         elif isinstance(frame, BotStoppedSpeakingFrame):
-            self._bot_speaking = False
             self._speaking_queue = max(0, self._speaking_queue - 1)
             self._last_activity = time.monotonic()
-            await self._send({"type": "ai_speaking_end"})
+            if self._speaking_queue == 0:
+                self._bot_speaking = False
+                await self._send({"type": "ai_speaking_end"})
             await self.push_frame(frame, direction)
         else:
             await self.push_frame(frame, direction)
+
+    def _current_index(self) -> int | None:
+        number, _ = self._brain.progress
+        return number - 1 if number > 0 else None
 
     async def _sounds_complete(self) -> bool:
         if self._smart_turn is None:
@@ -197,12 +207,13 @@ class InterviewConversation(FrameProcessor):
         async with self._busy:
             now_utc = datetime.now(UTC)
             await self._recorder.record(
-                role="candidate", text=answer, question_index=self._brain.current_index,
-                kind="answer", engine=self._engines.get("stt"),
+                role="candidate", text=answer, question_index=self._current_index(),
+                kind=None, engine=self._engines.get("stt"),
                 timing=TurnTiming(ended_at=now_utc, stt_ttfb_ms=stt_ms),
             )  # fmt: skip
             started = time.monotonic()
-            reply = self._brain.on_answer(answer, elapsed_s=elapsed)
+            # In a thread: with an LLM configured, the brain waits on the network.
+            reply = await asyncio.to_thread(self._brain.on_answer, answer, elapsed_s=elapsed)
             llm_ms = int((time.monotonic() - started) * 1000)
             self._pending_latency = {"stopped_at": stopped_at, "llm_ms": llm_ms, "seq": None}
             await self._say(reply, locked=True)

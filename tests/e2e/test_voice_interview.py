@@ -1,0 +1,189 @@
+"""A live voice interview over real WebRTC on loopback: an aiortc client talks to the
+InterviewSession actor through Ray Serve's signalling, hears the greeting and the first
+question as audio and messages, answers with eSpeak speech, and gets the second question;
+the transcript is in Postgres. Then the actor is killed mid-interview and the candidate
+reconnects with the same link: no turn is lost and the interview goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from db import interviews, resumes, turns
+from db.pool import transaction
+from pipelines import vacancy_flow
+from pipelines.engine_set import offline_engines
+from pipelines.engines.tts_espeak import EspeakSynthesizer
+from pipelines.resume_flow import process_resume
+from serve_apps import accounts, interview_invites
+from tests.conftest import free_port
+from tests.e2e.voice_client import InterviewClient, resample
+from tests.pipelines import samples
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ray]
+ANSWER = (
+    "I have seven years of experience with Python and PostgreSQL. "
+    "At my last job I built REST APIs with FastAPI and Docker."
+)
+
+
+@pytest.fixture(scope="module")
+def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from ray import serve
+
+    from serve_apps.ingress import ApiIngress
+
+    port = free_port()
+    env_vars = {
+        "SELECTIO_HOME": str(settings.home),
+        "SELECTIO_DATABASE_URL": settings.database_url.get_secret_value(),
+        "SELECTIO_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "SELECTIO_LLM_ENGINE": "offline",
+        "SELECTIO_EMBEDDING_ENGINE": "offline",
+    }
+    serve.start(http_options={"host": "127.0.0.1", "port": port})
+    app = ApiIngress.options(
+        ray_actor_options={"num_cpus": 0, "runtime_env": {"env_vars": env_vars}}
+    ).bind()
+    serve.run(app, name="selectio-voice", route_prefix="/")
+    yield f"http://127.0.0.1:{port}"
+    serve.shutdown()
+
+
+@pytest.fixture(scope="module")
+def invitation(settings, pool):  # type: ignore[no-untyped-def]
+    engines = offline_engines()
+    workspace = accounts.create_workspace(pool, name="Voice", owner_id=None)
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=workspace.id, title="", text=samples.VACANCY_EN
+    )
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        rid = resumes.create_resume(
+            conn, workspace_id=workspace.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
+        ).id
+    outcome = process_resume(
+        pool, engines, workspace_id=workspace.id, resume_id=rid, vacancy_id=vacancy.id
+    )
+    invited = interview_invites.invite(
+        pool, settings, workspace_id=workspace.id, application_id=outcome.application_id
+    )
+    return {
+        "workspace": workspace,
+        "interview_id": invited.interview.id,
+        "token": invited.link.rsplit("/interview/", 1)[1],
+    }
+
+
+@pytest.fixture(scope="module")
+def answer_audio() -> bytes:
+    synth = EspeakSynthesizer()
+    pcm = synth.synthesize(ANSWER, language="en")
+    return resample(pcm, synth.sample_rate)
+
+
+def is_question(number: int):  # type: ignore[no-untyped-def]
+    return lambda m: m.get("type") == "question" and m.get("questionNumber") == number
+
+
+def speaking(kind: str):  # type: ignore[no-untyped-def]
+    return lambda m: m.get("type") == f"ai_speaking_{kind}"
+
+
+async def answer_until(client: InterviewClient, audio: bytes, number: int) -> None:
+    """After the AI has finished asking, answer (again after a follow-up) until question
+    `number` is asked and its audio starts."""
+    for _ in range(3):
+        asked = client.last_index
+        await client.wait_for(speaking("end"), timeout=60, since=asked)
+        await asyncio.sleep(0.4)
+        client.mic.play(audio)
+        try:
+            await client.wait_for(is_question(number), timeout=45, since=asked + 1)
+        except TimeoutError:
+            continue
+        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        return
+    raise AssertionError(f"question {number} never came: {client.messages[-8:]}")
+
+
+def stored_turns(pool, invitation):  # type: ignore[no-untyped-def]
+    with transaction(pool, workspace_id=invitation["workspace"].id) as conn:
+        return turns.list_turns(conn, interview_id=invitation["interview_id"])
+
+
+def test_first_answer_is_heard_stored_and_followed_by_question_two(
+    api_url, invitation, answer_audio, pool
+) -> None:
+    async def scenario() -> InterviewClient:
+        client = InterviewClient(api_url, invitation["token"])
+        answer = await client.connect()
+        assert answer["status"] == 200, answer
+        first = await client.wait_for(is_question(1), timeout=60)
+        assert first["text"]
+        # Let the whole opening (greeting, then the question) be spoken before answering.
+        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        await answer_until(client, answer_audio, 2)
+        await client.close()
+        return client
+
+    client = asyncio.run(scenario())
+    assert client.loud_frames > 20  # the greeting and questions were heard as audio
+    kinds = {m["type"] for m in client.messages}
+    assert {"question", "ai_speaking_start", "ai_speaking_end", "transcript"} <= kinds
+    rows = stored_turns(pool, invitation)
+    assert [r.seq for r in rows] == list(range(len(rows)))
+    answers = [r.text.lower() for r in rows if r.role == "candidate"]
+    assert answers and "python" in answers[0] and "experience" in answers[0]
+    with transaction(pool, workspace_id=invitation["workspace"].id) as conn:
+        assert (
+            interviews.get_interview(conn, interview_id=invitation["interview_id"]).status
+            == "active"
+        )
+    # Latency is filled in when the reply's first audio goes out, just after the message.
+    for _ in range(50):
+        spoken = [
+            r for r in stored_turns(pool, invitation)
+            if r.role == "interviewer" and r.voice_to_voice_ms is not None
+        ]  # fmt: skip
+        if spoken:
+            break
+        time.sleep(0.1)
+    assert spoken and 0 < spoken[0].voice_to_voice_ms < 15000
+
+
+def test_actor_killed_mid_interview_resumes_with_the_same_link(
+    api_url, invitation, answer_audio, pool
+) -> None:
+    import ray
+
+    from actors.naming import NAMESPACE, interview_actor_name
+
+    before = stored_turns(pool, invitation)
+    actor = ray.get_actor(interview_actor_name(invitation["interview_id"]), namespace=NAMESPACE)
+    ray.kill(actor, no_restart=False)  # Ray restarts it; it rebuilds from Postgres
+
+    async def scenario() -> InterviewClient:
+        client = InterviewClient(api_url, invitation["token"])
+        for _ in range(20):  # the actor may still be restarting
+            answer = await client.connect()
+            if answer["status"] == 200:
+                break
+            await client.close()
+            await asyncio.sleep(1)
+            client = InterviewClient(api_url, invitation["token"])
+        assert answer["status"] == 200, answer
+        await client.wait_for(is_question(2), timeout=60)  # "welcome back" + the current question
+        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        await answer_until(client, answer_audio, 3)
+        await client.close()
+        return client
+
+    asyncio.run(scenario())
+    after = stored_turns(pool, invitation)
+    assert [(r.seq, r.text) for r in after[: len(before)]] == [(r.seq, r.text) for r in before]
+    assert [r.seq for r in after] == list(range(len(after)))
+    assert len(after) > len(before)
+    assert max(r.epoch for r in after) > max(r.epoch for r in before)
