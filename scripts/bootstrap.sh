@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${SELECTIO_VENV:-.venv}
-EXTRAS=${SELECTIO_EXTRAS:-dev}
+EXTRAS=${SELECTIO_EXTRAS:-dev,voice}
 
 find_python() {
     for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
