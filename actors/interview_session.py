@@ -17,6 +17,7 @@ from uuid import UUID
 
 import ray
 
+from actors.errors import InterviewUnavailable
 from db import applications, candidates, interviews, jobs, resumes, turns, vacancies
 from db.bootstrap import resolve_app_url
 from db.errors import InvalidTransition
@@ -25,19 +26,11 @@ from db.settings import get_settings
 from pipelines.interviewer import InterviewBrain, PastTurn
 from pipelines.models import InterviewPlan
 from pipelines.voice.conversation import InterviewConversation
+from pipelines.voice.metrics import interview_metrics
 from pipelines.voice.pipeline import RunningPipeline, smart_turn_analyzer, start_pipeline
 from pipelines.voice.recorder import TurnRecorder
 
 log = logging.getLogger(__name__)
-
-
-class InterviewUnavailable(Exception):
-    """The interview cannot take a connection now; `code` says why."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @ray.remote
@@ -55,6 +48,7 @@ class InterviewSession:
             self.epoch = interviews.bump_epoch(conn, interview_id=interview_id)
         self.pipeline: RunningPipeline | None = None
         self.connected_at: float | None = None
+        self._tags = {"workspace": str(self.workspace_id)}
         log.info("interview %s actor up at epoch %s", interview_id, self.epoch)
 
     # ---- signalling ----------------------------------------------------------------------
@@ -62,6 +56,10 @@ class InterviewSession:
         """Answer a browser's offer; a new offer replaces an older connection (reconnect)."""
         from pipecat.transports.smallwebrtc.connection import SmallWebRTCConnection
 
+        if "m=audio" not in sdp or not sdp.lstrip().startswith("v=0"):
+            raise InterviewUnavailable(
+                "invalid_offer", "invalid SDP offer: an audio section (m=audio) is required"
+            )
         context = await asyncio.to_thread(self._load)
         await self._check_capacity()
         if self.pipeline is not None:
@@ -77,8 +75,10 @@ class InterviewSession:
             stt=context["stt"],
             tts=context["tts"],
             conversation=context["conversation"],
+            on_disconnected=self._disconnected,
         )
         self.connected_at = time.monotonic()
+        interview_metrics()["active"].set(1, tags=self._tags)
         if context["status"] == "created":
             await asyncio.to_thread(self._set_status, "active")
         return connection.get_answer()
@@ -114,6 +114,10 @@ class InterviewSession:
             "turns": len(rows),
             "connected": connected,
         }
+
+    async def _disconnected(self) -> None:
+        interview_metrics()["active"].set(0, tags=self._tags)
+        log.info("interview %s: candidate disconnected", self.interview_id)
 
     async def shutdown(self) -> None:
         """Close the connection (the actor stays, idle, until killed or the interview ends)."""
@@ -161,6 +165,7 @@ class InterviewSession:
         conversation = InterviewConversation(
             brain=brain, recorder=recorder, engines=ids, smart_turn=smart_turn_analyzer(),
             on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
+            on_latency=lambda ms: interview_metrics()["latency"].observe(ms, tags=self._tags),
         )  # fmt: skip
         return {
             "status": interview.status,
@@ -233,4 +238,5 @@ class InterviewSession:
                 )  # fmt: skip
 
         await asyncio.to_thread(write)
+        interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s completed", self.interview_id)

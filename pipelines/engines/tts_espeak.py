@@ -201,9 +201,12 @@ class EspeakTTSService(TTSService):
     async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame | None, None]:
         """Synthesise `text` in a worker thread and stream it out, resampled by Pipecat."""
         voice = self._settings.voice if isinstance(self._settings.voice, str) else None
+        language = self._settings.language if isinstance(self._settings.language, str) else None
         await self.start_tts_usage_metrics(text)
         try:
-            pcm = await asyncio.to_thread(self._synthesizer.synthesize, text, voice=voice)
+            pcm = await asyncio.to_thread(
+                self._synthesizer.synthesize, text, language=language, voice=voice
+            )
         except SpeechEngineError as e:
             yield ErrorFrame(error=e.message, exception=e)
             return

@@ -59,6 +59,7 @@ class InterviewConversation(FrameProcessor):
         silence_s: float = 15.0,
         max_duration_s: float = 1800.0,
         turn_taking: TurnTaking | None = None,
+        on_latency: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(name="interviewer")
         self._brain = brain
@@ -69,6 +70,7 @@ class InterviewConversation(FrameProcessor):
         self._silence_s = silence_s
         self._max_duration_s = max_duration_s
         self._turn = turn_taking or TurnTaking()
+        self._on_latency = on_latency
         self._started_at: float | None = None
         self._bot_speaking = False
         self._speaking_queue = 0  # utterances pushed to TTS and not yet finished
@@ -249,9 +251,12 @@ class InterviewConversation(FrameProcessor):
         if not pending or pending.get("seq") is None or pending.get("stopped_at") is None:
             return
         now = time.monotonic()
+        voice_to_voice_ms = int((now - pending["stopped_at"]) * 1000)
+        if self._on_latency is not None:
+            self._on_latency(voice_to_voice_ms)
         await self._recorder.set_latency(
             seq=pending["seq"],
-            voice_to_voice_ms=int((now - pending["stopped_at"]) * 1000),
+            voice_to_voice_ms=voice_to_voice_ms,
             llm_ttfb_ms=pending["llm_ms"],
             tts_ttfb_ms=int((now - pending["tts_pushed"]) * 1000),
         )

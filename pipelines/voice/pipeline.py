@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
 from pipecat.audio.vad.silero import SileroVADAnalyzer
@@ -64,8 +66,13 @@ async def start_pipeline(
     stt: FrameProcessor,
     tts: FrameProcessor,
     conversation: InterviewConversation,
+    on_disconnected: Callable[[], Awaitable[None]] | None = None,
 ) -> RunningPipeline:
-    """Build and start the pipeline for a connection whose answer has been created."""
+    """Build and start the pipeline for a connection whose answer has been created.
+
+    When the candidate's browser goes away the pipeline is cancelled (its resources freed);
+    the interview stays active in the database, so the same link reconnects and continues.
+    """
     transport = SmallWebRTCTransport(
         webrtc_connection=connection,
         params=TransportParams(
@@ -93,6 +100,13 @@ async def start_pipeline(
         enable_rtvi=False,
         idle_timeout_secs=None,
     )
+
+    @transport.event_handler("on_client_disconnected")
+    async def _gone(_transport: Any, _client: Any) -> None:
+        await worker.cancel()
+        if on_disconnected is not None:
+            await on_disconnected()
+
     # Signal handlers cannot be installed off the main thread (Ray actors run their loop
     # elsewhere): the actor owns the lifecycle instead.
     runner = WorkerRunner(handle_sigint=False, handle_sigterm=False)

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from actors.errors import InterviewUnavailable
 from actors.naming import CALL_TIMEOUT_S, interview_session
 from serve_apps import interview_invites
 from serve_apps.api.interviews import link_error_response
@@ -51,8 +52,6 @@ def _status_for(code: str) -> int:
 async def _call(ref: Any) -> Any:
     """Await an actor call with the standard timeout; map actor errors to JSON."""
     from ray.exceptions import RayActorError, RayTaskError
-
-    from actors.interview_session import InterviewUnavailable
 
     try:
         return await asyncio.wait_for(ref, timeout=CALL_TIMEOUT_S)

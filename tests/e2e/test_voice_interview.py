@@ -187,3 +187,50 @@ def test_actor_killed_mid_interview_resumes_with_the_same_link(
     assert [r.seq for r in after] == list(range(len(after)))
     assert len(after) > len(before)
     assert max(r.epoch for r in after) > max(r.epoch for r in before)
+
+
+def test_broken_offer_is_a_clear_error(api_url, invitation) -> None:
+    import httpx
+
+    url = f"{api_url}/api/v1/interview-links/{invitation['token']}/offer"
+    broken = httpx.post(url, json={"sdp": "v=0\r\nthis is not sdp", "type": "offer"}, timeout=60)
+    assert broken.status_code == 400, broken.text
+    assert broken.json()["error"]["code"] == "invalid_offer"
+    wrong_type = httpx.post(url, json={"sdp": "v=0\r\n" * 3, "type": "answer"}, timeout=30)
+    assert wrong_type.status_code == 422
+    forged = httpx.post(
+        f"{api_url}/api/v1/interview-links/{invitation['token'][:-2]}xx/offer",
+        json={"sdp": "v=0\r\n" * 3, "type": "offer"},
+        timeout=30,
+    )
+    assert (forged.status_code, forged.json()["canInterview"]) == (404, False)
+
+
+def test_malformed_messages_are_ignored_and_the_interview_goes_on(
+    api_url, invitation, pool
+) -> None:
+    async def scenario() -> InterviewClient:
+        client = InterviewClient(api_url, invitation["token"])
+        answer = await client.connect(start=False)
+        assert answer["status"] == 200, answer
+        opened = asyncio.Event()
+        client.channel.on("open", opened.set)
+        if client.channel.readyState != "open":
+            await asyncio.wait_for(opened.wait(), timeout=20)
+        client.channel.send("{this is not json")
+        client.send({"type": "dance"})
+        await client.wait_for(lambda m: m.get("type") == "error", timeout=20)
+        client.send({"type": "start_interview"})
+        await client.wait_for(lambda m: m.get("type") == "question", timeout=60)
+        status = httpx_status(api_url, invitation["token"])
+        assert status["connected"] is True and status["status"] == "active"
+        await client.close()
+        return client
+
+    asyncio.run(scenario())
+
+
+def httpx_status(api_url: str, token: str) -> dict:
+    import httpx
+
+    return httpx.get(f"{api_url}/api/v1/interview-links/{token}/status", timeout=30).json()
