@@ -120,7 +120,7 @@ def print_ranking(
     with transaction(pool, workspace_id=workspace_id) as conn:
         rows = rank_vacancy(conn, vacancy_id=vacancy_id, limit=1000)
     table = Table(title="Ranking")
-    for column in ("#", "candidate", "score", "recommendation", "flags"):
+    for column in ("#", "candidate", "score", "recommendation", "flags", "application"):
         table.add_column(column, justify="right" if column in ("#", "score") else "left")
     for rank, row in enumerate(rows, start=1):
         table.add_row(
@@ -129,6 +129,7 @@ def print_ranking(
             "" if row.score is None else str(row.score),
             row.recommendation or "not screened",
             ", ".join(str(f) for f in row.flags or []),
+            str(row.application_id),
         )
     console.print(table)
     for name, reason in failures:
@@ -202,3 +203,34 @@ def search_command(
     console.print(table)
     if not hits:
         console.print("no matching resumes")
+
+
+interview_app = typer.Typer(help="Live voice interviews.", no_args_is_help=True)
+app.add_typer(interview_app, name="interview")
+
+
+@interview_app.command("invite")
+def interview_invite(
+    application: Annotated[int, typer.Option(help="Application id (from the ranking).")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
+    hours: Annotated[float, typer.Option(min=0.1, help="Link lifetime in hours.")] = 72,
+) -> None:
+    """Invite the application's candidate to a voice interview; prints the link once."""
+    from serve_apps import interview_invites
+
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        target = guarded(lambda: accounts.resolve_workspace(pool, workspace))
+        invitation = guarded(
+            lambda: interview_invites.invite(
+                pool, settings, workspace_id=target.id, application_id=application,
+                ttl_hours=hours,
+            )
+        )  # fmt: skip
+    interview = invitation.interview
+    console.print(
+        f"interview #{interview.id} ({interview.language}, "
+        f"{len(interview.plan.get('questions', []))} questions), "
+        f"link valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC:"
+    )
+    print(invitation.link)

@@ -66,6 +66,12 @@ def test_screen_ranks_and_reports_failures(tmp_path: Path) -> None:
     assert "failed empty.pdf: empty file" in out
     assert "Traceback" not in result.stderr
 
+    john_application = next(row for row in rows if "John Smith" in row).split("│")[6].strip()
+    invite = _cli(home, "interview", "invite", "--application", john_application, "--hours", "2")
+    assert invite.returncode == 0, invite.stderr[-2000:]
+    link = invite.stdout.strip().splitlines()[-1]
+    assert "/interview/iv1." in link
+
     search = _cli(home, "search", "python fastapi postgres")
     assert search.returncode == 0, search.stderr[-2000:]
     first = next(line for line in search.stdout.splitlines() if line.startswith("│"))
