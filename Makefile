@@ -9,7 +9,8 @@ up: venv
 	@.venv/bin/selectio up --demo
 
 # Run the test suite.
-test: venv
+test:
+	@SELECTIO_NEED_CHROMIUM=1 scripts/bootstrap.sh
 	@.venv/bin/python -m pytest -q
 
 lint: venv

@@ -31,6 +31,20 @@ if [ ! -x "$VENV/bin/python" ]; then
     fi
 fi
 
+# Browser tests drive Debian's Chromium with Playwright (`make test` sets SELECTIO_NEED_CHROMIUM).
+if [ "${SELECTIO_NEED_CHROMIUM:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian's chromium for the browser tests"
+        if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+            echo "error: installing chromium with apt-get failed; install the 'chromium' package and retry" >&2
+            exit 1
+        fi
+    else
+        echo "error: the browser tests need Debian's chromium: run 'sudo apt-get install chromium'" >&2
+        exit 1
+    fi
+fi
+
 stamp="$VENV/.selectio-installed"
 want=$( (cat pyproject.toml; echo "extras=$EXTRAS") | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

@@ -1,0 +1,132 @@
+"""The candidate's real page in headless Chromium (Debian's, driven by Playwright) with a
+fake microphone fed from a WAV: consent, microphone check, Start, live captions and question
+progress, an answer heard and transcribed, then End — the interview completes and is stored."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db import interviews, resumes, turns
+from db.pool import transaction
+from pipelines import vacancy_flow
+from pipelines.engine_set import offline_engines
+from pipelines.engines.tts_espeak import EspeakSynthesizer
+from pipelines.resume_flow import process_resume
+from serve_apps import accounts, interview_invites
+from tests.conftest import free_port
+from tests.e2e.voice_client import resample
+from tests.pipelines import samples
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ray]
+CHROMIUM = "/usr/bin/chromium"
+ANSWER = (
+    "I have seven years of experience with Python and PostgreSQL. "
+    "At my last job I built REST APIs with FastAPI and Docker."
+)
+
+
+@pytest.fixture(scope="module")
+def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from ray import serve
+
+    from serve_apps.ingress import ApiIngress
+
+    port = free_port()
+    env_vars = {
+        "SELECTIO_HOME": str(settings.home),
+        "SELECTIO_DATABASE_URL": settings.database_url.get_secret_value(),
+        "SELECTIO_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "SELECTIO_LLM_ENGINE": "offline",
+        "SELECTIO_EMBEDDING_ENGINE": "offline",
+        "SELECTIO_API_URL": f"http://127.0.0.1:{port}",
+    }
+    serve.start(http_options={"host": "127.0.0.1", "port": port})
+    app = ApiIngress.options(
+        ray_actor_options={"num_cpus": 0, "runtime_env": {"env_vars": env_vars}}
+    ).bind()
+    serve.run(app, name="selectio-page", route_prefix="/")
+    yield f"http://127.0.0.1:{port}"
+    serve.shutdown()
+
+
+@pytest.fixture(scope="module")
+def microphone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Silence while the AI greets and asks, the spoken answer, then silence (looped)."""
+    synth = EspeakSynthesizer()
+    speech = resample(synth.synthesize(ANSWER, language="en"), synth.sample_rate, 48_000)
+    silence = bytes(48_000 * 2 * 9)
+    path = tmp_path_factory.mktemp("mic") / "answer.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes(silence + speech + silence * 2)
+    return path
+
+
+def invite(pool, settings):  # type: ignore[no-untyped-def]
+    engines = offline_engines()
+    workspace = accounts.create_workspace(pool, name="Browser", owner_id=None)
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=workspace.id, title="", text=samples.VACANCY_EN
+    )
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        rid = resumes.create_resume(
+            conn, workspace_id=workspace.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
+        ).id
+    outcome = process_resume(
+        pool, engines, workspace_id=workspace.id, resume_id=rid, vacancy_id=vacancy.id
+    )
+    invited = interview_invites.invite(
+        pool, settings, workspace_id=workspace.id, application_id=outcome.application_id
+    )
+    return workspace, invited
+
+
+def test_candidate_completes_a_short_interview_in_chromium(
+    api_url, microphone_wav, pool, settings, tmp_path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    workspace, invited = invite(pool, settings)
+    token = invited.link.rsplit("/interview/", 1)[1]
+    args = [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone_wav}",
+        "--autoplay-policy=no-user-gesture-required",
+        # Real local addresses in ICE candidates instead of mDNS names aiortc cannot resolve.
+        "--disable-features=WebRtcHideLocalIpsWithMdns",
+    ]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            page = browser.new_page()
+            page.goto(f"{api_url}/interview/{token}")
+            expect(page.locator("#title")).to_have_text("Senior Python Developer", timeout=20_000)
+            page.locator("#consent").check()
+            page.locator("#mic-check").click()
+            expect(page.locator("#mic-status")).to_contain_text("Microphone works")
+            page.locator("#start").click()
+            expect(page.locator("#live-card")).to_be_visible(timeout=30_000)
+            expect(page.locator("#progress")).to_contain_text("1 /", timeout=60_000)
+            expect(page.locator("#question")).not_to_be_empty()
+            # The fake microphone answers; the second question follows.
+            expect(page.locator("#progress")).to_contain_text("2 /", timeout=90_000)
+            expect(page.locator(".line.me").first).to_contain_text("Python", timeout=10_000)
+            page.screenshot(path=str(tmp_path / "interview.png"))
+            page.locator("#end").click()
+            expect(page.locator("#done-card")).to_be_visible(timeout=60_000)
+        finally:
+            browser.close()
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        interview = interviews.get_interview(conn, interview_id=invited.interview.id)
+        rows = turns.list_turns(conn, interview_id=invited.interview.id)
+    assert interview.status == "completed"
+    assert any(r.role == "candidate" and "python" in r.text.lower() for r in rows)
+    assert rows[-1].role == "interviewer" and rows[-1].kind == "closing"
