@@ -15,6 +15,7 @@ import time
 from typing import Any
 from uuid import UUID
 
+import psutil
 import ray
 
 from actors.errors import InterviewUnavailable
@@ -113,6 +114,7 @@ class InterviewSession:
             "epoch": self.epoch,
             "turns": len(rows),
             "connected": connected,
+            "memory_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
         }
 
     async def _disconnected(self) -> None:

@@ -50,6 +50,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def speaking_end(message: dict[str, Any]) -> bool:
+    return message.get("type") == "ai_speaking_end"
+
+
+def speaking_start(message: dict[str, Any]) -> bool:
+    return message.get("type") == "ai_speaking_start"
+
+
+def assistant_text(message: dict[str, Any]) -> bool:
+    return message.get("type") == "transcript" and message.get("role") == "assistant"
+
+
 async def one_candidate(base_url: str, token: str, audios: list[bytes]) -> None:
     from tests.e2e.voice_client import InterviewClient
 
@@ -58,14 +70,14 @@ async def one_candidate(base_url: str, token: str, audios: list[bytes]) -> None:
     if answer["status"] != 200:
         raise RuntimeError(f"offer refused: {answer}")
     await client.wait_for(lambda m: m.get("type") == "question", timeout=120)
-    for number, audio in enumerate(audios, start=2):
-        asked = client.last_index
-        await client.wait_for(lambda m: m.get("type") == "ai_speaking_end", 120, since=asked)
+    for audio in audios:
+        # Answer once the AI has finished asking, then wait for its next reply to be spoken.
+        await client.wait_for(speaking_end, 120, since=client.last_index)
         await asyncio.sleep(0.4)
+        played_at = len(client.messages)
         client.mic.play(audio)
-        await client.wait_for(
-            lambda m, n=number: m.get("type") == "ai_speaking_start", 120, since=asked + 1
-        )
+        await client.wait_for(assistant_text, 120, since=played_at)
+        await client.wait_for(speaking_start, 120, since=client.last_index)
     await asyncio.sleep(1.0)
     await client.close()
 
@@ -131,22 +143,25 @@ def collect(pool, made: list[tuple[str, int, Any]], language: str) -> dict[str, 
     return figures
 
 
-def actor_memory_mb() -> list[float]:
-    """Resident memory of each live interview actor process."""
-    import psutil
-    from ray.util.state import list_actors
+def actor_memory_mb(interview_ids: list[int]) -> list[float]:
+    """Resident memory of each interview actor process (reported by the actor itself)."""
+    import ray
+
+    from actors.naming import NAMESPACE, interview_actor_name
 
     sizes = []
-    alive = list_actors(filters=[("class_name", "=", "InterviewSession"), ("state", "=", "ALIVE")])
-    for actor in alive:
+    for interview_id in interview_ids:
         try:
-            sizes.append(psutil.Process(actor.pid).memory_info().rss / 2**20)
-        except psutil.Error:
+            actor = ray.get_actor(interview_actor_name(interview_id), namespace=NAMESPACE)
+            sizes.append(ray.get(actor.status.remote(), timeout=30)["memory_mb"])
+        except Exception:  # an actor that died is reported by its missing figure
             pass
     return sizes
 
 
-def report(language: str, size: int, figures: dict[str, list[float]], failed: int) -> None:
+def report(
+    language: str, size: int, figures: dict[str, list[float]], failed: int, memory: list[float]
+) -> None:
     v2v = figures["v2v"]
     print(f"[{language}] N={size}: {len(v2v)} answered turns, {failed} failed clients")
     if v2v:
@@ -157,7 +172,6 @@ def report(language: str, size: int, figures: dict[str, list[float]], failed: in
             f"  after speech end, p50: transcript {med['stt']:.0f} ms, brain {med['llm']:.0f} ms, "
             f"TTS to first audio {med['tts']:.0f} ms"
         )
-    memory = actor_memory_mb()
     if memory:
         mean = statistics.mean(memory)
         print(f"  interview actor RSS: max {max(memory):.0f} MB, mean {mean:.0f} MB")
@@ -211,7 +225,8 @@ def main() -> None:
                 made = invitations(pool, settings, language, size)
                 results = asyncio.run(_run_all(base_url, [t for t, _, _ in made], audios))
                 failed = sum(isinstance(r, Exception) for r in results)
-                report(language, size, collect(pool, made, language), failed)
+                memory = actor_memory_mb([i for _, i, _ in made])
+                report(language, size, collect(pool, made, language), failed, memory)
                 for _, interview_id, _ in made:
                     try:
                         ray.kill(ray.get_actor(f"interview:{interview_id}", namespace="selectio"))
