@@ -32,6 +32,7 @@ from pipelines.voice.pipeline import RunningPipeline, smart_turn_analyzer, start
 from pipelines.voice.recorder import TurnRecorder
 
 log = logging.getLogger(__name__)
+EXIT_AFTER_S = 10.0  # lets the closing words and `interview_complete` reach the client
 
 
 @ray.remote
@@ -242,3 +243,10 @@ class InterviewSession:
         await asyncio.to_thread(write)
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s completed", self.interview_id)
+        # Nothing is left for this actor to do once the goodbye has gone out.
+        asyncio.get_running_loop().call_later(EXIT_AFTER_S, self._exit)
+
+    def _exit(self) -> None:
+        """Leave for good (no restart): the interview is over and its record is complete."""
+        self.pool.close()
+        ray.kill(ray.get_runtime_context().current_actor, no_restart=True)

@@ -5,21 +5,15 @@ progress, an answer heard and transcribed, then End — the interview completes 
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from db import interviews, resumes, turns
+from db import interviews, turns
 from db.pool import transaction
-from pipelines import vacancy_flow
-from pipelines.engine_set import offline_engines
 from pipelines.engines.tts_espeak import EspeakSynthesizer
-from pipelines.resume_flow import process_resume
-from serve_apps import accounts, interview_invites
-from tests.conftest import free_port
+from tests.e2e.conftest import invite_screened_candidate
 from tests.e2e.voice_client import resample
-from tests.pipelines import samples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ray]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,30 +21,6 @@ ANSWER = (
     "I have seven years of experience with Python and PostgreSQL. "
     "At my last job I built REST APIs with FastAPI and Docker."
 )
-
-
-@pytest.fixture(scope="module")
-def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from ray import serve
-
-    from serve_apps.ingress import ApiIngress
-
-    port = free_port()
-    env_vars = {
-        "SELECTIO_HOME": str(settings.home),
-        "SELECTIO_DATABASE_URL": settings.database_url.get_secret_value(),
-        "SELECTIO_SECRET_KEY": settings.secret_key.get_secret_value(),
-        "SELECTIO_LLM_ENGINE": "offline",
-        "SELECTIO_EMBEDDING_ENGINE": "offline",
-        "SELECTIO_API_URL": f"http://127.0.0.1:{port}",
-    }
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    app = ApiIngress.options(
-        ray_actor_options={"num_cpus": 0, "runtime_env": {"env_vars": env_vars}}
-    ).bind()
-    serve.run(app, name="selectio-page", route_prefix="/")
-    yield f"http://127.0.0.1:{port}"
-    serve.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -68,32 +38,13 @@ def microphone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def invite(pool, settings):  # type: ignore[no-untyped-def]
-    engines = offline_engines()
-    workspace = accounts.create_workspace(pool, name="Browser", owner_id=None)
-    vacancy = vacancy_flow.create_vacancy(
-        pool, engines, workspace_id=workspace.id, title="", text=samples.VACANCY_EN
-    )
-    with transaction(pool, workspace_id=workspace.id) as conn:
-        rid = resumes.create_resume(
-            conn, workspace_id=workspace.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
-        ).id
-    outcome = process_resume(
-        pool, engines, workspace_id=workspace.id, resume_id=rid, vacancy_id=vacancy.id
-    )
-    invited = interview_invites.invite(
-        pool, settings, workspace_id=workspace.id, application_id=outcome.application_id
-    )
-    return workspace, invited
-
-
 def test_candidate_completes_a_short_interview_in_chromium(
     api_url, microphone_wav, pool, settings, tmp_path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    workspace, invited = invite(pool, settings)
-    token = invited.link.rsplit("/interview/", 1)[1]
+    invited = invite_screened_candidate(pool, settings, "Browser")
+    workspace, token = invited["workspace"], invited["token"]
     args = [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -125,8 +76,8 @@ def test_candidate_completes_a_short_interview_in_chromium(
         finally:
             browser.close()
     with transaction(pool, workspace_id=workspace.id) as conn:
-        interview = interviews.get_interview(conn, interview_id=invited.interview.id)
-        rows = turns.list_turns(conn, interview_id=invited.interview.id)
+        interview = interviews.get_interview(conn, interview_id=invited["interview_id"])
+        rows = turns.list_turns(conn, interview_id=invited["interview_id"])
     assert interview.status == "completed"
     assert any(r.role == "candidate" and "python" in r.text.lower() for r in rows)
     assert rows[-1].role == "interviewer" and rows[-1].kind == "closing"

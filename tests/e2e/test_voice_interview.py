@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from db import interviews, resumes, turns
+from db import interviews, turns
 from db.pool import transaction
-from pipelines import vacancy_flow
-from pipelines.engine_set import offline_engines
 from pipelines.engines.tts_espeak import EspeakSynthesizer
-from pipelines.resume_flow import process_resume
-from serve_apps import accounts, interview_invites
-from tests.conftest import free_port
+from tests.e2e.conftest import invite_screened_candidate
 from tests.e2e.voice_client import InterviewClient, resample
-from tests.pipelines import samples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ray]
 ANSWER = (
@@ -31,50 +25,8 @@ ANSWER = (
 
 
 @pytest.fixture(scope="module")
-def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from ray import serve
-
-    from serve_apps.ingress import ApiIngress
-
-    port = free_port()
-    env_vars = {
-        "SELECTIO_HOME": str(settings.home),
-        "SELECTIO_DATABASE_URL": settings.database_url.get_secret_value(),
-        "SELECTIO_SECRET_KEY": settings.secret_key.get_secret_value(),
-        "SELECTIO_LLM_ENGINE": "offline",
-        "SELECTIO_EMBEDDING_ENGINE": "offline",
-    }
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    app = ApiIngress.options(
-        ray_actor_options={"num_cpus": 0, "runtime_env": {"env_vars": env_vars}}
-    ).bind()
-    serve.run(app, name="selectio-voice", route_prefix="/")
-    yield f"http://127.0.0.1:{port}"
-    serve.shutdown()
-
-
-@pytest.fixture(scope="module")
 def invitation(settings, pool):  # type: ignore[no-untyped-def]
-    engines = offline_engines()
-    workspace = accounts.create_workspace(pool, name="Voice", owner_id=None)
-    vacancy = vacancy_flow.create_vacancy(
-        pool, engines, workspace_id=workspace.id, title="", text=samples.VACANCY_EN
-    )
-    with transaction(pool, workspace_id=workspace.id) as conn:
-        rid = resumes.create_resume(
-            conn, workspace_id=workspace.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
-        ).id
-    outcome = process_resume(
-        pool, engines, workspace_id=workspace.id, resume_id=rid, vacancy_id=vacancy.id
-    )
-    invited = interview_invites.invite(
-        pool, settings, workspace_id=workspace.id, application_id=outcome.application_id
-    )
-    return {
-        "workspace": workspace,
-        "interview_id": invited.interview.id,
-        "token": invited.link.rsplit("/interview/", 1)[1],
-    }
+    return invite_screened_candidate(pool, settings, "Voice")
 
 
 @pytest.fixture(scope="module")
