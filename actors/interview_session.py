@@ -173,9 +173,20 @@ class InterviewSession:
         return {
             "status": interview.status,
             "conversation": conversation,
-            "stt": stt_service_from_settings(self.settings, language=language),
+            "stt": stt_service_from_settings(
+                self.settings, language=language, recognizer=self._recognizer(ids["stt"])
+            ),
             "tts": tts_service_from_settings(self.settings, language=language),
         }
+
+    def _recognizer(self, stt_engine: str) -> Any:
+        """The node's shared Whisper recogniser (None when a cloud STT is configured)."""
+        if not stt_engine.startswith("whisper"):
+            return None
+        from actors.recognizer import node_recognizer
+        from pipelines.engines.whisper_model import locate_whisper_model
+
+        return node_recognizer(str(locate_whisper_model(self.settings)))
 
     def _llm_interviewer(self) -> Any:
         """The LLM that words follow-ups when OpenAI is configured (the brain keeps control)."""

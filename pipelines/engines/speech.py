@@ -105,8 +105,13 @@ def whisper_engine_id(settings: Any = None, compute_type: str = WHISPER_COMPUTE_
     return f"whisper-{label}-{compute_type}"
 
 
-def stt_service_from_settings(settings: Any, *, language: str | None) -> STTService:
-    """Deepgram when `deepgram_api_key` is set, else offline Whisper, for `language`."""
+def stt_service_from_settings(
+    settings: Any, *, language: str | None, recognizer: Any = None
+) -> STTService:
+    """Deepgram when `deepgram_api_key` is set, else offline Whisper, for `language`.
+
+    `recognizer` is a shared Whisper recogniser to use instead of loading one in-process.
+    """
     engine = choose_speech_engine(settings, "stt")
     if engine.name == "deepgram":
         deepgram = _import_cloud(engine, "pipecat.services.deepgram.stt")
@@ -118,7 +123,7 @@ def stt_service_from_settings(settings: Any, *, language: str | None) -> STTServ
                 language=_pipecat_language(language),
             ),
         )
-    return offline_stt_service(settings, language=language)
+    return offline_stt_service(settings, language=language, recognizer=recognizer)
 
 
 def tts_service_from_settings(settings: Any, *, language: str | None) -> TTSService:
@@ -138,13 +143,16 @@ def tts_service_from_settings(settings: Any, *, language: str | None) -> TTSServ
     return offline_tts_service(language=language)
 
 
-def offline_stt_service(settings: Any, *, language: str | None) -> STTService:
+def offline_stt_service(
+    settings: Any, *, language: str | None, recognizer: Any = None
+) -> STTService:
     """The embedded Whisper service (the fallback when a cloud STT cannot be used)."""
     from pipelines.engines.stt_whisper import WhisperSTTService
     from pipelines.engines.whisper_model import locate_whisper_model
 
     return WhisperSTTService(
-        model_path=locate_whisper_model(settings),
+        model_path=None if recognizer is not None else locate_whisper_model(settings),
+        recognizer=recognizer,
         language=language,
         engine_id=whisper_engine_id(settings),
     )

@@ -155,7 +155,7 @@ class WhisperSTTService(SegmentedSTTService):
         self,
         *,
         model_path: Path | str | None = None,
-        recognizer: WhisperRecognizer | None = None,
+        recognizer: Any = None,
         language: str | Language | None = None,
         engine_id: str | None = None,
         **kwargs: Any,
@@ -201,13 +201,15 @@ class WhisperSTTService(SegmentedSTTService):
             return
         language = self._settings.language
         await self.start_processing_metrics()
+        rate = self.sample_rate or WHISPER_SAMPLE_RATE
+        code = language if isinstance(language, str) else None
         try:
-            transcript = await asyncio.to_thread(
-                recognizer.transcribe,
-                audio,
-                sample_rate=self.sample_rate or WHISPER_SAMPLE_RATE,
-                language=language if isinstance(language, str) else None,
-            )
+            if hasattr(recognizer, "atranscribe"):  # a shared recogniser in another process
+                transcript = await recognizer.atranscribe(audio, sample_rate=rate, language=code)
+            else:
+                transcript = await asyncio.to_thread(
+                    recognizer.transcribe, audio, sample_rate=rate, language=code
+                )
         except Exception as e:
             yield ErrorFrame(error=f"Whisper transcription failed: {type(e).__name__}", exception=e)
             return
@@ -226,7 +228,7 @@ class WhisperSTTService(SegmentedSTTService):
             result=transcript,
         )
 
-    async def _ensure_recognizer(self) -> WhisperRecognizer:
+    async def _ensure_recognizer(self) -> Any:
         if self._recognizer is None:
             assert self._model_path is not None
             self._recognizer = await asyncio.to_thread(shared_recognizer, self._model_path)
