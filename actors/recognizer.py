@@ -8,6 +8,7 @@ fight for the same cores. This actor holds one copy; interview pipelines send it
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import ray
@@ -16,16 +17,18 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 from pipelines.engines.stt_whisper import Transcript, WhisperRecognizer
 
 log = logging.getLogger(__name__)
-RECOGNIZER_THREADS = 2
+# One worker per core, one thread each: segments of different interviews are transcribed in
+# parallel while the weights are loaded once.
+RECOGNIZER_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @ray.remote
 class RecognizerHost:
-    """Loads the model once; transcribes one segment at a time (CTranslate2 releases the
-    GIL, and the model itself serialises calls)."""
+    """Loads the model once; transcribes up to `workers` segments at once (threaded actor;
+    CTranslate2 releases the GIL)."""
 
-    def __init__(self, model_path: str, cpu_threads: int = RECOGNIZER_THREADS) -> None:
-        self._model = WhisperRecognizer(model_path, cpu_threads=cpu_threads)
+    def __init__(self, model_path: str, workers: int = RECOGNIZER_WORKERS) -> None:
+        self._model = WhisperRecognizer(model_path, cpu_threads=1, num_workers=workers)
         log.info("speech recogniser loaded in %.2f s", self._model.load_s)
 
     def transcribe(self, pcm: bytes, sample_rate: int, language: str | None) -> Transcript:

@@ -60,7 +60,10 @@ class WhisperRecognizer:
         compute_type: str = "int8",
         device: str = "cpu",
         beam_size: int = 1,
+        num_workers: int = 1,
     ) -> None:
+        """`num_workers` lets that many threads transcribe at once with one copy of the
+        weights (CTranslate2 replicas share them)."""
         from faster_whisper import WhisperModel  # heavy: imported when a model is loaded
 
         self.model_path = model_path
@@ -69,7 +72,11 @@ class WhisperRecognizer:
         started = time.perf_counter()
         try:
             self._model = WhisperModel(
-                str(model_path), device=device, cpu_threads=cpu_threads, compute_type=compute_type
+                str(model_path),
+                device=device,
+                cpu_threads=cpu_threads,
+                compute_type=compute_type,
+                num_workers=num_workers,
             )
         except Exception as e:  # missing files, no network for the hub model, bad compute type
             raise SpeechEngineError(
