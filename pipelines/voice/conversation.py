@@ -80,7 +80,6 @@ class InterviewConversation(FrameProcessor):
         self._finished = False
         self._busy = asyncio.Lock()
         self._tick_task: asyncio.Task[None] | None = None
-        self._stt_started: float | None = None
 
     # ---- pipeline plumbing -------------------------------------------------------------
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -110,7 +109,6 @@ class InterviewConversation(FrameProcessor):
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             complete = await self._sounds_complete()
             self._turn.speech_stopped(time.monotonic(), sounds_complete=complete)
-            self._stt_started = time.monotonic()
             await self.push_frame(frame, direction)
         elif isinstance(frame, TranscriptionFrame):
             # Never forwarded: TTS would read the candidate's words aloud.
@@ -191,7 +189,7 @@ class InterviewConversation(FrameProcessor):
         if self._turn.due(now):
             answer, stopped_at = self._turn.take()
             stt_ms = None
-            if self._stt_started is not None and stopped_at is not None:
+            if stopped_at is not None:  # speech end → last transcript in
                 stt_ms = int((self._last_activity - stopped_at) * 1000)
             await self._answered(answer, stopped_at, stt_ms, elapsed)
         elif elapsed > self._max_duration_s:
