@@ -28,7 +28,13 @@ from pipelines.interviewer import InterviewBrain, PastTurn
 from pipelines.models import InterviewPlan
 from pipelines.voice.conversation import InterviewConversation
 from pipelines.voice.metrics import interview_metrics
-from pipelines.voice.pipeline import RunningPipeline, smart_turn_analyzer, start_pipeline
+from pipelines.voice.pipeline import (
+    IN_RATE,
+    VAD,
+    RunningPipeline,
+    smart_turn_analyzer,
+    start_pipeline,
+)
 from pipelines.voice.recorder import TurnRecorder
 
 log = logging.getLogger(__name__)
@@ -118,6 +124,12 @@ class InterviewSession:
             "memory_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
         }
 
+    async def memory(self) -> dict[str, float]:
+        """This process's memory in MB: resident (RSS), proportional share of pages shared
+        with other processes (PSS) and unique to it (USS), for benchmarks and operators."""
+        info = await asyncio.to_thread(psutil.Process().memory_full_info)
+        return {name: round(getattr(info, name) / 2**20, 1) for name in ("rss", "pss", "uss")}
+
     async def _disconnected(self) -> None:
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s: candidate disconnected", self.interview_id)
@@ -136,6 +148,7 @@ class InterviewSession:
             stt_service_from_settings,
             tts_service_from_settings,
         )
+        from pipelines.engines.stt_whisper import SpeechHints
 
         with transaction(self.pool, workspace_id=self.workspace_id) as conn:
             interview = interviews.get_interview(conn, interview_id=self.interview_id)
@@ -147,6 +160,11 @@ class InterviewSession:
             )
             candidate = candidates.get_candidate(conn, candidate_id=application.candidate_id)
             vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+            resume = (
+                resumes.get_resume(conn, resume_id=application.resume_id)
+                if application.resume_id is not None
+                else None
+            )
             next_seq = turns.next_seq(conn, interview_id=self.interview_id)
         plan = InterviewPlan.model_validate(interview.plan)
         language = interview.language
@@ -165,16 +183,26 @@ class InterviewSession:
             epoch=self.epoch, next_seq=next_seq,
         )  # fmt: skip
         ids = speech_engine_ids(self.settings)
+        recognizer = self._recognizer(ids["stt"])
+        requirements, profile = vacancy.requirements or {}, (resume.profile if resume else None)
+        hints = SpeechHints.from_skills(
+            requirements.get("must_have"), requirements.get("nice_to_have"),
+            (profile or {}).get("skills"),
+        )  # fmt: skip
         conversation = InterviewConversation(
-            brain=brain, recorder=recorder, engines=ids, smart_turn=smart_turn_analyzer(),
+            brain=brain, recorder=recorder, engines=ids, smart_turn=self._turn_analyzer(recognizer),
             on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
             on_latency=lambda ms: interview_metrics()["latency"].observe(ms, tags=self._tags),
+            speech_hints=hints, speech_end_lag_s=VAD.stop_secs,
         )  # fmt: skip
         return {
             "status": interview.status,
             "conversation": conversation,
             "stt": stt_service_from_settings(
-                self.settings, language=language, recognizer=self._recognizer(ids["stt"])
+                self.settings,
+                language=language,
+                recognizer=self._recognizer(ids["stt"]),
+                hints=hints,
             ),
             "tts": tts_service_from_settings(self.settings, language=language),
         }
@@ -187,6 +215,15 @@ class InterviewSession:
         from pipelines.engines.whisper_model import locate_whisper_model
 
         return node_recognizer(str(locate_whisper_model(self.settings)))
+
+    @staticmethod
+    def _turn_analyzer(recognizer: Any) -> Any:
+        """Smart-turn in the node's speech host when there is one, else in this process."""
+        if recognizer is None:
+            return smart_turn_analyzer()
+        from actors.recognizer import RemoteSmartTurn
+
+        return RemoteSmartTurn(recognizer.handle, sample_rate=IN_RATE)
 
     def _llm_interviewer(self) -> Any:
         """The LLM that words follow-ups when OpenAI is configured (the brain keeps control)."""

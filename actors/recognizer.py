@@ -1,8 +1,10 @@
-"""One speech recogniser per node, shared by every live interview on that node.
+"""One host per node for the speech models every live interview on that node shares.
 
-Hard state: none (a model loaded from disk). Rebuilt on restart: the model. A Whisper model
+Hard state: none (models loaded from disk). Rebuilt on restart: the models. A Whisper model
 takes ~300 MB; giving each interview actor its own copy multiplied that and made the copies
-fight for the same cores. This actor holds one copy; interview pipelines send it segments.
+fight for the same cores. The smart-turn model costs ~55 MB per process once it has run (its
+ONNX session and working memory). This actor holds one copy of each; interview pipelines send
+it speech segments to transcribe and, at each pause, the last seconds of audio to judge.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from typing import Any
 
 import ray
+from pipecat.audio.turn.smart_turn.base_smart_turn import BaseSmartTurn
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from pipelines.engines.stt_whisper import Transcript, WhisperRecognizer
@@ -20,6 +23,8 @@ log = logging.getLogger(__name__)
 # One worker per core, one thread each: segments of different interviews are transcribed in
 # parallel while the weights are loaded once.
 RECOGNIZER_WORKERS = max(1, min(4, os.cpu_count() or 1))
+# A judgement takes ~60 ms; past this the pause is treated as the end of the turn.
+END_OF_TURN_TIMEOUT_S = 3.0
 
 
 @ray.remote
@@ -28,23 +33,49 @@ class RecognizerHost:
     CTranslate2 releases the GIL)."""
 
     def __init__(self, model_path: str, workers: int = RECOGNIZER_WORKERS) -> None:
+        from pipelines.voice.pipeline import IN_RATE, smart_turn_analyzer
+
         self._model = WhisperRecognizer(model_path, cpu_threads=1, num_workers=workers)
+        self._smart_turn = smart_turn_analyzer()
+        self._smart_turn.set_sample_rate(IN_RATE)
         log.info("speech recogniser loaded in %.2f s", self._model.load_s)
 
-    def transcribe(self, pcm: bytes, sample_rate: int, language: str | None) -> Transcript:
-        return self._model.transcribe(pcm, sample_rate=sample_rate, language=language)
+    def transcribe(
+        self, pcm: bytes, sample_rate: int, language: str | None, prompt: str | None = None
+    ) -> Transcript:
+        return self._model.transcribe(
+            pcm, sample_rate=sample_rate, language=language, prompt=prompt
+        )
+
+    def end_of_turn(self, audio: Any) -> dict[str, Any]:
+        """The smart-turn model's verdict on a pause: `prediction` (1 = complete) and
+        `probability`, for float 16 kHz audio of the turn so far (its last 8 s count)."""
+        return self._smart_turn._predict_endpoint(audio)
+
+
+class RemoteSmartTurn(BaseSmartTurn):
+    """Pipecat's smart-turn analyzer with the model in the node's shared host: the audio
+    buffering and the pause logic stay in the interview, the inference goes to the host."""
+
+    def __init__(self, handle: Any, *, sample_rate: int) -> None:
+        super().__init__(sample_rate=sample_rate)
+        self._handle = handle
+
+    def _predict_endpoint(self, audio_array: Any) -> dict[str, Any]:
+        # Runs in the analyzer's own worker thread, so waiting here blocks no event loop.
+        return ray.get(self._handle.end_of_turn.remote(audio_array), timeout=END_OF_TURN_TIMEOUT_S)
 
 
 class RemoteRecognizer:
     """What `WhisperSTTService` calls: awaits the node's recogniser actor."""
 
     def __init__(self, handle: Any) -> None:
-        self._handle = handle
+        self.handle = handle
 
     async def atranscribe(
-        self, pcm: bytes, *, sample_rate: int, language: str | None
+        self, pcm: bytes, *, sample_rate: int, language: str | None, prompt: str | None = None
     ) -> Transcript:
-        return await self._handle.transcribe.remote(pcm, sample_rate, language)
+        return await self.handle.transcribe.remote(pcm, sample_rate, language, prompt)
 
 
 def node_recognizer(model_path: str) -> RemoteRecognizer:

@@ -143,8 +143,8 @@ def collect(pool, made: list[tuple[str, int, Any]], language: str) -> dict[str, 
     return figures
 
 
-def actor_memory_mb(interview_ids: list[int]) -> list[float]:
-    """Resident memory of each interview actor process (reported by the actor itself)."""
+def actor_memory_mb(interview_ids: list[int]) -> list[dict[str, float]]:
+    """Memory of each interview actor process (RSS, PSS, USS, reported by the actor itself)."""
     import ray
 
     from actors.naming import NAMESPACE, interview_actor_name
@@ -153,14 +153,18 @@ def actor_memory_mb(interview_ids: list[int]) -> list[float]:
     for interview_id in interview_ids:
         try:
             actor = ray.get_actor(interview_actor_name(interview_id), namespace=NAMESPACE)
-            sizes.append(ray.get(actor.status.remote(), timeout=30)["memory_mb"])
+            sizes.append(ray.get(actor.memory.remote(), timeout=30))
         except Exception:  # an actor that died is reported by its missing figure
             pass
     return sizes
 
 
 def report(
-    language: str, size: int, figures: dict[str, list[float]], failed: int, memory: list[float]
+    language: str,
+    size: int,
+    figures: dict[str, list[float]],
+    failed: int,
+    memory: list[dict[str, float]],
 ) -> None:
     v2v = figures["v2v"]
     print(f"[{language}] N={size}: {len(v2v)} answered turns, {failed} failed clients")
@@ -172,9 +176,12 @@ def report(
             f"  after speech end, p50: transcript {med['stt']:.0f} ms, brain {med['llm']:.0f} ms, "
             f"TTS to first audio {med['tts']:.0f} ms"
         )
-    if memory:
-        mean = statistics.mean(memory)
-        print(f"  interview actor RSS: max {max(memory):.0f} MB, mean {mean:.0f} MB")
+    for kind in ("rss", "pss", "uss") if memory else ():
+        sizes = [m[kind] for m in memory]
+        print(
+            f"  interview actor {kind.upper()}: max {max(sizes):.0f} MB, "
+            f"mean {statistics.mean(sizes):.0f} MB"
+        )
     if figures["wer"]:
         print(f"  word error rate on answers: {100 * statistics.mean(figures['wer']):.1f} %")
 

@@ -106,11 +106,12 @@ def whisper_engine_id(settings: Any = None, compute_type: str = WHISPER_COMPUTE_
 
 
 def stt_service_from_settings(
-    settings: Any, *, language: str | None, recognizer: Any = None
+    settings: Any, *, language: str | None, recognizer: Any = None, hints: Any = None
 ) -> STTService:
     """Deepgram when `deepgram_api_key` is set, else offline Whisper, for `language`.
 
-    `recognizer` is a shared Whisper recogniser to use instead of loading one in-process.
+    `recognizer` is a shared Whisper recogniser to use instead of loading one in-process;
+    `hints` (a `SpeechHints`) tells Whisper which words and question to expect.
     """
     engine = choose_speech_engine(settings, "stt")
     if engine.name == "deepgram":
@@ -123,7 +124,7 @@ def stt_service_from_settings(
                 language=_pipecat_language(language),
             ),
         )
-    return offline_stt_service(settings, language=language, recognizer=recognizer)
+    return offline_stt_service(settings, language=language, recognizer=recognizer, hints=hints)
 
 
 def tts_service_from_settings(settings: Any, *, language: str | None) -> TTSService:
@@ -144,7 +145,7 @@ def tts_service_from_settings(settings: Any, *, language: str | None) -> TTSServ
 
 
 def offline_stt_service(
-    settings: Any, *, language: str | None, recognizer: Any = None
+    settings: Any, *, language: str | None, recognizer: Any = None, hints: Any = None
 ) -> STTService:
     """The embedded Whisper service (the fallback when a cloud STT cannot be used)."""
     from pipelines.engines.stt_whisper import WhisperSTTService
@@ -155,6 +156,7 @@ def offline_stt_service(
         recognizer=recognizer,
         language=language,
         engine_id=whisper_engine_id(settings),
+        hints=hints,
     )
 
 

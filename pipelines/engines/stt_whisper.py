@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,11 @@ from pipecat.transcriptions.language import Language
 from pipecat.utils.time import time_now_iso8601
 
 from pipelines.engines.speech import SpeechEngineError, language_code, whisper_engine_id
+from pipelines.engines.whisper_decoding import (
+    SAMPLES_PER_FRAME,
+    SHORT_SEGMENT_MAX_FRAMES,
+    decode_short_segment,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +39,9 @@ SILENCE_RMS = 1e-3
 # One fallback at a higher temperature rescues a garbled greedy decode; the default ladder
 # of six temperatures can cost 8 s on unintelligible audio, too long for a live turn.
 TEMPERATURES = (0.0, 0.4)
-# Speech end to final transcript, p99, for turn-taking strategies downstream: a decode takes
-# ~1.2 s on one core of a 2-core EPYC whatever the segment's length (Whisper pads to 30 s).
-WHISPER_TTFS_P99_S = 1.5
+# Speech end to final transcript, p99, for turn-taking strategies downstream: a short segment
+# decodes in ~0.3 s of one core of a 2-core EPYC (whisper_decoding sizes the window to it).
+WHISPER_TTFS_P99_S = 0.8
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,17 @@ class WhisperRecognizer:
         log.info("Whisper model %s loaded in %.2f s", model_path, self.load_s)
 
     def transcribe(
-        self, pcm: bytes, *, sample_rate: int = WHISPER_SAMPLE_RATE, language: str | None = None
+        self,
+        pcm: bytes,
+        *,
+        sample_rate: int = WHISPER_SAMPLE_RATE,
+        language: str | None = None,
+        prompt: str | None = None,
     ) -> Transcript:
         """Text of a speech segment; empty text for silence or noise. Blocks: run in a thread.
 
         `language` ("ru", "en", ...) pins the language; None lets Whisper detect it.
+        `prompt` is text the speech is likely to follow or contain (see `SpeechHints`).
         """
         audio = pcm16_to_float(pcm)
         if sample_rate != WHISPER_SAMPLE_RATE:
@@ -103,18 +114,54 @@ class WhisperRecognizer:
         if audio.size == 0 or float(np.sqrt(np.mean(audio**2))) < SILENCE_RMS:
             return Transcript("", code, duration_s, 0.0)
         started = time.perf_counter()
-        segments, info = self._model.transcribe(
-            audio,
-            language=code,
-            beam_size=self.beam_size,
-            temperature=TEMPERATURES,
-            vad_filter=False,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-        )
-        # The segments are a lazy generator: decoding happens while it is consumed.
-        text = " ".join(s.text.strip() for s in segments if s.text.strip())
-        return Transcript(text, info.language, duration_s, time.perf_counter() - started)
+        if audio.size <= SHORT_SEGMENT_MAX_FRAMES * SAMPLES_PER_FRAME:
+            decoded = decode_short_segment(
+                self._model, audio, language=code, prompt=prompt,
+                temperatures=TEMPERATURES, beam_size=self.beam_size,
+            )  # fmt: skip
+            text, detected = decoded.text, decoded.language
+        else:
+            segments, info = self._model.transcribe(
+                audio,
+                language=code,
+                beam_size=self.beam_size,
+                temperature=TEMPERATURES,
+                vad_filter=False,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                initial_prompt=prompt or None,
+            )
+            # The segments are a lazy generator: decoding happens while it is consumed.
+            text = " ".join(s.text.strip() for s in segments if s.text.strip())
+            detected = info.language
+        return Transcript(text, detected, duration_s, time.perf_counter() - started)
+
+
+@dataclass
+class SpeechHints:
+    """Words the recogniser should expect in one interview: shared, and updated as it goes.
+
+    The vocabulary (the vacancy's and the resume's skills) is fixed per interview; the
+    question changes each time the interviewer asks one. Both become Whisper's prompt.
+    """
+
+    vocabulary: list[str] = field(default_factory=list)
+    question: str | None = None
+
+    @classmethod
+    def from_skills(cls, *skill_lists: list[str] | None, limit: int = 30) -> SpeechHints:
+        """Hints from skill lists in priority order (vacancy first), duplicates dropped."""
+        names = dict.fromkeys(name for skills in skill_lists for name in skills or [] if name)
+        return cls(vocabulary=list(names)[:limit])
+
+    def prompt(self) -> str | None:
+        """Prompt text for the next answer, or None when nothing is known."""
+        parts = []
+        if self.vocabulary:
+            parts.append(", ".join(self.vocabulary) + ".")
+        if self.question:
+            parts.append(self.question.strip())
+        return " ".join(parts) or None
 
 
 _recognizers: dict[tuple[str, int, str], WhisperRecognizer] = {}
@@ -165,6 +212,7 @@ class WhisperSTTService(SegmentedSTTService):
         recognizer: Any = None,
         language: str | Language | None = None,
         engine_id: str | None = None,
+        hints: SpeechHints | None = None,
         **kwargs: Any,
     ) -> None:
         if model_path is None and recognizer is None:
@@ -177,6 +225,7 @@ class WhisperSTTService(SegmentedSTTService):
         )
         self._model_path = model_path
         self._recognizer = recognizer
+        self.hints = hints or SpeechHints()
 
     @property
     def wants_wav_segments(self) -> bool:
@@ -200,7 +249,11 @@ class WhisperSTTService(SegmentedSTTService):
             await self.push_error(e.message, exception=e, force_treat_as_permanent=True)
 
     async def run_stt(self, audio: bytes) -> AsyncGenerator[Frame | None, None]:
-        """Transcribe one segment of raw PCM; yields a `TranscriptionFrame` unless it is empty."""
+        """Transcribe one segment of raw PCM into one `TranscriptionFrame`.
+
+        A segment of noise yields an empty one: turn-taking waits for every segment's text
+        before it answers, so "nothing was said" must arrive as well.
+        """
         try:
             recognizer = await self._ensure_recognizer()
         except SpeechEngineError as e:
@@ -210,20 +263,21 @@ class WhisperSTTService(SegmentedSTTService):
         await self.start_processing_metrics()
         rate = self.sample_rate or WHISPER_SAMPLE_RATE
         code = language if isinstance(language, str) else None
+        prompt = self.hints.prompt()
         try:
             if hasattr(recognizer, "atranscribe"):  # a shared recogniser in another process
-                transcript = await recognizer.atranscribe(audio, sample_rate=rate, language=code)
+                transcript = await recognizer.atranscribe(
+                    audio, sample_rate=rate, language=code, prompt=prompt
+                )
             else:
                 transcript = await asyncio.to_thread(
-                    recognizer.transcribe, audio, sample_rate=rate, language=code
+                    recognizer.transcribe, audio, sample_rate=rate, language=code, prompt=prompt
                 )
         except Exception as e:
             yield ErrorFrame(error=f"Whisper transcription failed: {type(e).__name__}", exception=e)
             return
         finally:
             await self.stop_processing_metrics()
-        if not transcript.text:
-            return
         log.debug(
             "transcribed %.1f s of audio in %.2f s", transcript.duration_s, transcript.processing_s
         )

@@ -60,7 +60,13 @@ class InterviewConversation(FrameProcessor):
         max_duration_s: float = 1800.0,
         turn_taking: TurnTaking | None = None,
         on_latency: Callable[[int], None] | None = None,
+        speech_hints: Any = None,
+        speech_end_lag_s: float = 0.0,
     ) -> None:
+        """`speech_hints` (a `SpeechHints` shared with the recogniser) learns each question
+        as it is asked, so the answer is recognised in its context. `speech_end_lag_s` is how
+        long after the last word the VAD reports the stop (its `stop_secs`): latencies are
+        measured from the last word, not from the VAD's report."""
         super().__init__(name="interviewer")
         self._brain = brain
         self._recorder = recorder
@@ -71,6 +77,8 @@ class InterviewConversation(FrameProcessor):
         self._max_duration_s = max_duration_s
         self._turn = turn_taking or TurnTaking()
         self._on_latency = on_latency
+        self._speech_hints = speech_hints
+        self._speech_end_lag_s = speech_end_lag_s
         self._started_at: float | None = None
         self._bot_speaking = False
         self._speaking_queue = 0  # utterances pushed to TTS and not yet finished
@@ -85,6 +93,8 @@ class InterviewConversation(FrameProcessor):
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
         if isinstance(frame, StartFrame):
+            if self._smart_turn is not None:  # it measures pauses in samples
+                self._smart_turn.set_sample_rate(frame.audio_in_sample_rate)
             await self.push_frame(frame, direction)
             self._tick_task = self.create_task(self._tick())
         elif isinstance(frame, (EndFrame, CancelFrame)):
@@ -114,9 +124,10 @@ class InterviewConversation(FrameProcessor):
             # Never forwarded: TTS would read the candidate's words aloud.
             self._turn.transcript(frame.text)
             self._last_activity = time.monotonic()
-            await self._send(
-                {"type": "transcript", "role": "user", "text": frame.text, "final": True}
-            )
+            if frame.text.strip():  # empty: the segment was noise
+                await self._send(
+                    {"type": "transcript", "role": "user", "text": frame.text, "final": True}
+                )
         elif isinstance(frame, InterimTranscriptionFrame):
             await self._send(
                 {"type": "transcript", "role": "user", "text": frame.text, "final": False}
@@ -186,10 +197,12 @@ class InterviewConversation(FrameProcessor):
             if self._speaking_queue == 0 and not self._bot_speaking:
                 await self._finish()
             return
+        self._turn.give_up_waiting(now)
         if self._turn.due(now):
             answer, stopped_at = self._turn.take()
             stt_ms = None
-            if stopped_at is not None:  # speech end → last transcript in
+            if stopped_at is not None:
+                stopped_at -= self._speech_end_lag_s  # when the last word ended
                 stt_ms = int((self._last_activity - stopped_at) * 1000)
             await self._answered(answer, stopped_at, stt_ms, elapsed)
         elif elapsed > self._max_duration_s:
@@ -228,6 +241,8 @@ class InterviewConversation(FrameProcessor):
                 role="interviewer", text=utterance.text, question_index=utterance.question_index,
                 kind=utterance.kind, engine=self._engines.get("tts"),
             )  # fmt: skip
+            if self._speech_hints is not None:
+                self._speech_hints.question = utterance.text
             if self._pending_latency is not None and self._pending_latency["seq"] is None:
                 self._pending_latency["seq"] = row.seq
                 self._pending_latency["tts_pushed"] = time.monotonic()

@@ -33,7 +33,7 @@ IN_RATE = 16_000
 OUT_RATE = 24_000
 # A short VAD pause ends a segment so recognition starts early; turn_taking decides whether
 # the pause ends the answer.
-VAD = VADParams(confidence=0.6, start_secs=0.15, stop_secs=0.35, min_volume=0.4)
+VAD = VADParams(confidence=0.6, start_secs=0.15, stop_secs=0.25, min_volume=0.4)
 
 
 def smart_turn_analyzer() -> LocalSmartTurnAnalyzerV3:

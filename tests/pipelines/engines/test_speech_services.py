@@ -96,10 +96,12 @@ def test_run_stt_yields_one_final_transcription(model_dir: Path, speech_16k: byt
     assert frames[0].result.duration_s == pytest.approx(pcm_seconds(speech_16k, 16000) + 0.5)
 
 
-def test_a_silent_segment_yields_nothing(model_dir: Path) -> None:
+def test_a_silent_segment_yields_an_empty_transcription(model_dir: Path) -> None:
     stt = WhisperSTTService(recognizer=shared_recognizer(model_dir), language="ru")
 
-    assert asyncio.run(_collect(stt.run_stt(silence(1.0)))) == []
+    frames = asyncio.run(_collect(stt.run_stt(silence(1.0))))
+
+    assert [(type(f), f.text) for f in frames] == [(TranscriptionFrame, "")]
 
 
 def test_a_missing_model_becomes_an_error_frame(tmp_path: Path) -> None:
