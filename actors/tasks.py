@@ -1,4 +1,5 @@
-"""Ray tasks for heavy, stateless work: parsing + screening resumes, rescreening vacancies.
+"""Ray tasks for heavy, stateless work: parsing + screening resumes, rescreening vacancies,
+analysing finished interviews (report + PDF).
 
 Each worker process builds its database pool and engines once (they are expensive) and
 reuses them for every task it runs. Tasks take ids, never file bytes: the database holds the
@@ -20,6 +21,7 @@ from db.bootstrap import resolve_app_url
 from db.errors import DatabaseUnavailable
 from db.pool import open_pool
 from db.settings import get_settings
+from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import Engines, engines_from_settings
 from pipelines.resume_flow import process_resume
 from pipelines.vacancy_flow import rescreen_vacancy
@@ -52,3 +54,11 @@ def rescreen_vacancy_task(workspace_id: str, vacancy_id: int) -> int:
     """Screen every parsed application of a vacancy again (after its text changed)."""
     pool, engines = worker_runtime()
     return rescreen_vacancy(pool, engines, workspace_id=UUID(workspace_id), vacancy_id=vacancy_id)
+
+
+@ray.remote(num_cpus=1, max_retries=0)
+def analyse_interview_task(workspace_id: str, job_id: int) -> dict[str, Any] | None:
+    """Run a queued interview analysis job (report, then PDF). Not retried by Ray: the job
+    row records a failure, and the API runs the analysis again on request."""
+    pool, engines = worker_runtime()
+    return run_analysis_job(pool, engines, workspace_id=UUID(workspace_id), job_id=job_id)

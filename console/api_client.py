@@ -32,7 +32,8 @@ class ApiClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=timeout_s)
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The response of a successful call; anything else becomes an ApiFailure."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as e:
@@ -45,7 +46,14 @@ class ApiClient:
                 raise ApiFailure(response.status_code, error["code"], error["message"])
             except (ValueError, KeyError, TypeError):
                 raise ApiFailure(response.status_code, "http_error", response.text[:200]) from None
+        return response
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
         return response.json() if response.content else None
+
+    def _bytes(self, method: str, path: str, **kwargs: Any) -> bytes:
+        return self._send(method, path, **kwargs).content
 
     def login(self, email: str, password: str) -> dict[str, Any]:
         return self._call("POST", "/auth/login", json={"email": email, "password": password})
@@ -73,3 +81,44 @@ class ApiClient:
 
     def create_vacancy(self, workspace_id: str, **fields: Any) -> dict[str, Any]:
         return self._call("POST", f"/workspaces/{workspace_id}/vacancies", json=fields)
+
+    # ---- interviews and their analysis (workspace-scoped by header) ----
+
+    def vacancy_interviews(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:
+        return self._call(
+            "GET", f"/analysis/vacancy/{vacancy_id}/interviews", headers=_in(workspace_id)
+        )
+
+    def vacancy_analytics(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/analysis/vacancy/{vacancy_id}", headers=_in(workspace_id))
+
+    def interview(self, workspace_id: str, interview_id: int) -> dict[str, Any]:
+        """The interview with its transcript turns."""
+        return self._call("GET", f"/interviews/{interview_id}", headers=_in(workspace_id))
+
+    def interview_report(self, workspace_id: str, interview_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/analysis/report/{interview_id}", headers=_in(workspace_id))
+
+    def analyse_interview(self, workspace_id: str, interview_id: int) -> dict[str, Any]:
+        """Start (or re-run) the analysis; the job as it stands after the call."""
+        return self._call(
+            "POST", f"/analysis/interview-report/{interview_id}", headers=_in(workspace_id)
+        )
+
+    def analysis_job(self, workspace_id: str, job_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/analysis/jobs/{job_id}", headers=_in(workspace_id))
+
+    def render_report_pdf(self, workspace_id: str, interview_id: int) -> dict[str, Any]:
+        # Rendering runs a headless browser: allow it more than the usual timeout.
+        return self._call(
+            "POST", f"/analysis/generate-pdf/{interview_id}", headers=_in(workspace_id),
+            timeout=120,
+        )  # fmt: skip
+
+    def report_pdf(self, workspace_id: str, interview_id: int) -> bytes:
+        return self._bytes("GET", f"/analysis/pdf-report/{interview_id}", headers=_in(workspace_id))
+
+
+def _in(workspace_id: str) -> dict[str, str]:
+    """The header that scopes a call to one workspace."""
+    return {"X-Workspace-Id": workspace_id}

@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
 from console.state import init_state, sign_out  # noqa: E402
+from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
 
@@ -38,7 +39,10 @@ with st.sidebar:
             st.rerun()
 
 if st.session_state["token"]:
-    pages = [st.Page(workspaces_page, title=t("workspaces"), icon="🏢", url_path="workspaces")]
+    pages = [
+        st.Page(workspaces_page, title=t("workspaces"), icon="🏢", url_path="workspaces"),
+        st.Page(interviews_page, title=t("interviews"), icon="🎙️", url_path="interviews"),
+    ]
 else:
     pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login")]
 st.navigation(pages).run()

@@ -100,6 +100,24 @@ def claim_due_jobs(
     return sorted(jobs, key=lambda job: (job.scheduled_for, job.id))
 
 
+def start_job(conn: psycopg.Connection, *, job_id: int) -> Job | None:
+    """Start one queued run (queued → running); None if it was already started or ended, so
+    a job handed to two workers (a retried submit, a sweep) runs once."""
+    with conn.cursor(row_factory=class_row(Job)) as cur:
+        cur.execute(
+            f"""
+            update jobs set status = 'running', attempts = attempts + 1, started_at = now()
+            where id = %s and status = 'queued'
+            returning {_COLUMNS}
+            """,
+            (job_id,),
+        )
+        row = cur.fetchone()
+    if row is None:
+        get_job(conn, job_id=job_id)  # NotFound when it does not exist at all
+    return row
+
+
 def finish_job(
     conn: psycopg.Connection,
     *,

@@ -2,6 +2,8 @@
 
 One report per interview; analysing an interview again replaces it. Rows are returned without
 the PDF bytes (`has_pdf` says whether one is stored); `get_report_pdf` fetches them.
+A criterion the interview gave nothing to judge on has a null score; a report of an interview
+without answers (`status` insufficient) has no overall score and no recommendation.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from db.errors import InvalidValue, NotFound, TenantContextMissing
 _COLUMNS = (
     "id, workspace_id, interview_id, technical_skills, experience_relevance, communication, "
     "problem_solving, cultural_fit, overall, recommendation, evidence, summary, engine, "
-    "pdf is not null as has_pdf, created_at"
+    "pdf is not null as has_pdf, created_at, status, language, details, pdf_generated_at, "
+    "updated_at"
+)
+_RULES = (
+    "report scores must be 0-100 and the recommendation one of strongly_recommend, recommend, "
+    "consider, reject; an insufficient report has neither overall score nor recommendation, "
+    "any other has both"
 )
 
 
@@ -31,18 +39,23 @@ class Report:
     id: int
     workspace_id: UUID
     interview_id: int
-    technical_skills: int
-    experience_relevance: int
-    communication: int
-    problem_solving: int
-    cultural_fit: int
-    overall: int
-    recommendation: str
+    technical_skills: int | None
+    experience_relevance: int | None
+    communication: int | None
+    problem_solving: int | None
+    cultural_fit: int | None
+    overall: int | None
+    recommendation: str | None
     evidence: dict[str, Any]
     summary: str
     engine: str
     has_pdf: bool
     created_at: datetime
+    status: str = "complete"
+    language: str = "ru"
+    details: dict[str, Any] | None = None
+    pdf_generated_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def save_report(
@@ -50,17 +63,20 @@ def save_report(
     *,
     workspace_id: UUID,
     interview_id: int,
-    technical_skills: int,
-    experience_relevance: int,
-    communication: int,
-    problem_solving: int,
-    cultural_fit: int,
-    overall: int,
-    recommendation: str,
+    technical_skills: int | None,
+    experience_relevance: int | None,
+    communication: int | None,
+    problem_solving: int | None,
+    cultural_fit: int | None,
+    overall: int | None,
+    recommendation: str | None,
     engine: str,
     evidence: dict[str, Any] | None = None,
     summary: str = "",
     pdf: bytes | None = None,
+    status: str = "complete",
+    language: str = "ru",
+    details: dict[str, Any] | None = None,
 ) -> Report:
     """Insert or replace the interview's report.
 
@@ -73,8 +89,10 @@ def save_report(
                 f"""
                 insert into interview_reports (workspace_id, interview_id, technical_skills,
                     experience_relevance, communication, problem_solving, cultural_fit, overall,
-                    recommendation, evidence, summary, engine, pdf)
-                select %s, i.id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s
+                    recommendation, evidence, summary, engine, pdf, status, language, details,
+                    pdf_generated_at)
+                select %s, i.id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+                    case when %s::bytea is null then null else now() end
                 from interviews i where i.id = %s
                 on conflict (interview_id) do update set
                     technical_skills = excluded.technical_skills,
@@ -87,7 +105,11 @@ def save_report(
                     evidence = excluded.evidence,
                     summary = excluded.summary,
                     engine = excluded.engine,
-                    pdf = excluded.pdf
+                    pdf = excluded.pdf,
+                    status = excluded.status,
+                    language = excluded.language,
+                    details = excluded.details,
+                    pdf_generated_at = excluded.pdf_generated_at
                 returning {_COLUMNS}
                 """,
                 (
@@ -103,15 +125,16 @@ def save_report(
                     summary,
                     engine,
                     pdf,
+                    status,
+                    language,
+                    Jsonb(details or {}),
+                    pdf,
                     interview_id,
                 ),
             )
             row = cur.fetchone()
     except psycopg.errors.CheckViolation as e:
-        raise InvalidValue(
-            "report scores must be 0-100 and the recommendation one of strongly_recommend, "
-            "recommend, consider, reject"
-        ) from e
+        raise InvalidValue(_RULES) from e
     except psycopg.errors.InsufficientPrivilege as e:
         raise TenantContextMissing(
             "report workspace_id does not match the workspace context"
@@ -125,7 +148,10 @@ def set_report_pdf(conn: psycopg.Connection, *, interview_id: int, pdf: bytes) -
     """Attach the rendered PDF to the interview's report."""
     with conn.cursor(row_factory=class_row(Report)) as cur:
         cur.execute(
-            f"update interview_reports set pdf = %s where interview_id = %s returning {_COLUMNS}",
+            f"""
+            update interview_reports set pdf = %s, pdf_generated_at = now()
+            where interview_id = %s returning {_COLUMNS}
+            """,
             (pdf, interview_id),
         )
         row = cur.fetchone()

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     interview_max_duration_s: int = Field(default=1800, ge=60)
     interview_max_concurrent_per_workspace: int = Field(default=4, ge=1)
     whisper_model_path: Path | None = None
+    # Chromium for PDF reports: Playwright's own browser, else Debian's, unless set here.
+    report_browser_path: Path | None = None
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")

@@ -22,7 +22,7 @@ from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 _COLUMNS = (
     "id, workspace_id, source, external_id, title, description, requirements, language, "
     "location, status, requirements_engine, embedding is not null as has_embedding, "
-    "embedding_engine, created_at, updated_at"
+    "embedding_engine, created_at, updated_at, analysis_policy"
 )
 _RULES = (
     "title must be 1-300 characters, language 'ru' or 'en', status 'active' or 'archived', "
@@ -49,6 +49,7 @@ class Vacancy:
     embedding_engine: str | None
     created_at: datetime
     updated_at: datetime
+    analysis_policy: dict[str, Any] | None = None  # interview analysis weights/thresholds
 
 
 def _one(conn: psycopg.Connection, query: str | sql.Composed, params: Any) -> Vacancy | None:
@@ -271,6 +272,20 @@ def save_analysis(
             embedding_engine,
             vacancy_id,
         ),
+    )
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row
+
+
+def set_analysis_policy(
+    conn: psycopg.Connection, *, vacancy_id: int, policy: dict[str, Any] | None
+) -> Vacancy:
+    """Store the interview-analysis weights and thresholds (None restores the defaults)."""
+    row = _one(
+        conn,
+        f"update vacancies set analysis_policy = %s where id = %s returning {_COLUMNS}",
+        (Jsonb(policy) if policy is not None else None, vacancy_id),
     )
     if row is None:
         raise NotFound(f"vacancy {vacancy_id} not found")

@@ -10,11 +10,13 @@ import logging
 from dataclasses import dataclass, field
 
 from db.settings import Settings
+from pipelines.analysis.llm import LLMAnalyzer
 from pipelines.documents import DocumentLimits
 from pipelines.engines.embeddings import Embedder, HashingEmbedder, embedder_from_settings
 from pipelines.profiles import ProfileEngine, profile_engine_from_settings
 from pipelines.profiles.offline import OfflineProfileEngine
 from pipelines.screening import LLMScreener
+from pipelines.screening.llm import OpenAIChat
 from pipelines.screening.plan import LLMPlanner
 
 log = logging.getLogger(__name__)
@@ -22,12 +24,15 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Engines:
-    """Profile extraction, embeddings, optional LLM screening, and document limits."""
+    """Profile extraction, embeddings, optional LLM screening and interview analysis, and
+    document limits."""
 
     profiles: ProfileEngine
     embedder: Embedder
     screener: LLMScreener | None = None
     planner: LLMPlanner | None = None
+    analyzer: LLMAnalyzer | None = None
+    report_browser_path: str | None = None
     limits: DocumentLimits = field(default_factory=DocumentLimits)
     offline_profiles: ProfileEngine = field(default_factory=OfflineProfileEngine)
 
@@ -39,6 +44,7 @@ class Engines:
             "embeddings": self.embedder.id,
             "screening": self.screener.id if self.screener else "offline",
             "planning": self.planner.id if self.planner else "offline",
+            "analysis": self.analyzer.id if self.analyzer else "offline",
         }
 
 
@@ -59,7 +65,7 @@ def engines_from_settings(settings: Settings) -> Engines:
         max_pages=settings.max_document_pages,
         max_docx_uncompressed=int(settings.max_docx_uncompressed_mb * mib),
     )
-    screener = planner = None
+    screener = planner = analyzer = None
     if settings.openai_api_key is not None and settings.llm_engine != "offline":
         openai = {
             "api_key": settings.openai_api_key.get_secret_value(),
@@ -69,12 +75,17 @@ def engines_from_settings(settings: Settings) -> Engines:
         }
         screener = LLMScreener(**openai)
         planner = LLMPlanner(**openai)
+        analyzer = LLMAnalyzer(OpenAIChat(**openai))
     engines = Engines(
         profiles=profile_engine_from_settings(settings),
         embedder=embedder_from_settings(settings),
         screener=screener,
         planner=planner,
+        analyzer=analyzer,
         limits=limits,
+        report_browser_path=str(settings.report_browser_path)
+        if settings.report_browser_path
+        else None,
     )
     log.info("engines: %s", engines.ids)
     return engines

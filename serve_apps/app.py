@@ -13,6 +13,7 @@ from db.settings import Settings
 from pipelines.engine_set import Engines, engines_from_settings
 from serve_apps import __version__
 from serve_apps.api import (
+    analysis,
     auth,
     health,
     interviews,
@@ -33,14 +34,17 @@ def build_app() -> FastAPI:
     app = FastAPI(
         title="Selectio API",
         version=__version__,
-        description="AI recruiting engine: workspaces, vacancies, candidates, interviews.",
+        description=(
+            "AI recruiting engine: workspaces, vacancies, candidates, interviews, reports."
+        ),
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    for module in (auth, workspaces, vacancies, resumes, screening, interviews, signalling):
+    routers = (auth, workspaces, vacancies, resumes, screening, interviews, signalling, analysis)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app

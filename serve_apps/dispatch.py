@@ -9,6 +9,7 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
+from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import Engines
 from pipelines.resume_flow import process_resume
 
@@ -16,9 +17,12 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher(Protocol):
-    """Starts resume processing; returns at once (Ray) or when done (inline)."""
+    """Starts resume processing and interview analysis; returns at once (Ray) or when done
+    (inline)."""
 
     def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None: ...
+
+    def submit_analysis(self, workspace_id: UUID, job_id: int) -> None: ...
 
 
 class RayDispatcher:
@@ -28,6 +32,11 @@ class RayDispatcher:
         from actors.tasks import process_resume_task
 
         process_resume_task.remote(str(workspace_id), resume_id, vacancy_id)
+
+    def submit_analysis(self, workspace_id: UUID, job_id: int) -> None:
+        from actors.tasks import analyse_interview_task
+
+        analyse_interview_task.remote(str(workspace_id), job_id)
 
 
 class InlineDispatcher:
@@ -45,3 +54,6 @@ class InlineDispatcher:
             resume_id=resume_id,
             vacancy_id=vacancy_id,
         )
+
+    def submit_analysis(self, workspace_id: UUID, job_id: int) -> None:
+        run_analysis_job(self._pool, self._engines, workspace_id=workspace_id, job_id=job_id)

@@ -142,11 +142,14 @@ class SpeechHints:
     """Words the recogniser should expect in one interview: shared, and updated as it goes.
 
     The vocabulary (the vacancy's and the resume's skills) is fixed per interview; the
-    question changes each time the interviewer asks one. Both become Whisper's prompt.
+    question changes each time the interviewer asks one; `heard` is the answer so far, when a
+    pause has split it into segments. All three become Whisper's prompt, in that order: the
+    end of the prompt is what the next words continue.
     """
 
     vocabulary: list[str] = field(default_factory=list)
     question: str | None = None
+    heard: str | None = None
 
     @classmethod
     def from_skills(cls, *skill_lists: list[str] | None, limit: int = 30) -> SpeechHints:
@@ -161,6 +164,8 @@ class SpeechHints:
             parts.append(", ".join(self.vocabulary) + ".")
         if self.question:
             parts.append(self.question.strip())
+        if self.heard:
+            parts.append(self.heard.strip())
         return " ".join(parts) or None
 
 

@@ -124,6 +124,8 @@ class InterviewConversation(FrameProcessor):
             # Never forwarded: TTS would read the candidate's words aloud.
             self._turn.transcript(frame.text)
             self._last_activity = time.monotonic()
+            if self._speech_hints is not None:  # the next segment continues this answer
+                self._speech_hints.heard = " ".join(self._turn.pieces) or None
             if frame.text.strip():  # empty: the segment was noise
                 await self._send(
                     {"type": "transcript", "role": "user", "text": frame.text, "final": True}
@@ -200,6 +202,8 @@ class InterviewConversation(FrameProcessor):
         self._turn.give_up_waiting(now)
         if self._turn.due(now):
             answer, stopped_at = self._turn.take()
+            if self._speech_hints is not None:
+                self._speech_hints.heard = None
             stt_ms = None
             if stopped_at is not None:
                 stopped_at -= self._speech_end_lag_s  # when the last word ended

@@ -109,3 +109,17 @@ def test_concurrent_job_claims_are_exclusive(pool: ConnectionPool) -> None:
         b = jobs.claim_due_jobs(second, limit=2)
     assert len(a) == 2 and len(b) == 1
     assert not {j.id for j in a} & {j.id for j in b}
+
+
+def test_a_job_is_started_once(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        job = jobs.enqueue_job(conn, workspace_id=ws.id, kind="interview_analysis")
+        started = jobs.start_job(conn, job_id=job.id)
+        again = jobs.start_job(conn, job_id=job.id)
+        assert started is not None and started.status == "running" and started.attempts == 1
+        assert again is None
+        jobs.finish_job(conn, job_id=job.id, status="succeeded", result={"report_id": 1})
+        assert jobs.start_job(conn, job_id=job.id) is None
+        with pytest.raises(NotFound):
+            jobs.start_job(conn, job_id=job.id + 1000)

@@ -98,3 +98,32 @@ def test_list_filters_by_recommendation_and_is_tenant_scoped(pool: ConnectionPoo
         assert reports.list_reports(conn) == []
         with pytest.raises(NotFound):
             reports.get_report_pdf(conn, interview_id=good.interview_id)
+
+
+def test_an_insufficient_report_has_no_invented_scores(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        interview = factories.interview(conn, ws)
+        none = dict.fromkeys(
+            ("technical_skills", "experience_relevance", "communication", "problem_solving",
+             "cultural_fit", "overall", "recommendation"),
+        )  # fmt: skip
+        saved = reports.save_report(
+            conn, **_scores(ws, interview.id, **none), status="insufficient", language="en",
+            details={"red_flags": [{"kind": "aborted", "text": "no answers"}]},
+        )  # fmt: skip
+        assert (saved.status, saved.overall, saved.recommendation) == ("insufficient", None, None)
+        assert saved.details == {"red_flags": [{"kind": "aborted", "text": "no answers"}]}
+        assert saved.pdf_generated_at is None
+        with pytest.raises(InvalidValue, match="insufficient"):
+            reports.save_report(conn, **_scores(ws, interview.id), status="insufficient")
+        with pytest.raises(InvalidValue):
+            reports.save_report(conn, **_scores(ws, interview.id, overall=None), status="partial")
+        partial = reports.save_report(
+            conn, **_scores(ws, interview.id, cultural_fit=None), status="partial"
+        )
+        with_pdf = reports.set_report_pdf(conn, interview_id=interview.id, pdf=PDF)
+
+    assert partial.id == saved.id  # replaced, not duplicated
+    assert (partial.status, partial.cultural_fit, partial.overall) == ("partial", None, 76)
+    assert with_pdf.has_pdf and with_pdf.pdf_generated_at is not None

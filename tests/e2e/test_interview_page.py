@@ -1,15 +1,18 @@
 """The candidate's real page in headless Chromium (Debian's, driven by Playwright) with a
 fake microphone fed from a WAV: consent, microphone check, Start, live captions and question
-progress, an answer heard and transcribed, then End — the interview completes and is stored."""
+progress, an answer heard and transcribed, then End — the interview completes and is stored,
+and the analysis task it queues produces the report and its PDF."""
 
 from __future__ import annotations
 
+import time
 import wave
 from pathlib import Path
 
 import pytest
 
-from db import interviews, turns
+from db import interviews, jobs, reports, turns
+from db.errors import NotFound
 from db.pool import transaction
 from pipelines.engines.tts_espeak import EspeakSynthesizer
 from tests.e2e.conftest import invite_screened_candidate
@@ -81,3 +84,25 @@ def test_candidate_completes_a_short_interview_in_chromium(
     assert interview.status == "completed"
     assert any(r.role == "candidate" and "python" in r.text.lower() for r in rows)
     assert rows[-1].role == "interviewer" and rows[-1].kind == "closing"
+
+    # Completing queued the analysis, and the actor started it as a Ray task.
+    report = _wait_for_report(pool, workspace.id, invited["interview_id"], timeout_s=120)
+    assert report.status in ("complete", "partial") and report.overall is not None
+    assert report.has_pdf and report.engine == "offline"
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        analysis_jobs = jobs.list_jobs(conn, kind="interview_analysis")
+    assert [j.status for j in analysis_jobs] == ["succeeded"]
+
+
+def _wait_for_report(pool, workspace_id, interview_id: int, timeout_s: float):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with transaction(pool, workspace_id=workspace_id) as conn:
+                report = reports.get_report_for_interview(conn, interview_id=interview_id)
+            if report.has_pdf or time.monotonic() > deadline:
+                return report
+        except NotFound:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)

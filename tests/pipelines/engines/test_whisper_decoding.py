@@ -74,6 +74,8 @@ def test_hints_put_the_vocabulary_first_then_the_question() -> None:
 
     hints.question = " Which cache did you use? "
     assert hints.prompt() == "Python, Redis, Docker. Which cache did you use?"
+    hints.heard = "We used Redis,"
+    assert hints.prompt() == "Python, Redis, Docker. Which cache did you use? We used Redis,"
     assert SpeechHints().prompt() is None
     assert len(SpeechHints.from_skills([f"skill {i}" for i in range(50)]).vocabulary) == 30
 

@@ -1,0 +1,401 @@
+"""Interviews & reports page: a vacancy's interview analytics and interviews, then one
+interview's report (verdict, scored criteria with evidence, flags), its PDF and transcript.
+
+Reads are cached briefly per user; starting an analysis or rendering a PDF drops those caches.
+The buttons act in callbacks, so the rerun that follows a click already shows the new report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from console.api_client import ApiClient, ApiFailure, api_base_url
+from console.i18n import TEXTS, language, t
+from console.state import sign_out
+
+CRITERIA = (
+    "technical_skills",
+    "experience_relevance",
+    "communication",
+    "problem_solving",
+    "cultural_fit",
+)
+RECOMMENDATIONS = ("strongly_recommend", "recommend", "consider", "reject", "insufficient")
+FINISHED = ("completed", "failed")  # interview statuses that can be analysed
+EDITORS = ("owner", "recruiter")  # roles that may start analyses and render PDFs
+NOTICE = "interviews_notice"  # session key: the outcome of the last button, per interview
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_QUOTES = {"en": ("“", "”"), "ru": ("«", "»")}
+
+
+def _api(token: str) -> ApiClient:
+    return ApiClient(api_base_url(), token)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _vacancies(token: str, workspace_id: str) -> list[dict[str, Any]]:
+    return _api(token).vacancies(workspace_id)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _interviews(token: str, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:
+    return _api(token).vacancy_interviews(workspace_id, vacancy_id)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _analytics(token: str, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+    return _api(token).vacancy_analytics(workspace_id, vacancy_id)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _report(token: str, workspace_id: str, interview_id: int) -> dict[str, Any]:
+    return _api(token).interview_report(workspace_id, interview_id)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _interview(token: str, workspace_id: str, interview_id: int) -> dict[str, Any]:
+    return _api(token).interview(workspace_id, interview_id)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=20)
+def _pdf(token: str, workspace_id: str, interview_id: int, generated_at: str | None) -> bytes:
+    """The stored PDF; `generated_at` is part of the key so a new rendering is fetched anew."""
+    return _api(token).report_pdf(workspace_id, interview_id)
+
+
+def _forget() -> None:
+    """Drop the cached reads that a new analysis or PDF makes stale."""
+    for loader in (_interviews, _analytics, _report, _pdf):
+        loader.clear()
+
+
+def _word(prefix: str, value: str | None) -> str:
+    """A stored word (status, recommendation, flag kind) in the chosen language."""
+    key = f"{prefix}{value}"
+    return t(key) if key in TEXTS else str(value or "—")
+
+
+def _plain(text: str) -> str:
+    """Candidate and model text shown as text, never as Markdown or a formula."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def interviews_page() -> None:
+    """Pick a workspace and vacancy; show its analytics, its interviews and one report."""
+    st.title(t("interviews"))
+    chosen = _choose_workspace()
+    if chosen is None:
+        return
+    workspace_id, role = chosen
+    token = st.session_state["token"]
+    try:
+        vacancy_rows = _vacancies(token, workspace_id)
+    except ApiFailure as e:
+        st.error(e.message)
+        return
+    if not vacancy_rows:
+        st.info(t("no_vacancies"))
+        return
+    # The selectbox reports its choice by label, so labels must be unique.
+    repeated = Counter(v["title"] for v in vacancy_rows)
+    titles = {
+        v["id"]: v["title"] if repeated[v["title"]] == 1 else f"{v['title']} · #{v['id']}"
+        for v in vacancy_rows
+    }
+    vacancy_id = st.selectbox(
+        t("vacancy"), list(titles), format_func=titles.__getitem__, key="interviews_vacancy"
+    )
+    try:
+        stats = _analytics(token, workspace_id, vacancy_id)
+        rows = _interviews(token, workspace_id, vacancy_id)
+    except ApiFailure as e:
+        st.error(e.message)
+        return
+    _analytics_view(stats)
+    if not rows:
+        st.info(t("no_interviews"))
+        return
+    _interviews_table(rows)
+    labels = {
+        r["interview_id"]: f"{r['full_name'] or '—'} · {_word('iv_', r['status'])} "
+        f"· #{r['interview_id']}"
+        for r in rows
+    }
+    interview_id = st.selectbox(
+        t("interview"), list(labels), format_func=labels.__getitem__, key="interviews_interview"
+    )
+    row = next(r for r in rows if r["interview_id"] == interview_id)
+    _report_view(token, workspace_id, row, can_edit=role in EDITORS)
+    _transcript_view(token, workspace_id, interview_id)
+
+
+def _choose_workspace() -> tuple[str, str] | None:
+    """The chosen workspace (shared with the workspaces page) and the user's role in it."""
+    try:
+        me = _api(st.session_state["token"]).me()
+    except ApiFailure as e:
+        if e.status == 401:
+            sign_out()
+            st.rerun()
+        st.error(f"{t('api_down')}: {e.message}")
+        return None
+    spaces = me["workspaces"]
+    if not spaces:
+        st.info(t("no_workspaces"))
+        return None
+    labels = {w["id"]: f"{w['name']} ({w['slug']})" for w in spaces}
+    ids = list(labels)
+    current = st.session_state.get("workspace_id")
+    chosen = st.selectbox(
+        t("workspace"),
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=labels.__getitem__,
+        key="interviews_workspace",
+    )
+    st.session_state["workspace_id"] = chosen
+    role = next(w["role"] for w in spaces if w["id"] == chosen)
+    st.caption(f"{t('role')}: {t(role)}")
+    return chosen, role
+
+
+def _analytics_view(stats: dict[str, Any]) -> None:
+    """Funnel and score figures of the vacancy, with the recommendation mix and averages."""
+    done, rate, reports, average = st.columns(4)
+    done.metric(
+        t("interviews_done"),
+        f"{stats['completed']} / {stats['started']}",
+        help=t("interviews_done_help").format(invited=stats["invited"], failed=stats["failed"]),
+    )
+    rate_value = stats["completion_rate"]
+    rate.metric(t("completion_rate"), "—" if rate_value is None else f"{rate_value:.0%}")
+    reports.metric(t("reports"), stats["reports"])
+    overall = stats["average_overall"]
+    average.metric(t("average_overall"), "—" if overall is None else f"{overall:.0f} / 100")
+    if not stats["reports"]:
+        return
+    mix, scores = st.columns(2)
+    with mix:
+        st.markdown(f"**{t('recommendation_mix')}**")
+        counts = stats["recommendations"]
+        _bars([t(k) for k in RECOMMENDATIONS], [counts.get(k, 0) for k in RECOMMENDATIONS])
+    with scores:
+        st.markdown(f"**{t('average_by_criterion')}**")
+        averages = stats["average_scores"]
+        _bars([t(c) for c in CRITERIA], [averages.get(c) for c in CRITERIA])
+
+
+def _bars(labels: list[str], values: list[float | None]) -> None:
+    """A small horizontal bar chart that keeps the given order."""
+    frame = pd.DataFrame({"label": labels, "value": values})
+    st.bar_chart(
+        frame, x="label", y="value", x_label="", y_label="", horizontal=True, sort=False,
+        height=220,
+    )  # fmt: skip
+
+
+def _interviews_table(rows: list[dict[str, Any]]) -> None:
+    """The vacancy's interviews, best report first, words translated."""
+    frame = pd.DataFrame(
+        {
+            t("candidate"): [r["full_name"] or "—" for r in rows],
+            t("status"): [_word("iv_", r["status"]) for r in rows],
+            t("report_status"): [_word("rs_", r["report_status"] or "none") for r in rows],
+            t("overall"): [r["overall"] for r in rows],
+            t("recommendation"): [_word("", r["recommendation"]) for r in rows],
+            t("ended"): pd.to_datetime([r["ended_at"] for r in rows]).strftime("%Y-%m-%d %H:%M"),
+        }
+    )
+    st.dataframe(frame.fillna("—"), hide_index=True, width="stretch")
+
+
+# ---- one interview's report -----------------------------------------------------------------
+
+
+def _report_view(token: str, workspace_id: str, row: dict[str, Any], *, can_edit: bool) -> None:
+    """The report, or why there is none yet, with the analysis and PDF buttons."""
+    interview_id = row["interview_id"]
+    st.subheader(f"{t('report')} · {row['full_name'] or '—'}")
+    _notice(token, workspace_id, interview_id)
+    try:
+        report = _report(token, workspace_id, interview_id)
+    except ApiFailure as e:
+        if e.status == 404:
+            finished = row["status"] in FINISHED
+            st.info(t("no_report") if finished else f"{t('no_report')} {t('not_finished')}")
+            if finished and can_edit:
+                _analyse_button(token, workspace_id, interview_id, "analyse")
+        elif e.code == "report_not_ready":
+            st.info(e.message)
+            st.button(t("refresh"), key="interviews_refresh", on_click=_forget)
+        else:
+            st.error(e.message)
+        return
+    _verdict(report)
+    _criteria(report)
+    _findings(report)
+    if report["summary"]:
+        st.markdown(f"**{t('summary')}**")
+        st.markdown(_plain(report["summary"]))
+    actions = st.columns(3)
+    if can_edit:
+        with actions[0]:
+            _analyse_button(token, workspace_id, interview_id, "analyse_again")
+        with actions[1]:
+            st.button(
+                t("render_pdf"), key="interviews_render_pdf", on_click=_act,
+                args=(token, interview_id, "pdf",
+                      lambda api: api.render_report_pdf(workspace_id, interview_id)),
+            )  # fmt: skip
+    with actions[2]:
+        _download(token, workspace_id, report)
+
+
+def _verdict(report: dict[str, Any]) -> None:
+    st.markdown(f"#### {t('verdict')}")
+    overall, recommendation, status = st.columns(3)
+    score = report["overall"]
+    overall.metric(t("overall_score"), "—" if score is None else f"{score} / 100")
+    recommendation.metric(
+        t("recommendation"),
+        _word("", report["recommendation"]) if report["recommendation"] else t("no_recommendation"),
+    )
+    status.metric(t("report_status"), _word("rs_", report["status"]))
+    if report["status"] == "partial":
+        assessed = sum(c["score"] is not None for c in report["criteria"])
+        st.warning(t("note_partial").format(assessed=assessed, total=len(report["criteria"])))
+    elif report["status"] == "insufficient":
+        st.warning(t("note_insufficient"))
+    for reason in report["capped_because"]:
+        if f"reason_{reason}" in TEXTS:
+            st.warning(t(f"reason_{reason}"))
+    note = t("engine_note").format(engine=report["engine"])
+    if report.get("fallback_reason"):
+        note += " · " + t("fallback_note").format(reason=report["fallback_reason"])
+    st.caption(note)
+
+
+def _criteria(report: dict[str, Any]) -> None:
+    """Each criterion's score as a bar with its weight, then its rationale and quotes."""
+    st.markdown(f"#### {t('criteria')}")
+    opening, closing = _QUOTES.get(language(), _QUOTES["en"])
+    for item in report["criteria"]:
+        name = _word("", item["criterion"])
+        score = item["score"]
+        shown = t("not_assessed") if score is None else f"{score} / 100"
+        head = f"{name} — {shown} · {t('weight')} {item['weight']:.0%}"
+        st.progress(0 if score is None else int(score), text=head)
+        with st.expander(f"{name}: {t('evidence').lower()}"):
+            if item["rationale"]:
+                st.markdown(_plain(item["rationale"]))
+            quotes = [
+                f"- {opening}{_plain(q['quote'])}{closing} — {t('turn')} {q['turn']}"
+                for q in item["evidence"]
+            ]
+            st.markdown("\n".join(quotes) if quotes else t("no_evidence"))
+
+
+def _findings(report: dict[str, Any]) -> None:
+    """Strengths, concerns and red flags side by side."""
+    flags = [
+        f"**{_word('flag_', f['kind'])}**"
+        + (f" ({t('turn')} {f['turn']})" if f["turn"] is not None else "")
+        + f": {_plain(f['text'])}"
+        for f in report["red_flags"]
+    ]
+    columns = st.columns(3)
+    for column, title, items in zip(
+        columns,
+        ("strengths", "concerns", "red_flags"),
+        ([_plain(s) for s in report["strengths"]], [_plain(c) for c in report["concerns"]], flags),
+        strict=True,
+    ):
+        with column:
+            st.markdown(f"**{t(title)}**")
+            st.markdown("\n".join(f"- {item}" for item in items) if items else t("none_noted"))
+
+
+def _download(token: str, workspace_id: str, report: dict[str, Any]) -> None:
+    if not report["has_pdf"]:
+        st.caption(t("no_pdf"))
+        return
+    interview_id = report["interview_id"]
+    try:
+        data = _pdf(token, workspace_id, interview_id, report.get("pdf_generated_at"))
+    except ApiFailure as e:
+        st.error(e.message)
+        return
+    st.download_button(
+        t("download_pdf"), data, file_name=f"interview-{interview_id}-report.pdf",
+        mime="application/pdf", key="interviews_download_pdf", on_click="ignore",
+    )  # fmt: skip
+
+
+def _transcript_view(token: str, workspace_id: str, interview_id: int) -> None:
+    with st.expander(t("transcript")):
+        try:
+            interview = _interview(token, workspace_id, interview_id)
+        except ApiFailure as e:
+            st.error(e.message)
+            return
+        lines = [
+            f"**[{turn['seq']}] {_word('', turn['role'])}:** {_plain(turn['text'])}"
+            for turn in interview["turns"]
+            if turn["text"].strip()
+        ]
+        st.markdown("\n\n".join(lines) if lines else t("empty_transcript"))
+
+
+# ---- buttons: they act in callbacks and leave their outcome in NOTICE ----------------------
+
+
+def _analyse_button(token: str, workspace_id: str, interview_id: int, label: str) -> None:
+    st.button(
+        t(label), key="interviews_analyse", type="primary", on_click=_act,
+        args=(token, interview_id, "job",
+              lambda api: api.analyse_interview(workspace_id, interview_id)),
+    )  # fmt: skip
+
+
+def _act(
+    token: str, interview_id: int, kind: str, call: Callable[[ApiClient], dict[str, Any]]
+) -> None:
+    """Make a button's API call; keep its answer (a job, a PDF) or its error in NOTICE."""
+    try:
+        answer = call(_api(token))
+    except ApiFailure as e:
+        st.session_state[NOTICE] = {"interview_id": interview_id, "error": e.message}
+        return
+    _forget()
+    st.session_state[NOTICE] = {"interview_id": interview_id, kind: answer}
+
+
+def _notice(token: str, workspace_id: str, interview_id: int) -> None:
+    """What the last button did for this interview: the job's state, the PDF, or the error."""
+    notice = st.session_state.get(NOTICE)
+    if not notice or notice["interview_id"] != interview_id:
+        return
+    if "error" in notice:
+        st.error(notice["error"])
+    elif notice.get("pdf"):
+        st.success(t("pdf_rendered"))
+    else:
+        job = notice["job"]
+        text = t("job_status").format(job=job["job_id"], status=_word("job_", job["status"]))
+        if job["status"] == "succeeded":
+            st.success(text)
+        elif job["status"] in ("failed", "cancelled"):
+            st.error(f"{text}: {job.get('error') or ''}")
+        else:
+            st.info(text)
+            st.button(
+                t("refresh"), key="interviews_refresh_job", on_click=_act,
+                args=(token, interview_id, "job",
+                      lambda api: api.analysis_job(workspace_id, job["job_id"])),
+            )  # fmt: skip
