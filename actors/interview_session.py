@@ -19,7 +19,7 @@ import psutil
 import ray
 
 from actors.errors import InterviewUnavailable
-from db import applications, candidates, interviews, resumes, turns, vacancies
+from db import applications, candidates, interviews, jobs, resumes, turns, vacancies
 from db.bootstrap import resolve_app_url
 from db.errors import InvalidTransition
 from db.pool import open_pool, transaction
@@ -267,12 +267,7 @@ class InterviewSession:
     async def _finished(self, summary: str) -> None:
         """The conversation closed: mark everything done, queue the analysis and start it."""
 
-        def write() -> None:
-            # Imported here, off the event loop: the analysis engines are not needed during
-            # the interview, and every megabyte of this actor is paid per live interview.
-            from actors.tasks import analyse_interview_task
-            from pipelines.analysis.flow import queue_analysis
-
+        def write() -> int:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
                 interview = interviews.set_interview_status(
                     conn, interview_id=self.interview_id, status="completed"
@@ -288,12 +283,20 @@ class InterviewSession:
                     except InvalidTransition:
                         pass
                 applications.set_stage(conn, application_id=application.id, stage="interviewed")
-                job = queue_analysis(
-                    conn, workspace_id=self.workspace_id, interview_id=self.interview_id
-                )
-            analyse_interview_task.remote(str(self.workspace_id), job.id)
+                return jobs.enqueue_job(
+                    conn, workspace_id=self.workspace_id, kind=jobs.INTERVIEW_ANALYSIS,
+                    payload={"interview_id": self.interview_id},
+                ).id  # fmt: skip
 
-        await asyncio.to_thread(write)
+        def start_analysis(job_id: int) -> None:
+            # Imported here, off the event loop: the analysis engines are not needed during
+            # the interview, and every megabyte of this actor is paid per live interview.
+            from actors.tasks import analyse_interview_task
+
+            analyse_interview_task.remote(str(self.workspace_id), job_id)
+
+        job_id = await asyncio.to_thread(write)
+        await asyncio.to_thread(start_analysis, job_id)
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s completed", self.interview_id)
         # Nothing is left for this actor to do once the goodbye has gone out.

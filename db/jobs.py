@@ -19,6 +19,9 @@ from psycopg.types.json import Jsonb
 from db.errors import InvalidValue, NotFound, TenantContextMissing
 from db.statuses import invalid_transition
 
+# Job kinds, named once for the code that queues them and the code that runs them.
+INTERVIEW_ANALYSIS = "interview_analysis"
+
 _COLUMNS = (
     "id, workspace_id, kind, payload, status, attempts, scheduled_for, started_at, "
     "finished_at, result, error, created_at"

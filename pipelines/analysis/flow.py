@@ -30,7 +30,7 @@ from pipelines.models import InterviewPlan, Profile, VacancyRequirements
 
 log = logging.getLogger(__name__)
 
-JOB_KIND = "interview_analysis"
+JOB_KIND = jobs.INTERVIEW_ANALYSIS
 FINISHED = ("completed", "failed")
 
 

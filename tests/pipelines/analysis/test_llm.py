@@ -9,14 +9,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.analysis.llm import (
-    ANALYSIS_SCHEMA,
-    MAX_LIFT,
-    NO_BASELINE_CAP,
-    LLMAnalyzer,
-    build_messages,
-    locate_quote,
-)
+from pipelines.analysis.llm import MAX_LIFT, NO_BASELINE_CAP, LLMAnalyzer
+from pipelines.analysis.llm_prompt import ANALYSIS_SCHEMA, build_messages
 from pipelines.analysis.models import (
     CRITERIA,
     AnalysisInput,
@@ -26,6 +20,7 @@ from pipelines.analysis.models import (
     RedFlag,
     TranscriptTurn,
 )
+from pipelines.analysis.quotes import locate_quote
 from pipelines.engines.errors import EngineError
 from pipelines.models import InterviewPlan, PlannedQuestion, Profile, VacancyRequirements
 from pipelines.screening.llm import OpenAIChat
