@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+SHOW_TRANSCRIPTS = False  # --transcripts: print what the recogniser heard
 ANSWERS = {
     "en": [
         "I have seven years of experience with Python and PostgreSQL.",
@@ -133,6 +134,8 @@ def collect(pool, made: list[tuple[str, int, Any]], language: str) -> dict[str, 
         answers = [r for r in rows if r.role == "candidate"]
         for reference, answer in zip(ANSWERS[language], answers, strict=False):
             figures["wer"].append(word_error_rate(reference, answer.text))
+            if SHOW_TRANSCRIPTS:
+                print(f"    heard: {answer.text!r}")
             if answer.stt_ttfb_ms is not None:
                 figures["stt"].append(answer.stt_ttfb_ms)
         for turn in rows:
@@ -190,7 +193,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--turns", type=int, default=2)
+    parser.add_argument("--transcripts", action="store_true", help="print each recognised answer")
     args = parser.parse_args()
+    global SHOW_TRANSCRIPTS
+    SHOW_TRANSCRIPTS = args.transcripts
     home = Path(tempfile.mkdtemp(prefix="selectio-voice-bench-"))
     env = {
         "SELECTIO_HOME": str(home),

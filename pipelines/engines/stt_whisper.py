@@ -100,12 +100,15 @@ class WhisperRecognizer:
         sample_rate: int = WHISPER_SAMPLE_RATE,
         language: str | None = None,
         prompt: str | None = None,
+        beam_size: int | None = None,
     ) -> Transcript:
         """Text of a speech segment; empty text for silence or noise. Blocks: run in a thread.
 
         `language` ("ru", "en", ...) pins the language; None lets Whisper detect it.
         `prompt` is text the speech is likely to follow or contain (see `SpeechHints`).
+        `beam_size` overrides the recogniser's own for this segment.
         """
+        beam = beam_size or self.beam_size
         audio = pcm16_to_float(pcm)
         if sample_rate != WHISPER_SAMPLE_RATE:
             audio = resample(audio, sample_rate, WHISPER_SAMPLE_RATE)
@@ -117,14 +120,14 @@ class WhisperRecognizer:
         if audio.size <= SHORT_SEGMENT_MAX_FRAMES * SAMPLES_PER_FRAME:
             decoded = decode_short_segment(
                 self._model, audio, language=code, prompt=prompt,
-                temperatures=TEMPERATURES, beam_size=self.beam_size,
+                temperatures=TEMPERATURES, beam_size=beam,
             )  # fmt: skip
             text, detected = decoded.text, decoded.language
         else:
             segments, info = self._model.transcribe(
                 audio,
                 language=code,
-                beam_size=self.beam_size,
+                beam_size=beam,
                 temperature=TEMPERATURES,
                 vad_filter=False,
                 condition_on_previous_text=False,

@@ -119,3 +119,17 @@ def test_a_segment_longer_than_one_window_is_decoded_whole(
     assert word_error_rate(" ".join(ANSWERS), transcript.text) <= 0.35, transcript.text
     words = transcript.text.lower()
     assert "kubernetes" in words and "logs" in words, transcript.text  # sentences 5 and 8
+
+
+def test_beam_search_can_be_asked_for_per_segment(
+    recognizer: WhisperRecognizer, espeak: EspeakSynthesizer
+) -> None:
+    sentence = "We moved our deployment to Kubernetes and cut the release time in half."
+    hints = SpeechHints.from_skills(["Kubernetes", "Docker"])
+
+    beam = recognizer.transcribe(
+        _speech(espeak, sentence), language="en", prompt=hints.prompt(), beam_size=5
+    )
+
+    assert recognizer.beam_size == 1  # the recogniser's own setting is left alone
+    assert word_error_rate(sentence, beam.text) <= 0.2, beam.text
