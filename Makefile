@@ -5,7 +5,8 @@ venv:
 	@scripts/bootstrap.sh
 
 # Run the product: embedded database, Ray, API, console, demo data on first start.
-up: venv
+up:
+	@SELECTIO_WANT_CHROMIUM=1 scripts/bootstrap.sh
 	@.venv/bin/selectio up --demo
 
 # Run the test suite.

@@ -2,8 +2,9 @@
 
 Two vacancies (English and Russian) and a handful of resumes that go through the real
 pipeline (parsing, deduplication, screening, interview plans) with the offline engines, so the
-console shows a genuine ranking. Idempotent: a second start finds the workspace and changes
-nothing. The demo password is a known value on purpose, printed at start.
+console shows a genuine ranking; the best candidate of each vacancy has a finished interview
+with its report (serve_apps.demo_interview). Idempotent: a second start finds the workspace
+and changes nothing. The demo password is a known value on purpose, printed at start.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pipelines import vacancy_flow
 from pipelines.engine_set import offline_engines
 from pipelines.resume_flow import process_resume
 from serve_apps import accounts, demo_texts
+from serve_apps.demo_interview import seed_demo_interview
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,25 @@ def _seed_funnel(pool: ConnectionPool, workspace_id: UUID) -> None:
         vacancy = vacancy_flow.create_vacancy(
             pool, engines, workspace_id=workspace_id, title=title, text=text
         )
+        outcomes = []
         for file_name, body in resume_texts:
             with transaction(pool, workspace_id=workspace_id) as conn:
                 resume = resumes.create_resume(
                     conn, workspace_id=workspace_id, file=body.encode(), file_name=file_name
                 )
-            process_resume(
-                pool, engines, workspace_id=workspace_id, resume_id=resume.id,
-                vacancy_id=vacancy.id,
-            )  # fmt: skip
+            outcomes.append(
+                process_resume(
+                    pool,
+                    engines,
+                    workspace_id=workspace_id,
+                    resume_id=resume.id,
+                    vacancy_id=vacancy.id,
+                )  # fmt: skip
+            )
+        screened = [o for o in outcomes if o.application_id is not None and o.score is not None]
+        if screened:
+            best = max(screened, key=lambda o: o.score or 0)
+            assert best.application_id is not None
+            seed_demo_interview(
+                pool, engines, workspace_id=workspace_id, application_id=best.application_id
+            )

@@ -100,13 +100,23 @@ def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
         spaces = httpx.get(f"{api}/api/v1/workspaces", headers=headers, timeout=10).json()
         assert [w["slug"] for w in spaces] == ["demo"]
         demo = spaces[0]["id"]
-        titles = {
-            v["title"]
-            for v in httpx.get(
-                f"{api}/api/v1/workspaces/{demo}/vacancies", headers=headers, timeout=10
-            ).json()
-        }
-        assert titles == {"Python Backend Developer", "Аналитик данных"}
+        listed = httpx.get(
+            f"{api}/api/v1/workspaces/{demo}/vacancies", headers=headers, timeout=10
+        ).json()
+        assert {v["title"] for v in listed} == {"Python Backend Developer", "Аналитик данных"}
+        # Each demo vacancy has an analysed interview whose PDF can be downloaded.
+        scoped = {**headers, "X-Workspace-Id": demo}
+        for vacancy in listed:
+            interviews = httpx.get(
+                f"{api}/api/v1/analysis/vacancy/{vacancy['id']}/interviews",
+                headers=scoped, timeout=10,
+            ).json()  # fmt: skip
+            assert [i["report_status"] for i in interviews] == ["complete"]
+            pdf = httpx.get(
+                f"{api}/api/v1/analysis/pdf-report/{interviews[0]['interview_id']}",
+                headers=scoped, timeout=10,
+            )  # fmt: skip
+            assert pdf.content.startswith(b"%PDF")
     finally:
         output = _ctrl_c(process, log)
     _assert_clean_stop(process, output)
