@@ -15,6 +15,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from db import analytics, interviews, jobs, reports, vacancies
+from db.errors import NotFound
 from db.pool import transaction
 from pipelines.analysis import flow
 from pipelines.analysis.policy import AnalysisPolicy
@@ -173,10 +174,10 @@ def get_report(interview_id: int, access: CurrentWorkspace, pool: Pool) -> Repor
         interviews.get_interview(conn, interview_id=interview_id)  # 404 for a foreign id
         try:
             report = reports.get_report_for_interview(conn, interview_id=interview_id)
-        except reports.NotFound:
+        except NotFound:
             job = _latest_job(conn, interview_id)
             if job is not None and job.status in ("queued", "running"):
-                raise ApiError(
+                raise ConflictError(
                     f"the report of interview {interview_id} is being prepared (job {job.id})",
                     code="report_not_ready",
                 ) from None

@@ -217,3 +217,17 @@ def test_a_vacancy_lists_its_interviews_with_report_headlines(
     assert after[0]["full_name"] == context.candidate_name
     assert after[0]["report_status"] == "complete" and after[0]["overall"] is not None
     assert after[0]["has_pdf"] is True
+
+
+def test_a_queued_analysis_is_reported_and_not_queued_twice(
+    client: TestClient, pool: ConnectionPool, acme: dict[str, Any]
+) -> None:
+    interview_id = store_interview(pool, acme["ws"], transcripts.weak_ru())
+    with transaction(pool, workspace_id=acme["ws"].id) as conn:
+        queued = flow.queue_analysis(conn, workspace_id=acme["ws"].id, interview_id=interview_id)
+
+    report = client.get(f"/api/v1/analysis/report/{interview_id}", headers=acme["viewer"])
+    again = _analyse(client, acme["recruiter"], interview_id)
+
+    assert (report.status_code, report.json()["error"]["code"]) == (409, "report_not_ready")
+    assert (again["job_id"], again["status"]) == (queued.id, "queued")
