@@ -150,6 +150,19 @@ def finish_job(
     raise invalid_transition("job", job_id, current.status, status)
 
 
+def latest_job(conn: psycopg.Connection, *, kind: str, payload: dict[str, Any]) -> Job | None:
+    """The newest run of `kind` whose payload contains `payload` (e.g. one interview's)."""
+    with conn.cursor(row_factory=class_row(Job)) as cur:
+        cur.execute(
+            f"""
+            select {_COLUMNS} from jobs where kind = %s and payload @> %s
+            order by created_at desc, id desc limit 1
+            """,
+            (kind, Jsonb(payload)),
+        )
+        return cur.fetchone()
+
+
 def get_job(conn: psycopg.Connection, *, job_id: int) -> Job:
     """The job if visible in the current workspace, else `NotFound`."""
     with conn.cursor(row_factory=class_row(Job)) as cur:

@@ -129,8 +129,7 @@ def _job_out(job: jobs.Job) -> JobOut:
 
 
 def _latest_job(conn: Any, interview_id: int) -> jobs.Job | None:
-    candidates = jobs.list_jobs(conn, kind=flow.JOB_KIND, limit=200)
-    return next((j for j in candidates if j.payload.get("interview_id") == interview_id), None)
+    return jobs.latest_job(conn, kind=flow.JOB_KIND, payload={"interview_id": interview_id})
 
 
 @router.post("/interview-report/{interview_id}", response_model=JobOut, status_code=202)

@@ -123,3 +123,17 @@ def test_a_job_is_started_once(pool: ConnectionPool) -> None:
         assert jobs.start_job(conn, job_id=job.id) is None
         with pytest.raises(NotFound):
             jobs.start_job(conn, job_id=job.id + 1000)
+
+
+def test_the_latest_job_of_a_kind_for_a_payload(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        first = jobs.enqueue_job(conn, workspace_id=ws.id, kind="k", payload={"interview_id": 1})
+        other = jobs.enqueue_job(conn, workspace_id=ws.id, kind="k", payload={"interview_id": 2})
+        second = jobs.enqueue_job(conn, workspace_id=ws.id, kind="k", payload={"interview_id": 1})
+        jobs.enqueue_job(conn, workspace_id=ws.id, kind="other", payload={"interview_id": 1})
+
+        assert jobs.latest_job(conn, kind="k", payload={"interview_id": 1}) == second
+        assert jobs.latest_job(conn, kind="k", payload={"interview_id": 2}) == other
+        assert jobs.latest_job(conn, kind="k", payload={"interview_id": 3}) is None
+    assert first.id < second.id
