@@ -17,7 +17,7 @@ import streamlit as st
 
 from console.api_client import ApiClient, ApiFailure, api_base_url
 from console.i18n import TEXTS, language, t
-from console.state import sign_out
+from console.workspace_picker import pick_workspace
 
 CRITERIA = (
     "technical_skills",
@@ -89,7 +89,7 @@ def _plain(text: str) -> str:
 def interviews_page() -> None:
     """Pick a workspace and vacancy; show its analytics, its interviews and one report."""
     st.title(t("interviews"))
-    chosen = _choose_workspace()
+    chosen = pick_workspace("interviews_workspace")
     if chosen is None:
         return
     workspace_id, role = chosen
@@ -133,36 +133,6 @@ def interviews_page() -> None:
     row = next(r for r in rows if r["interview_id"] == interview_id)
     _report_view(token, workspace_id, row, can_edit=role in EDITORS)
     _transcript_view(token, workspace_id, interview_id)
-
-
-def _choose_workspace() -> tuple[str, str] | None:
-    """The chosen workspace (shared with the workspaces page) and the user's role in it."""
-    try:
-        me = _api(st.session_state["token"]).me()
-    except ApiFailure as e:
-        if e.status == 401:
-            sign_out()
-            st.rerun()
-        st.error(f"{t('api_down')}: {e.message}")
-        return None
-    spaces = me["workspaces"]
-    if not spaces:
-        st.info(t("no_workspaces"))
-        return None
-    labels = {w["id"]: f"{w['name']} ({w['slug']})" for w in spaces}
-    ids = list(labels)
-    current = st.session_state.get("workspace_id")
-    chosen = st.selectbox(
-        t("workspace"),
-        ids,
-        index=ids.index(current) if current in ids else 0,
-        format_func=labels.__getitem__,
-        key="interviews_workspace",
-    )
-    st.session_state["workspace_id"] = chosen
-    role = next(w["role"] for w in spaces if w["id"] == chosen)
-    st.caption(f"{t('role')}: {t(role)}")
-    return chosen, role
 
 
 def _analytics_view(stats: dict[str, Any]) -> None:

@@ -9,7 +9,8 @@ import streamlit as st
 
 from console.api_client import ApiFailure
 from console.i18n import TEXTS, t
-from console.state import client, sign_out
+from console.state import client
+from console.workspace_picker import pick_workspace
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -26,31 +27,10 @@ def _load(token: str, kind: str, workspace_id: str) -> list[dict[str, Any]]:
 def workspaces_page() -> None:
     """List workspaces; show the selected one's vacancies, candidates and team."""
     st.title(t("workspaces"))
-    try:
-        me = client().me()
-    except ApiFailure as e:
-        if e.status == 401:
-            sign_out()
-            st.rerun()
-        st.error(f"{t('api_down')}: {e.message}")
+    chosen_role = pick_workspace("workspace_select")
+    if chosen_role is None:
         return
-    spaces = me["workspaces"]
-    if not spaces:
-        st.info(t("no_workspaces"))
-        return
-    labels = {w["id"]: f"{w['name']} ({w['slug']})" for w in spaces}
-    ids = list(labels)
-    current = st.session_state.get("workspace_id")
-    chosen = st.selectbox(
-        t("workspace"),
-        ids,
-        index=ids.index(current) if current in ids else 0,
-        format_func=labels.__getitem__,
-        key="workspace_select",
-    )
-    st.session_state["workspace_id"] = chosen
-    role = next(w["role"] for w in spaces if w["id"] == chosen)
-    st.caption(f"{t('role')}: {t(role)}")
+    chosen, _ = chosen_role
     token = st.session_state["token"]
     try:
         vacancy_rows = _load(token, "vacancies", chosen)

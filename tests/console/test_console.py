@@ -3,49 +3,16 @@ the user's workspaces, vacancies and candidates, language switch, bad credential
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from streamlit.testing.v1 import AppTest
 
 from db import candidates, vacancies
 from db.pool import transaction
 from serve_apps import accounts
-from serve_apps.app import attach, build_app
-from tests.conftest import free_port
 
 APP = str(Path(__file__).resolve().parents[2] / "console" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def api_url(pool, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The real API served over HTTP on a free loopback port."""
-    port = free_port()
-    config = uvicorn.Config(
-        attach(build_app(), pool=pool, settings=settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,10 @@ analysing an interview that has no report yet, and what a viewer may not do."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from psycopg_pool import ConnectionPool
 from streamlit.testing.v1 import AppTest
 
@@ -21,8 +16,6 @@ from pipelines.analysis import flow
 from pipelines.analysis.models import CRITERIA
 from pipelines.engine_set import offline_engines
 from serve_apps import accounts
-from serve_apps.app import attach, build_app
-from tests.conftest import free_port
 from tests.pipelines.analysis import transcripts
 from tests.pipelines.analysis.stored import store_interview
 
@@ -39,32 +32,6 @@ RECOMMENDATIONS = {
     "ru": {"strongly_recommend": "настоятельно рекомендовать", "recommend": "рекомендовать"},
     "en": {"strongly_recommend": "strongly recommend", "recommend": "recommend"},
 }
-
-
-@pytest.fixture(scope="module")
-def api_url(pool: ConnectionPool, settings: Any) -> Iterator[str]:
-    """The real API served over HTTP on a free loopback port (analysis jobs run inline)."""
-    port = free_port()
-    config = uvicorn.Config(
-        attach(build_app(), pool=pool, settings=settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
