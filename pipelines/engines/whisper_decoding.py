@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+import ctranslate2
 import numpy as np
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ MAX_NEW_TOKENS = 220
 COMPRESSION_RATIO_MAX = 2.4
 LOGPROB_MIN = -1.0
 NO_SPEECH_MIN = 0.6
+SAMPLING_SEED = 1234
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ def decode_short_segment(
             if temperature == 0
             else {"beam_size": 1, "sampling_topk": 0, "sampling_temperature": temperature}
         )
+        if temperature > 0:
+            # The same audio gets the same transcript: the fallback samples from a fixed seed.
+            ctranslate2.set_random_seed(SAMPLING_SEED)
         result = model.model.generate(
             encoded,
             [start],
