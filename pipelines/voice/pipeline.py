@@ -3,7 +3,9 @@
     transport in → Silero VAD → speech-to-text → interviewer → text-to-speech → transport out
 
 Input audio is resampled by the transport to 16 kHz (what Whisper and the VAD want); output
-is 24 kHz. RTVI is off: the page speaks this product's own data-channel protocol.
+is 24 kHz. RTVI is off: the page speaks this product's own data-channel protocol. The VAD
+is Pipecat's bundled Silero model computed with numpy (`silero_vad`), so an interview actor
+carries no onnxruntime.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
-from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
@@ -27,6 +27,7 @@ from pipecat.transports.smallwebrtc.transport import SmallWebRTCTransport
 from pipecat.workers.runner import WorkerRunner
 
 from pipelines.voice.conversation import InterviewConversation
+from pipelines.voice.silero_vad import SileroVADAnalyzer
 
 log = logging.getLogger(__name__)
 IN_RATE = 16_000
@@ -36,8 +37,13 @@ OUT_RATE = 24_000
 VAD = VADParams(confidence=0.6, start_secs=0.15, stop_secs=0.25, min_volume=0.4)
 
 
-def smart_turn_analyzer() -> LocalSmartTurnAnalyzerV3:
-    """Pipecat's bundled smart-turn v3 model (ONNX, CPU, one thread)."""
+def smart_turn_analyzer() -> Any:
+    """Pipecat's bundled smart-turn v3 model (ONNX, CPU, one thread), in this process.
+
+    Imported here, not at the top: onnxruntime costs every process that loads it ~40 MB, and
+    interview actors judge turns in the node's speech host instead (actors.recognizer)."""
+    from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
+
     return LocalSmartTurnAnalyzerV3(cpu_count=1, sample_rate=IN_RATE)
 
 
