@@ -5,6 +5,11 @@ Rebuilt on (re)start: the conversation state, by replaying the stored turns into
 the epoch is bumped in `__init__`, so a stale copy of this actor can no longer write turns.
 Soft state (lost on restart, recreated by the client reconnecting with the same link): the
 WebRTC peer connection and its Pipecat pipeline.
+
+An actor is a cache of its interview, and every live one costs a node ~230 MB: one with no
+candidate connected for `interview_reconnect_grace_s` leaves. The interview stays resumable
+until its time limit (a reconnect starts a fresh actor from the database); past the limit it
+is ended as abandoned (db.interview_expiry).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +25,16 @@ import psutil
 import ray
 
 from actors.errors import InterviewUnavailable
-from db import applications, candidates, interviews, jobs, resumes, turns, vacancies
+from db import (
+    applications,
+    candidates,
+    interview_expiry,
+    interviews,
+    jobs,
+    resumes,
+    turns,
+    vacancies,
+)
 from db.bootstrap import resolve_app_url
 from db.errors import InvalidTransition
 from db.pool import open_pool, transaction
@@ -39,6 +54,15 @@ from pipelines.voice.recorder import TurnRecorder
 
 log = logging.getLogger(__name__)
 EXIT_AFTER_S = 10.0  # lets the closing words and `interview_complete` reach the client
+WATCH_EVERY_S = 5.0  # how often the idle watchdog looks for a connected candidate
+# Ray cancels a task whose owner dies, so the actor outlives the analyses it started (an LLM
+# report and its PDF take seconds, rarely minutes); past this it leaves anyway and the job
+# can be run again from the API.
+ANALYSIS_WAIT_S = 600.0
+
+
+def _seconds_since(moment: datetime | None) -> float:
+    return max(0.0, (datetime.now(UTC) - moment).total_seconds()) if moment else 0.0
 
 
 @ray.remote
@@ -57,11 +81,29 @@ class InterviewSession:
         self.pipeline: RunningPipeline | None = None
         self.connected_at: float | None = None
         self._tags = {"workspace": str(self.workspace_id)}
+        self._idle_since: float | None = time.monotonic()  # None while a candidate is there
+        self._offers_in_flight = 0
+        self._watchdog: asyncio.Task[None] | None = None
+        self._analyses: list[Any] = []  # refs of the analysis tasks this actor owns
+        self._leaving: asyncio.Task[None] | None = None
         log.info("interview %s actor up at epoch %s", interview_id, self.epoch)
 
     # ---- signalling ----------------------------------------------------------------------
     async def offer(self, sdp: str, type: str) -> dict[str, Any]:
         """Answer a browser's offer; a new offer replaces an older connection (reconnect)."""
+        self._watch()
+        if self._leaving is not None:
+            raise InterviewUnavailable(
+                "actor_leaving", "the interview is restarting; try again in a moment"
+            )
+        self._offers_in_flight += 1
+        try:
+            return await self._answer(sdp, type)
+        finally:
+            self._offers_in_flight -= 1
+            self._idle_since = None  # the watchdog starts counting again from its next look
+
+    async def _answer(self, sdp: str, type: str) -> dict[str, Any]:
         from pipecat.transports.smallwebrtc.connection import SmallWebRTCConnection
 
         if "m=audio" not in sdp or not sdp.lstrip().startswith("v=0"):
@@ -95,6 +137,7 @@ class InterviewSession:
         """Trickled ICE candidates for the current connection."""
         from aiortc.sdp import candidate_from_sdp
 
+        self._watch()
         if self.pipeline is None or self.pipeline.connection.pc_id != pc_id:
             raise InterviewUnavailable("unknown_connection", "no such connection")
         added = 0
@@ -108,6 +151,7 @@ class InterviewSession:
 
     async def status(self) -> dict[str, Any]:
         """Where the interview stands (from the database) and whether a client is connected."""
+        self._watch()
 
         def read() -> tuple[interviews.Interview, list[turns.Turn]]:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
@@ -115,7 +159,7 @@ class InterviewSession:
                 return interview, turns.list_turns(conn, interview_id=self.interview_id)
 
         interview, rows = await asyncio.to_thread(read)
-        connected = self.pipeline is not None and self.pipeline.connection.is_connected()
+        connected = self._connected()
         return {
             "status": interview.status,
             "epoch": self.epoch,
@@ -133,6 +177,39 @@ class InterviewSession:
     async def _disconnected(self) -> None:
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s: candidate disconnected", self.interview_id)
+
+    # ---- leaving when nobody is there ------------------------------------------------------
+    def _connected(self) -> bool:
+        return self.pipeline is not None and self.pipeline.connection.is_connected()
+
+    def _watch(self) -> None:
+        """Start the idle watchdog (on the first call: `__init__` runs outside the loop)."""
+        if self._watchdog is None:
+            self._watchdog = asyncio.get_running_loop().create_task(self._watch_idle())
+
+    async def _watch_idle(self) -> None:
+        grace = self.settings.interview_reconnect_grace_s
+        while True:
+            await asyncio.sleep(min(WATCH_EVERY_S, grace / 2))
+            now = time.monotonic()
+            if self._connected() or self._offers_in_flight:
+                self._idle_since = None
+            elif self._idle_since is None:
+                self._idle_since = now
+            elif now - self._idle_since >= grace and self._leaving is None:
+                await self._leave_idle(now - self._idle_since)
+                return
+
+    async def _leave_idle(self, idle_s: float) -> None:
+        """Nobody came back: end the interview if its time is up, free this process."""
+        log.info("interview %s: no candidate for %.0f s, actor leaving", self.interview_id, idle_s)
+        if self.pipeline is not None:
+            await self.pipeline.stop()
+            self.pipeline = None
+        interview_metrics()["active"].set(0, tags=self._tags)
+        await self._expire_overdue()
+        self._leaving = asyncio.current_task()
+        await self._leave()
 
     async def shutdown(self) -> None:
         """Close the connection (the actor stays, idle, until killed or the interview ends)."""
@@ -194,6 +271,7 @@ class InterviewSession:
             on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
             on_latency=lambda ms: interview_metrics()["latency"].observe(ms, tags=self._tags),
             speech_hints=hints, speech_end_lag_s=VAD.stop_secs,
+            elapsed_before_s=_seconds_since(interview.started_at),
         )  # fmt: skip
         return {
             "status": interview.status,
@@ -201,7 +279,7 @@ class InterviewSession:
             "stt": stt_service_from_settings(
                 self.settings,
                 language=language,
-                recognizer=self._recognizer(ids["stt"]),
+                recognizer=recognizer,
                 hints=hints,
             ),
             "tts": tts_service_from_settings(self.settings, language=language),
@@ -239,8 +317,31 @@ class InterviewSession:
             timeout_s=min(settings.openai_timeout_s, 10.0),
         )
 
+    async def _expire_overdue(self) -> None:
+        """End the workspace's abandoned interviews (this one too, if its time is up) and start
+        their analyses, so they stop holding slots of the concurrent-interview limit."""
+
+        def expire() -> list[interview_expiry.ExpiredInterview]:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                return interview_expiry.expire_overdue(
+                    conn, workspace_id=self.workspace_id,
+                    max_duration_s=self.settings.interview_max_duration_s,
+                )  # fmt: skip
+
+        for item in await asyncio.to_thread(expire):
+            if item.analysis_job_id is not None:
+                await asyncio.to_thread(self._start_analysis, item.analysis_job_id)
+
+    def _start_analysis(self, job_id: int) -> None:
+        # Imported here, off the event loop: the analysis engines are not needed during the
+        # interview, and every megabyte of this actor is paid per live interview.
+        from actors.tasks import analyse_interview_task
+
+        self._analyses.append(analyse_interview_task.remote(str(self.workspace_id), job_id))
+
     async def _check_capacity(self) -> None:
         limit = self.settings.interview_max_concurrent_per_workspace
+        await self._expire_overdue()
 
         def count() -> int:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
@@ -288,21 +389,26 @@ class InterviewSession:
                     payload={"interview_id": self.interview_id},
                 ).id  # fmt: skip
 
-        def start_analysis(job_id: int) -> None:
-            # Imported here, off the event loop: the analysis engines are not needed during
-            # the interview, and every megabyte of this actor is paid per live interview.
-            from actors.tasks import analyse_interview_task
-
-            analyse_interview_task.remote(str(self.workspace_id), job_id)
-
         job_id = await asyncio.to_thread(write)
-        await asyncio.to_thread(start_analysis, job_id)
+        await asyncio.to_thread(self._start_analysis, job_id)
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s completed", self.interview_id)
         # Nothing is left for this actor to do once the goodbye has gone out.
-        asyncio.get_running_loop().call_later(EXIT_AFTER_S, self._exit)
+        self._leaving = asyncio.create_task(self._leave(after_s=EXIT_AFTER_S))
+
+    async def _leave(self, *, after_s: float = 0.0) -> None:
+        """Exit after `after_s` and once the analyses this actor started have finished."""
+        await asyncio.sleep(after_s)
+        if self._analyses:
+            try:
+                await asyncio.wait_for(
+                    asyncio.gather(*self._analyses, return_exceptions=True), ANALYSIS_WAIT_S
+                )
+            except TimeoutError:
+                log.warning("interview %s: analysis still running, leaving", self.interview_id)
+        self._exit()
 
     def _exit(self) -> None:
-        """Leave for good (no restart): the interview is over and its record is complete."""
+        """Leave for good (no restart): everything the interview needs is in the database."""
         self.pool.close()
         ray.kill(ray.get_runtime_context().current_actor, no_restart=True)

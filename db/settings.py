@@ -57,6 +57,9 @@ class Settings(BaseSettings):
 
     interview_max_duration_s: int = Field(default=1800, ge=60)
     interview_max_concurrent_per_workspace: int = Field(default=4, ge=1)
+    # How long an interview actor with no candidate connected waits before it leaves (the
+    # interview stays resumable: a later reconnect starts a fresh actor from the database).
+    interview_reconnect_grace_s: float = Field(default=120.0, ge=1)
     whisper_model_path: Path | None = None
     # Chromium for PDF reports: Playwright's own browser, else Debian's, unless set here.
     report_browser_path: Path | None = None

@@ -9,6 +9,7 @@ revoked or already finished (410).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +17,11 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import applications, audit, candidates, interviews, resumes, vacancies
+from db import applications, audit, candidates, interview_expiry, interviews, resumes, vacancies
 from db.errors import InvalidValue, NotFound
 from db.pool import transaction
 from db.settings import Settings
-from serve_apps.interview_links import issue_link_token, verify_link_token
+from serve_apps.interview_links import LinkClaims, issue_link_token, verify_link_token
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ class LinkContext:
     @property
     def total_questions(self) -> int:
         return len(self.interview.plan.get("questions", []))
+
+    @property
+    def elapsed_s(self) -> int:
+        """Seconds since the interview first started (0 before): the time limit counts from
+        there, across reconnects."""
+        started = self.interview.started_at
+        return max(0, int((datetime.now(UTC) - started).total_seconds())) if started else 0
 
 
 def _link(settings: Settings, token: str) -> str:
@@ -137,27 +145,62 @@ def revoke(pool: ConnectionPool, *, workspace_id: UUID, interview_id: int) -> No
         )  # fmt: skip
 
 
-def check_link(pool: ConnectionPool, settings: Settings, token: str) -> LinkContext:
-    """The link's interview if it may be used now, else `LinkError` saying why."""
+def check_link(
+    pool: ConnectionPool,
+    settings: Settings,
+    token: str,
+    *,
+    start_analysis: Callable[[UUID, int], None] | None = None,
+) -> LinkContext:
+    """The link's interview if it may be used now, else `LinkError` saying why.
+
+    An active interview past its time limit whose candidate is gone (db.interview_expiry) is
+    ended here; `start_analysis(workspace_id, job_id)` runs the analysis that queues.
+    """
     claims = verify_link_token(settings.resolved_secret_key(), token)
     if claims is None:
         raise LinkError(404, "unknown_link", "This interview link is not valid.")
+    expired: list[interview_expiry.ExpiredInterview] = []
+    # Errors are raised after the transaction: the expiry must commit, not roll back.
     with transaction(pool, workspace_id=claims.workspace_id) as conn:
         try:
             interview = interviews.get_interview(conn, interview_id=claims.interview_id)
         except NotFound:
             raise LinkError(404, "unknown_link", "This interview link is not valid.") from None
-        if interview.link_token_hash != claims.token_hash:
-            raise LinkError(410, "link_replaced", "This link was replaced by a newer one.")
-        if interview.link_revoked_at is not None:
-            raise LinkError(410, "link_revoked", "This interview link was cancelled.")
-        if claims.expired:
-            raise LinkError(410, "link_expired", "This interview link has expired.")
-        if interview.status in ("completed", "failed"):
-            raise LinkError(410, "interview_finished", "This interview has already ended.")
-        if interview.channel != "voice" or not interview.plan.get("questions"):
-            raise LinkError(400, "not_ready", "This interview is not ready yet.")
-        application = applications.get_application(conn, application_id=interview.application_id)
-        candidate = candidates.get_candidate(conn, candidate_id=application.candidate_id)
-        vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+        problem = _unusable(interview, claims)
+        if problem is None and interview.status == "active":
+            expired = interview_expiry.expire_overdue(
+                conn, workspace_id=claims.workspace_id,
+                max_duration_s=settings.interview_max_duration_s,
+            )  # fmt: skip
+            if any(item.interview_id == interview.id for item in expired):
+                problem = LinkError(
+                    410, "interview_timed_out", "The time for this interview has run out."
+                )
+        if problem is None:
+            application = applications.get_application(
+                conn, application_id=interview.application_id
+            )
+            candidate = candidates.get_candidate(conn, candidate_id=application.candidate_id)
+            vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+    for item in expired:
+        if item.analysis_job_id is not None and start_analysis is not None:
+            start_analysis(claims.workspace_id, item.analysis_job_id)
+    if problem is not None:
+        raise problem
     return LinkContext(claims.workspace_id, interview, candidate.full_name, vacancy.title)
+
+
+def _unusable(interview: interviews.Interview, claims: LinkClaims) -> LinkError | None:
+    """Why the link's interview cannot be used now (None when it can)."""
+    if interview.link_token_hash != claims.token_hash:
+        return LinkError(410, "link_replaced", "This link was replaced by a newer one.")
+    if interview.link_revoked_at is not None:
+        return LinkError(410, "link_revoked", "This interview link was cancelled.")
+    if claims.expired:
+        return LinkError(410, "link_expired", "This interview link has expired.")
+    if interview.status in ("completed", "failed"):
+        return LinkError(410, "interview_finished", "This interview has already ended.")
+    if interview.channel != "voice" or not interview.plan.get("questions"):
+        return LinkError(400, "not_ready", "This interview is not ready yet.")
+    return None

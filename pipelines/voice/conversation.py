@@ -62,11 +62,14 @@ class InterviewConversation(FrameProcessor):
         on_latency: Callable[[int], None] | None = None,
         speech_hints: Any = None,
         speech_end_lag_s: float = 0.0,
+        elapsed_before_s: float = 0.0,
     ) -> None:
         """`speech_hints` (a `SpeechHints` shared with the recogniser) learns each question
         as it is asked, so the answer is recognised in its context. `speech_end_lag_s` is how
         long after the last word the VAD reports the stop (its `stop_secs`): latencies are
-        measured from the last word, not from the VAD's report."""
+        measured from the last word, not from the VAD's report. `elapsed_before_s` is the
+        time since the interview first started when this connection resumes it: the time
+        budget and `max_duration_s` count from the first start, across reconnects."""
         super().__init__(name="interviewer")
         self._brain = brain
         self._recorder = recorder
@@ -79,6 +82,7 @@ class InterviewConversation(FrameProcessor):
         self._on_latency = on_latency
         self._speech_hints = speech_hints
         self._speech_end_lag_s = speech_end_lag_s
+        self._elapsed_before_s = max(0.0, elapsed_before_s)
         self._started_at: float | None = None
         self._bot_speaking = False
         self._speaking_queue = 0  # utterances pushed to TTS and not yet finished
@@ -172,7 +176,7 @@ class InterviewConversation(FrameProcessor):
     async def _on_client_message(self, message: Any) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "start_interview" and self._started_at is None:
-            self._started_at = time.monotonic()
+            self._started_at = time.monotonic() - self._elapsed_before_s
             await self._say(self._brain.opening())
         elif kind == "end_interview" and not self._finishing:
             await self._say(self._brain.on_end_requested())
@@ -281,7 +285,7 @@ class InterviewConversation(FrameProcessor):
     async def _finish(self) -> None:
         self._finished = True
         summary = self._brain.summary
-        await self._send({"type": "interview_complete", "summary": summary})
-        if self._on_finished is not None:
+        if self._on_finished is not None:  # recorded before the candidate is told
             await self._on_finished(summary)
+        await self._send({"type": "interview_complete", "summary": summary})
         await self.push_frame(EndWorkerFrame())

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from db import interviews, turns
 from db.pool import transaction
 from serve_apps import interview_invites
-from serve_apps.deps import AppSettings, CurrentWorkspace, Pool
+from serve_apps.deps import AppDispatcher, AppSettings, CurrentWorkspace, Pool
 
 router = APIRouter(tags=["interviews"])
 page_router = APIRouter(tags=["interview page"], include_in_schema=False)
@@ -135,10 +135,17 @@ def link_error_response(error: interview_invites.LinkError) -> JSONResponse:
 
 
 @router.get("/interview-links/{token}/validate")
-def validate_link(token: str, pool: Pool, settings: AppSettings) -> JSONResponse:
-    """Whether the candidate can start: 200, or 404 unknown, 400 not ready, 410 expired/used."""
+def validate_link(
+    token: str, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
+) -> JSONResponse:
+    """Whether the candidate can start: 200, or 404 unknown, 400 not ready, 410 expired/used.
+
+    `elapsedSeconds` is the time since the interview first started (0 before): after a
+    reconnect the page's clock goes on from there, as the time limit does."""
     try:
-        context = interview_invites.check_link(pool, settings, token)
+        context = interview_invites.check_link(
+            pool, settings, token, start_analysis=dispatcher.submit_analysis
+        )
     except interview_invites.LinkError as e:
         return link_error_response(e)
     interview = context.interview
@@ -153,6 +160,7 @@ def validate_link(token: str, pool: Pool, settings: AppSettings) -> JSONResponse
             "vacancyTitle": context.vacancy_title,
             "totalQuestions": context.total_questions,
             "maxDurationMinutes": round(settings.interview_max_duration_s / 60),
+            "elapsedSeconds": context.elapsed_s,
         }
     )
 

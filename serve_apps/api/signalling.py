@@ -18,7 +18,7 @@ from actors.errors import InterviewUnavailable
 from actors.naming import CALL_TIMEOUT_S, interview_session
 from serve_apps import interview_invites
 from serve_apps.api.interviews import link_error_response
-from serve_apps.deps import AppSettings, Pool
+from serve_apps.deps import AppDispatcher, AppSettings, Pool
 from serve_apps.errors import error_body
 
 router = APIRouter(tags=["signalling"])
@@ -45,6 +45,7 @@ def _status_for(code: str) -> int:
         "invalid_offer": 400,
         "interview_finished": 410,
         "too_many_interviews": 429,
+        "actor_leaving": 503,
         "unknown_connection": 404,
     }.get(code, 409)
 
@@ -72,10 +73,15 @@ async def _call(ref: Any) -> Any:
 
 
 @router.post("/interview-links/{token}/offer")
-async def offer(token: str, body: Offer, pool: Pool, settings: AppSettings) -> Any:
+async def offer(
+    token: str, body: Offer, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
+) -> Any:
     """SDP offer in, SDP answer out (`{sdp, type, pc_id}`)."""
     try:
-        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+        context = await asyncio.to_thread(
+            interview_invites.check_link, pool, settings, token,
+            start_analysis=dispatcher.submit_analysis,
+        )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
     actor = interview_session(context.workspace_id, context.interview.id)
@@ -83,10 +89,15 @@ async def offer(token: str, body: Offer, pool: Pool, settings: AppSettings) -> A
 
 
 @router.patch("/interview-links/{token}/ice")
-async def ice(token: str, body: IcePatch, pool: Pool, settings: AppSettings) -> Any:
+async def ice(
+    token: str, body: IcePatch, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
+) -> Any:
     """Trickled ICE candidates for the connection made by the last offer."""
     try:
-        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+        context = await asyncio.to_thread(
+            interview_invites.check_link, pool, settings, token,
+            start_analysis=dispatcher.submit_analysis,
+        )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
     actor = interview_session(context.workspace_id, context.interview.id)
@@ -96,10 +107,13 @@ async def ice(token: str, body: IcePatch, pool: Pool, settings: AppSettings) -> 
 
 
 @router.get("/interview-links/{token}/status")
-async def status(token: str, pool: Pool, settings: AppSettings) -> Any:
+async def status(token: str, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher) -> Any:
     """The interview's status, turn count and whether a client is connected."""
     try:
-        context = await asyncio.to_thread(interview_invites.check_link, pool, settings, token)
+        context = await asyncio.to_thread(
+            interview_invites.check_link, pool, settings, token,
+            start_analysis=dispatcher.submit_analysis,
+        )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
     actor = interview_session(context.workspace_id, context.interview.id)

@@ -19,7 +19,13 @@ from tests.pipelines import samples
 
 
 @pytest.fixture(scope="module")
-def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def api_env() -> dict[str, str]:
+    """Extra settings for the API and the actors it starts (a module may override this)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def api_url(ray_local, settings, prepared, api_env) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Ray Serve's HTTP proxy on a free port, serving the ingress for this module's database."""
     from ray import serve
 
@@ -33,6 +39,7 @@ def api_url(ray_local, settings, prepared) -> Iterator[str]:  # type: ignore[no-
         "SELECTIO_LLM_ENGINE": "offline",
         "SELECTIO_EMBEDDING_ENGINE": "offline",
         "SELECTIO_API_URL": f"http://127.0.0.1:{port}",
+        **api_env,
     }
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     app = ApiIngress.options(

@@ -149,3 +149,61 @@ def test_unscreened_application_cannot_be_invited(client, screened, pool) -> Non
     )
     assert response.status_code == 400
     assert "no interview plan" in response.json()["error"]["message"]
+
+
+def _abandoned(client, screened, pool, *, minutes_ago: int) -> dict:  # type: ignore[no-untyped-def]
+    """An interview started `minutes_ago` whose candidate answered once and left."""
+    from db import turns
+
+    body = client.post(
+        "/api/v1/interviews",
+        json={"application_id": screened["outcome"].application_id},
+        headers=screened["headers"],
+    ).json()
+    interview_id = body["interview_id"]
+    with transaction(pool, workspace_id=screened["workspace"].id) as conn:
+        interviews.set_interview_status(conn, interview_id=interview_id, status="active")
+        conn.execute(
+            "update interviews set started_at = now() - make_interval(mins => %s) where id = %s",
+            (minutes_ago, interview_id),
+        )
+        epoch = interviews.bump_epoch(conn, interview_id=interview_id)
+        lines = [
+            ("interviewer", "Tell me about your experience with PostgreSQL."),
+            ("candidate", "I have run PostgreSQL for six years and tuned slow queries."),
+        ]
+        for seq, (role, text) in enumerate(lines):
+            turns.append_turn(
+                conn, workspace_id=screened["workspace"].id, interview_id=interview_id,
+                epoch=epoch, seq=seq, role=role, text=text, question_index=0,
+            )  # fmt: skip
+    return body
+
+
+def test_a_resumed_interview_reports_its_elapsed_time(client, screened, pool) -> None:
+    body = _abandoned(client, screened, pool, minutes_ago=7)
+    valid = client.get(f"/api/v1/interview-links/{_token(body['link'])}/validate").json()
+    assert valid["canInterview"] is True and valid["status"] == "active"
+    assert 7 * 60 - 5 <= valid["elapsedSeconds"] <= 7 * 60 + 60
+
+
+def test_an_abandoned_interview_times_out_and_its_answers_are_analysed(
+    client, screened, pool
+) -> None:
+    from db import interview_expiry, reports
+
+    body = _abandoned(client, screened, pool, minutes_ago=45)  # the limit is 30 minutes
+    token = _token(body["link"])
+
+    late = client.get(f"/api/v1/interview-links/{token}/validate")
+
+    assert (late.status_code, late.json()["code"]) == (410, "interview_timed_out")
+    again = client.get(f"/api/v1/interview-links/{token}/validate")
+    assert (again.status_code, again.json()["code"]) == (410, "interview_finished")
+    with transaction(pool, workspace_id=screened["workspace"].id) as conn:
+        interview = interviews.get_interview(conn, interview_id=body["interview_id"])
+        report = reports.get_report_for_interview(conn, interview_id=body["interview_id"])
+    assert interview.status == "failed"
+    assert interview.failure_reason == interview_expiry.ABANDONED_REASON
+    flags = report.details["assessment"]["red_flags"] if report.details else []
+    assert "aborted" in {flag["kind"] for flag in flags}
