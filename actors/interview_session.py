@@ -202,17 +202,17 @@ class InterviewSession:
 
     async def _leave_idle(self, idle_s: float) -> None:
         """Nobody came back: end the interview if its time is up, free this process."""
+        self._leaving = asyncio.current_task()  # from now on offers are turned away
         log.info("interview %s: no candidate for %.0f s, actor leaving", self.interview_id, idle_s)
         if self.pipeline is not None:
             await self.pipeline.stop()
             self.pipeline = None
         interview_metrics()["active"].set(0, tags=self._tags)
         await self._expire_overdue()
-        self._leaving = asyncio.current_task()
         await self._leave()
 
     async def shutdown(self) -> None:
-        """Close the connection (the actor stays, idle, until killed or the interview ends)."""
+        """Close the connection (the actor then leaves after the reconnect grace)."""
         if self.pipeline is not None:
             await self.pipeline.stop()
             self.pipeline = None

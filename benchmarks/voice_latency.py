@@ -9,6 +9,7 @@ each interview actor process, and the recogniser's word error rate on the answer
 and Russian).
 
 Run: .venv/bin/python benchmarks/voice_latency.py [--sizes 1 4 8] [--turns 2]
+         [--languages en ru] [--transcripts]     (a size may repeat: one run each)
 Targets (issue 4): p50 <= 800 ms at N=1, p95 <= 1500 ms at N=4, <= 250 MB per interview
 actor, English WER <= 10 %.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import shutil
 import statistics
@@ -83,6 +85,9 @@ async def one_candidate(base_url: str, token: str, audios: list[bytes]) -> None:
     await client.close()
 
 
+_runs = itertools.count(1)  # a workspace per run, so a size may be given more than once
+
+
 def invitations(pool, settings, language: str, size: int) -> list[tuple[str, int, Any]]:  # type: ignore[no-untyped-def]
     """`size` screened candidates of one vacancy, each invited:
     (link token, interview id, workspace id)."""
@@ -99,7 +104,9 @@ def invitations(pool, settings, language: str, size: int) -> list[tuple[str, int
         "en": (samples.VACANCY_EN, samples.STRONG_EN),
         "ru": (samples.VACANCY_RU, samples.RU_ANALYST),
     }[language]
-    workspace = accounts.create_workspace(pool, name=f"bench {language} {size}", owner_id=None)
+    workspace = accounts.create_workspace(
+        pool, name=f"bench {language} {size} run {next(_runs)}", owner_id=None
+    )
     vacancy = vacancy_flow.create_vacancy(
         pool, engines, workspace_id=workspace.id, title="", text=vacancy_text
     )
@@ -194,6 +201,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--turns", type=int, default=2)
     parser.add_argument("--transcripts", action="store_true", help="print each recognised answer")
+    parser.add_argument(
+        "--languages", nargs="+", choices=("en", "ru"), default=["en", "ru"],
+        help="English runs every size; Russian runs N=1",
+    )  # fmt: skip
     args = parser.parse_args()
     global SHOW_TRANSCRIPTS
     SHOW_TRANSCRIPTS = args.transcripts
@@ -229,7 +240,7 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{port}"
     synth = EspeakSynthesizer()
     try:
-        for language in ("en", "ru"):
+        for language in args.languages:
             audios = [
                 resample(synth.synthesize(text, language=language), synth.sample_rate)
                 for text in ANSWERS[language][: args.turns]
