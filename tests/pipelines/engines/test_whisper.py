@@ -193,7 +193,9 @@ def test_english_espeak_speech_is_recognised(
 def test_other_rates_are_resampled_and_the_language_detected(
     recognizer: WhisperRecognizer, espeak: EspeakSynthesizer
 ) -> None:
-    sentence = ENGLISH[0]
+    # No product names: how Whisper spells "PostgreSQL" unprompted varies with eSpeak's
+    # small call-to-call differences, and spelling is not what this test is about.
+    sentence = ENGLISH[1]
     pcm = espeak.synthesize(sentence, language="en")  # 22050 Hz, straight from eSpeak
 
     transcript = recognizer.transcribe(pcm, sample_rate=espeak.sample_rate, language=None)
