@@ -61,6 +61,22 @@ def test_candidate_completes_a_short_interview_in_chromium(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             page = browser.new_page()
+            offers: list[int] = []
+
+            def restarting_once(route) -> None:  # type: ignore[no-untyped-def]
+                # The first offer meets an actor that is restarting (503): the page retries.
+                offers.append(1)
+                if len(offers) == 1:
+                    route.fulfill(
+                        status=503,
+                        json={
+                            "error": {"code": "actor_leaving", "message": "try again in a moment"}
+                        },
+                    )
+                else:
+                    route.continue_()
+
+            page.route("**/offer", restarting_once)
             page.goto(f"{api_url}/interview/{token}")
             expect(page.locator("#title")).to_have_text("Senior Python Developer", timeout=20_000)
             page.locator("#consent").check()
@@ -68,6 +84,7 @@ def test_candidate_completes_a_short_interview_in_chromium(
             expect(page.locator("#mic-status")).to_contain_text("Microphone works")
             page.locator("#start").click()
             expect(page.locator("#live-card")).to_be_visible(timeout=30_000)
+            assert len(offers) == 2
             expect(page.locator("#progress")).to_contain_text("1 /", timeout=60_000)
             expect(page.locator("#question")).not_to_be_empty()
             # The fake microphone answers; the second question follows.
@@ -78,7 +95,7 @@ def test_candidate_completes_a_short_interview_in_chromium(
             expect(page.locator("#done-card")).to_be_visible(timeout=60_000)
         finally:
             browser.close()
-    # The page shows the end when `interview_complete` arrives; the actor writes right after.
+    # The actor records the end before it sends `interview_complete`; poll briefly anyway.
     deadline = time.monotonic() + 10
     while True:
         with transaction(pool, workspace_id=workspace.id) as conn:
