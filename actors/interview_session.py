@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -59,10 +58,6 @@ WATCH_EVERY_S = 5.0  # how often the idle watchdog looks for a connected candida
 # report and its PDF take seconds, rarely minutes); past this it leaves anyway and the job
 # can be run again from the API.
 ANALYSIS_WAIT_S = 600.0
-
-
-def _seconds_since(moment: datetime | None) -> float:
-    return max(0.0, (datetime.now(UTC) - moment).total_seconds()) if moment else 0.0
 
 
 @ray.remote
@@ -271,7 +266,7 @@ class InterviewSession:
             on_finished=self._finished, max_duration_s=self.settings.interview_max_duration_s,
             on_latency=lambda ms: interview_metrics()["latency"].observe(ms, tags=self._tags),
             speech_hints=hints, speech_end_lag_s=VAD.stop_secs,
-            elapsed_before_s=_seconds_since(interview.started_at),
+            elapsed_before_s=interview.elapsed_s(),
         )  # fmt: skip
         return {
             "status": interview.status,

@@ -8,7 +8,7 @@ hash is stored) and `epoch`, the fencing number each restarted actor copy takes 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -46,6 +46,13 @@ class Interview:
     ended_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    def elapsed_s(self) -> float:
+        """Seconds since the interview first started (0 before it has): its time limit counts
+        from there, across reconnects."""
+        if self.started_at is None:
+            return 0.0
+        return max(0.0, (datetime.now(UTC) - self.started_at).total_seconds())
 
 
 def _fetch(conn: psycopg.Connection, query: str, params: Any) -> Interview | None:

@@ -58,13 +58,6 @@ class LinkContext:
     def total_questions(self) -> int:
         return len(self.interview.plan.get("questions", []))
 
-    @property
-    def elapsed_s(self) -> int:
-        """Seconds since the interview first started (0 before): the time limit counts from
-        there, across reconnects."""
-        started = self.interview.started_at
-        return max(0, int((datetime.now(UTC) - started).total_seconds())) if started else 0
-
 
 def _link(settings: Settings, token: str) -> str:
     return f"{settings.public_api_url}/interview/{token}"

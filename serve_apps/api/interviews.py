@@ -160,7 +160,7 @@ def validate_link(
             "vacancyTitle": context.vacancy_title,
             "totalQuestions": context.total_questions,
             "maxDurationMinutes": round(settings.interview_max_duration_s / 60),
-            "elapsedSeconds": context.elapsed_s,
+            "elapsedSeconds": int(interview.elapsed_s()),
         }
     )
 
