@@ -273,6 +273,23 @@ def save_parsed(
     )
 
 
+def save_embedding(
+    conn: psycopg.Connection, *, resume_id: int, embedding: Sequence[float], embedding_engine: str
+) -> None:
+    """Replace a parsed resume's embedding, e.g. after the installation changed engines (its
+    old vector does not compare with vacancies embedded by the new one)."""
+    if len(embedding) != EMBEDDING_DIMENSIONS:
+        raise InvalidValue(
+            f"embedding has {len(embedding)} dimensions, expected {EMBEDDING_DIMENSIONS}"
+        )
+    updated = conn.execute(
+        "update resumes set embedding = %s, embedding_engine = %s where id = %s",
+        (Vector([float(x) for x in embedding]), embedding_engine, resume_id),
+    )
+    if updated.rowcount == 0:
+        raise NotFound(f"resume {resume_id} not found")
+
+
 def attach_candidate(conn: psycopg.Connection, *, resume_id: int, candidate_id: int) -> Resume:
     """Link the resume to its candidate (found or created from the parsed contacts)."""
     row = _fetch(

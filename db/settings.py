@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     session_ttl_hours: float = Field(default=12.0, gt=0)
 
     llm_engine: Literal["auto", "offline", "openai"] = "auto"
-    embedding_engine: Literal["auto", "offline", "openai"] = "auto"
+    embedding_engine: Literal["auto", "offline", "hashing", "openai"] = "auto"
     openai_model: str = "gpt-4o-mini"
     openai_embedding_model: str = "text-embedding-3-small"
     openai_timeout_s: float = Field(default=60.0, gt=0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from db.settings import Settings
 from pipelines.analysis.llm import LLMAnalyzer
 from pipelines.documents import DocumentLimits
-from pipelines.engines.embeddings import Embedder, HashingEmbedder, embedder_from_settings
+from pipelines.engines.embeddings import Embedder, embedder_from_settings, offline_embedder
 from pipelines.profiles import ProfileEngine, profile_engine_from_settings
 from pipelines.profiles.offline import OfflineProfileEngine
 from pipelines.screening import LLMScreener
@@ -52,7 +52,7 @@ def offline_engines(limits: DocumentLimits | None = None) -> Engines:
     """The embedded engines: no network, no keys, deterministic."""
     return Engines(
         profiles=OfflineProfileEngine(),
-        embedder=HashingEmbedder(),
+        embedder=offline_embedder(),
         limits=limits or DocumentLimits(),
     )
 

@@ -67,12 +67,36 @@ class Profile(_Model):
     engine: str = "offline"
 
 
+class Requirement(_Model):
+    """One thing a vacancy asks for, as a recruiter would read it.
+
+    Any one of `skills` meets it ("FastAPI or Django" is one requirement, not two); when the
+    skill dictionary knows nothing in it, `terms` (its telling words) are looked for in the
+    resume text instead ("knowledge of labor law", "ServSafe certification").
+    """
+
+    text: str = Field(description="the requirement as written, shortened")
+    skills: list[str] = Field(
+        default_factory=list, description="canonical skill names; any one meets it"
+    )
+    terms: list[str] = Field(
+        default_factory=list, description="telling words, when no canonical skill applies"
+    )
+    must: bool = True
+    soft: bool = Field(default=False, description="a soft skill everyone claims")
+
+
 class VacancyRequirements(_Model):
-    """What a vacancy asks for, as one engine read it."""
+    """What a vacancy asks for, as one engine read it.
+
+    `must_have` / `nice_to_have` list every canonical skill named (alternatives included);
+    `requirements` groups them as the vacancy does and adds what the dictionary does not know.
+    """
 
     title: str
     must_have: list[str] = Field(default_factory=list, description="canonical skill names")
     nice_to_have: list[str] = Field(default_factory=list, description="canonical skill names")
+    requirements: list[Requirement] = Field(default_factory=list)
     min_years: float | None = Field(default=None, ge=0)
     languages: list[LanguageSkill] = Field(default_factory=list)
     location: str | None = None

@@ -20,13 +20,13 @@ from db.errors import InvalidTransition
 from db.pool import transaction
 from pipelines.documents import DocumentError, ExtractedDocument, extract_document
 from pipelines.engine_set import Engines
+from pipelines.engines.embeddings import embed_document
 from pipelines.models import Profile
 from pipelines.profiles.base import ProfileEngineError
 from pipelines.screening import inspect_resume
 from pipelines.vacancy_flow import screen_application
 
 log = logging.getLogger(__name__)
-EMBED_CHARS = 8000  # enough of a resume to place it; keeps cloud embedding calls small
 UNEXPECTED_REASON = "internal error while parsing; the file was kept, retry later"
 
 
@@ -52,7 +52,7 @@ def read_resume(
     check = inspect_resume(document.text, hidden_text=document.hidden_text)
     scoring_text, flags = check.text, check.flags
     profile = extract_profile(engines, scoring_text)
-    vector = engines.embedder.embed([scoring_text[:EMBED_CHARS]])[0]
+    vector = embed_document(engines.embedder, scoring_text)
     return ReadResume(document, scoring_text, flags, profile, vector, engines.embedder.id)
 
 

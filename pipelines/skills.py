@@ -191,7 +191,8 @@ def _accept(
     return None
 
 
-def _scan(text: str, listed: bool) -> list[str]:
+def _scan(text: str, listed: bool) -> list[tuple[str, int, int]]:
+    """(skill, start, end) of every skill mention, left to right, longest alias first."""
     root = _dictionary().root
     folded = _fold(text)
     if len(folded) == len(text):  # fold once; token spans then hold for the original too
@@ -200,7 +201,7 @@ def _scan(text: str, listed: bool) -> list[str]:
     else:  # a letter whose lowercase is longer ("İ"): fold token by token
         matches = _tokens(text)
         lows = [_fold(m.group()) for m in matches]
-    found: list[str] = []
+    found: list[tuple[str, int, int]] = []
     n = len(matches)
     i = 0
     while i < n:
@@ -219,7 +220,7 @@ def _scan(text: str, listed: bool) -> list[str]:
         if best is None:
             i += 1
             continue
-        found.append(best[1])
+        found.append((best[1], matches[i].start(), matches[best[0]].end()))
         i = best[0] + 1
     return found
 
@@ -230,7 +231,13 @@ def find_skills(text: str, *, skills_section: bool = False) -> list[str]:
     `skills_section=True` says the text is a skills list, where ambiguous short names ("R",
     "go") count in any case.
     """
-    return list(dict.fromkeys(_scan(text, skills_section)))
+    return list(dict.fromkeys(skill for skill, _, _ in _scan(text, skills_section)))
+
+
+def find_skill_spans(text: str, *, skills_section: bool = False) -> list[tuple[str, int, int]]:
+    """Every skill mention as (canonical name, start, end) in `text`, in order; for callers
+    that need to know what stands between mentions ("FastAPI or Django")."""
+    return _scan(text, skills_section)
 
 
 def canonical_skill(name: str) -> str | None:

@@ -19,10 +19,12 @@ from db.pool import transaction
 from db.ranking import vacancy_similarity
 from pipelines.documents import extract_document
 from pipelines.engine_set import Engines
+from pipelines.engines.embeddings import embed_document
 from pipelines.engines.errors import EngineError
 from pipelines.models import Profile, ScreeningResult, VacancyRequirements
 from pipelines.profiles.base import ProfileEngineError
 from pipelines.screening import build_interview_plan, sanitize, screen_offline
+from pipelines.vacancy_validation import check_vacancy_text
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +60,9 @@ def create_vacancy(
     actor_user_id: int | None = None,
     actor_api_key_id: int | None = None,
 ) -> vacancies.Vacancy:
-    """Analyse and store a vacancy with its requirements and embedding."""
-    if not text.strip() and not title.strip():
-        raise InvalidValue("a vacancy needs a title or a description")
+    """Analyse and store a vacancy with its requirements and embedding; `VacancyTooShort`
+    (an `InvalidValue`) when it has too few words to screen against."""
+    check_vacancy_text(title, text)
     requirements = analyze_vacancy(engines, title, text)
     vector = engines.embedder.embed([f"{title}\n{text}"])[0]
     with transaction(pool, workspace_id=workspace_id) as conn:
@@ -100,7 +102,14 @@ def ensure_analysis(
     """The vacancy's stored requirements, analysing it first if it never was (e.g. imports)."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         vacancy = vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
-    if vacancy.requirements_engine and vacancy.has_embedding:
+    current = (
+        vacancy.requirements_engine
+        and vacancy.has_embedding
+        and vacancy.embedding_engine == engines.embedder.id
+        # offline analyses from before requirements were grouped are redone (cheap, local)
+        and (vacancy.requirements_engine != "offline" or "requirements" in vacancy.requirements)
+    )
+    if current:
         return VacancyRequirements.model_validate(vacancy.requirements)
     requirements = analyze_vacancy(engines, vacancy.title, vacancy.description)
     vector = engines.embedder.embed([f"{vacancy.title}\n{vacancy.description}"])[0]
@@ -129,11 +138,19 @@ def screen_application(
     )
     with transaction(pool, workspace_id=workspace_id) as conn:
         resume = resumes.get_resume(conn, resume_id=application.resume_id)
+        vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
+    if resume.profile is None:
+        raise InvalidValue(f"resume {resume.id} is not parsed yet")
+    resume_text = sanitize(resume.text or "")
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        if resume.embedding_engine != engines.embedder.id and resume_text.strip():
+            vector = embed_document(engines.embedder, resume_text)
+            resumes.save_embedding(
+                conn, resume_id=resume.id, embedding=vector, embedding_engine=engines.embedder.id
+            )
         similarity = vacancy_similarity(
             conn, vacancy_id=application.vacancy_id, resume_id=application.resume_id
         )
-    if resume.profile is None:
-        raise InvalidValue(f"resume {resume.id} is not parsed yet")
     profile = Profile.model_validate(resume.profile)
     result = screen_offline(
         profile,
@@ -141,13 +158,16 @@ def screen_application(
         similarity=similarity,
         flags=list(resume.flags),
         language=requirements.language,
+        resume_text=resume_text,
+        vacancy_text=vacancy.description,
+        embedder=engines.embedder,
     )
     if engines.screener is not None:
         try:
             result = engines.screener.screen(
                 profile,
                 requirements,
-                resume_text=sanitize(resume.text or ""),
+                resume_text=resume_text,
                 offline=result,
                 flags=list(resume.flags),
                 language=requirements.language,

@@ -1,8 +1,12 @@
-"""`selectio screen` and `selectio search`: screening from the command line.
+"""`selectio screen`, `selectio ranking` and `selectio search`: screening from the command line.
 
 `screen` works on a fresh install: it starts the embedded database and a small local Ray,
 stores the vacancy and every resume like an upload would, parses and screens them as Ray
 tasks with a progress bar, then prints the ranking (also stored) and one line per failed file.
+A vacancy file is read and checked before anything starts, and a workspace named for the
+first time is created, like the default 'local' one. The whole ranking is printed unless
+`--top N` asks for less; a last line then says how many rows were left out, and
+`selectio ranking` prints a stored ranking again.
 """
 
 from __future__ import annotations
@@ -12,38 +16,75 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
+import psycopg
 import typer
 from psycopg_pool import ConnectionPool
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from db import resumes, workspaces
+from db import resumes, vacancies, workspaces
 from db.errors import NotFound
 from db.pool import transaction
-from db.ranking import rank_vacancy
+from db.ranking import RankedApplication, rank_vacancy
 from db.settings import Settings
 from pipelines import vacancy_flow
 from pipelines.documents import DocumentError
 from pipelines.engine_set import Engines, engines_from_settings
 from pipelines.search import search
+from pipelines.vacancy_validation import VacancyTooShort, check_vacancy_text
 from serve_apps import accounts
 from serve_apps.cli import app, app_pool, fail, guarded, load_settings
 
 LOCAL_SLUG = "local"
+_PAGE = 1000  # rows per ranking query; pages are read until one comes back short
 console = Console()
 
 
 def workspace_for_cli(pool: ConnectionPool, ref: str) -> workspaces.Workspace:
-    """The named workspace; the default 'local' one is created on first use."""
+    """The named workspace, created on first use when `ref` is a slug (the default 'local'
+    one gets a descriptive name); a workspace id that does not exist is an error."""
     try:
         return accounts.resolve_workspace(pool, ref)
     except NotFound:
-        if ref != LOCAL_SLUG:
-            raise
-        return accounts.create_workspace(
-            pool, name="Local screening", slug=LOCAL_SLUG, owner_id=None
-        )
+        try:
+            UUID(ref)
+        except ValueError:
+            pass
+        else:
+            raise NotFound(
+                f"no workspace with id {ref}; name it by slug to create it, or create it "
+                "with 'selectio workspace create NAME --slug SLUG'"
+            ) from None
+    name = "Local screening" if ref == LOCAL_SLUG else ref
+    created = accounts.create_workspace(pool, name=name, slug=ref, owner_id=None)
+    console.print(f"workspace {created.slug} created")
+    return created
+
+
+def read_vacancy(engines: Engines, path: Path) -> tuple[str, str]:
+    """(title, text) of a vacancy file that is readable and long enough, else one error line."""
+    try:
+        data = path.read_bytes()
+        title, text = vacancy_flow.vacancy_text_from_file(engines, data, path.name)
+        check_vacancy_text(title, text)
+    except OSError as e:
+        raise fail(f"cannot read the vacancy {path}: {e.strerror}") from None
+    except DocumentError as e:
+        raise fail(f"vacancy {path.name}: {e.reason}") from None
+    except VacancyTooShort as e:
+        raise fail(f"vacancy {path.name}: {e.message}") from None
+    return title, text
+
+
+def full_ranking(conn: psycopg.Connection, vacancy_id: int) -> list[RankedApplication]:
+    """Every ranked application of a vacancy, read page by page in one transaction."""
+    rows: list[RankedApplication] = []
+    while True:
+        page = rank_vacancy(conn, vacancy_id=vacancy_id, limit=_PAGE, offset=len(rows))
+        rows.extend(page)
+        if len(page) < _PAGE:
+            return rows
 
 
 def store_resume_files(
@@ -114,15 +155,23 @@ def run_on_ray(
 
 
 def print_ranking(
-    pool: ConnectionPool, workspace_id: UUID, vacancy_id: int, failures: list[tuple[str, str]]
+    pool: ConnectionPool,
+    workspace: workspaces.Workspace,
+    vacancy_id: int,
+    failures: list[tuple[str, str]],
+    *,
+    top: int | None = None,
 ) -> None:
-    """The stored ranking as a table, then one line per file that failed."""
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        rows = rank_vacancy(conn, vacancy_id=vacancy_id, limit=1000)
-    table = Table(title="Ranking")
+    """The stored ranking as a table (the best `top` rows, or all), a line saying how many
+    rows were left out and how to see them, then one line per file that failed."""
+    with transaction(pool, workspace_id=workspace.id) as conn:
+        rows = full_ranking(conn, vacancy_id)
+    shown = rows if top is None else rows[:top]
+    cut = len(rows) - len(shown)
+    table = Table(title=f"Ranking: best {len(shown)} of {len(rows)}" if cut else "Ranking")
     for column in ("#", "candidate", "score", "recommendation", "flags", "application"):
         table.add_column(column, justify="right" if column in ("#", "score") else "left")
-    for rank, row in enumerate(rows, start=1):
+    for rank, row in enumerate(shown, start=1):
         table.add_row(
             str(rank),
             row.full_name or row.email or f"candidate {row.candidate_id}",
@@ -132,28 +181,34 @@ def print_ranking(
             str(row.application_id),
         )
     console.print(table)
+    if cut:
+        console.print(
+            f"… {cut} more not shown (--top {len(shown)}); to see all {len(rows)}: "
+            f"selectio ranking {vacancy_id} --workspace {workspace.slug}",
+            highlight=False,
+        )
     for name, reason in failures:
         console.print(f"[red]failed[/red] {name}: {reason}", highlight=False)
+
+
+_TOP_HELP = "Print only the best N rows (default: all)."
 
 
 @app.command()
 def screen(
     vacancy: Annotated[Path, typer.Option(help="Vacancy file (TXT, DOCX or PDF).")],
     resume_files: Annotated[list[Path], typer.Argument(help="Resume files (PDF, DOCX, TXT).")],
-    workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
+    workspace: Annotated[
+        str, typer.Option(help="Workspace slug or id; a new slug is created.")
+    ] = LOCAL_SLUG,
+    top: Annotated[int | None, typer.Option(min=1, help=_TOP_HELP)] = None,
 ) -> None:
     """Screen resumes against a vacancy and print the ranked shortlist."""
     settings = load_settings()
+    engines = engines_from_settings(settings)
+    title, text = read_vacancy(engines, vacancy)
     with app_pool(settings) as pool:
-        engines = engines_from_settings(settings)
         target = guarded(lambda: workspace_for_cli(pool, workspace))
-        try:
-            data = vacancy.read_bytes()
-            title, text = vacancy_flow.vacancy_text_from_file(engines, data, vacancy.name)
-        except OSError as e:
-            raise fail(f"cannot read the vacancy {vacancy}: {e.strerror}") from None
-        except DocumentError as e:
-            raise fail(f"vacancy {vacancy.name}: {e.reason}") from None
         created = guarded(
             lambda: vacancy_flow.create_vacancy(
                 pool, engines, workspace_id=target.id, title=title, text=text, source="upload"
@@ -165,7 +220,22 @@ def screen(
         failures += [
             (stored[o["resume_id"]], o["reason"]) for o in outcomes if o["status"] == "failed"
         ]
-        print_ranking(pool, target.id, created.id, failures)
+        print_ranking(pool, target, created.id, failures, top=top)
+
+
+@app.command("ranking")
+def ranking_command(
+    vacancy_id: Annotated[int, typer.Argument(help="Vacancy id (printed by `screen`).")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
+    top: Annotated[int | None, typer.Option(min=1, help=_TOP_HELP)] = None,
+) -> None:
+    """Print a vacancy's stored ranking again, without screening anything."""
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        target = guarded(lambda: accounts.resolve_workspace(pool, workspace))
+        with transaction(pool, workspace_id=target.id) as conn:
+            guarded(lambda: vacancies.get_vacancy(conn, vacancy_id=vacancy_id))
+        print_ranking(pool, target, vacancy_id, [], top=top)
 
 
 @app.command("search")

@@ -4,13 +4,15 @@ Hidden means a human cannot see it in a viewer: white or near-white fill (unless
 dark shape or an image, as in coloured résumé sidebars), font under 3 pt, entirely outside the
 crop box, or text render mode 3/7 (invisible; accepted over an image, which is how OCR layers
 of scanned pages are made). Such text is a classic prompt-injection carrier, so it is kept
-apart from the visible text rather than dropped.
+apart from the visible text rather than dropped. A word cut by the page edge is seen, tail
+included: only whole words beyond the edge are outside the page.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from pdfminer.pdfinterp import PDFResourceManager
@@ -23,6 +25,8 @@ from pipelines.documents.pdf_device import Glyph, GlyphCache, GlyphCollector
 log = logging.getLogger(__name__)
 
 MIN_VISIBLE_SIZE = 3.0  # points
+_MAX_WORD = 40  # glyphs: longer runs without a space are not words a page edge clips
+_WORD_GAP = 0.15  # em: a narrower gap is kerning inside a word (a space is ~0.25-0.33 em)
 __all__ = ["Glyph", "GlyphCache", "PageGlyphs", "collect_page"]
 
 
@@ -56,6 +60,7 @@ def _classify(dev: GlyphCollector) -> PageGlyphs:
     out = PageGlyphs(hrules=dev.hrules, vrules=dev.vrules, edges=edges, images=len(dev.images))
     box = dev.box
     chars, runs = dev.chars, dev.runs
+    off_page: list[Glyph] = []  # upright, otherwise visible: seen if a word on the page goes on
     for k, (start, size, upright, state, n_bg, n_img) in enumerate(runs):
         end = runs[k + 1][0] if k + 1 < len(runs) else len(chars)
         if start == end:
@@ -81,17 +86,69 @@ def _classify(dev: GlyphCollector) -> PageGlyphs:
                 out.undecodable += 1
                 continue
             why = reason if reason is not None or _on_page(g, box) else "text outside the page"
-            if why is not None:
-                out.hidden.append(g)
-                if not g.text.isspace():
-                    out.hidden_reasons[why] += 1
+            if why is not None and reason is None and upright:
+                off_page.append(g)
+            elif why is not None:
+                _hide(out, g, why)
             elif upright:
                 out.visible.append(g)
             else:
                 out.rotated.append(g.text)
         if not upright and reason is None:
             out.rotated.append(" ")
+    if off_page:
+        tails = _clipped_tails(out.visible, off_page)
+        out.visible.extend(g for g, seen in zip(off_page, tails, strict=True) if seen)
+        for g, seen in zip(off_page, tails, strict=True):
+            if not seen:
+                _hide(out, g, "text outside the page")
     return out
+
+
+def _hide(out: PageGlyphs, g: Glyph, why: str) -> None:
+    out.hidden.append(g)
+    if not g.text.isspace():
+        out.hidden_reasons[why] += 1
+
+
+def _clipped_tails(visible: list[Glyph], off_page: list[Glyph]) -> list[bool]:
+    """For each off-page glyph, whether it belongs to a word that is partly on the page.
+
+    A viewer cuts such a word at the page edge ("Kuberne|tes"); the reader still sees the
+    word, so its cut-off glyphs are part of the visible word, not hidden text. Glyphs are
+    matched across text operators, since generators such as wkhtmltopdf draw one glyph per
+    operator. A word is a run of touching glyphs on one baseline; one longer than `_MAX_WORD`
+    is no word a margin clips, and its off-page glyphs stay hidden.
+    """
+    baselines = sorted({g.y for g in off_page})
+    rows: defaultdict[float, list[tuple[Glyph, int]]] = defaultdict(list)
+    for i, g in enumerate(off_page):
+        rows[g.y].append((g, i))
+    for g in visible:
+        k = bisect_left(baselines, g.y - 0.2 * g.size)
+        if k < len(baselines) and abs(baselines[k] - g.y) <= 0.2 * g.size:
+            rows[baselines[k]].append((g, -1))
+    tails = [False] * len(off_page)
+    for row in rows.values():
+        row.sort(key=lambda item: item[0].x0)
+        start = 0
+        for end in range(1, len(row) + 1):
+            if end < len(row) and _same_word(row[end - 1][0], row[end][0]):
+                continue
+            word = [i for _, i in row[start:end]]
+            if end - start <= _MAX_WORD and -1 in word and max(word) >= 0:
+                for i in word:
+                    if i >= 0:
+                        tails[i] = True
+            start = end
+    return tails
+
+
+def _same_word(left: Glyph, right: Glyph) -> bool:
+    """Neighbours in one word: neither is a space, and no gap as wide as a space parts them."""
+    if left.text.isspace() or right.text.isspace():
+        return False
+    return abs(right.x0 - left.x1) <= _WORD_GAP * max(left.size, right.size)
 
 
 def _inside(g: Glyph, box: Rect) -> bool:

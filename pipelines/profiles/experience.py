@@ -13,19 +13,19 @@ import re
 from datetime import date
 
 from pipelines.models import Education, WorkExperience
-from pipelines.profiles.contacts import TITLE_WORDS
 from pipelines.profiles.dates import (
     YEAR,
     DateRange,
     find_range,
     format_month,
+    join_split_ranges,
     months_inclusive,
     parse_duration,
     union_months,
 )
+from pipelines.profiles.occupations import TITLE_WORDS
 
 _BULLET = re.compile(r"^\s*(?:[-–—*•·●▪►✓]|\d+[.)])\s+")
-_DANGLING = re.compile(r"[-–—−]\s*$")
 _SPLIT = re.compile(r"\s+[—–|]\s+|\s+-\s+|\s+@\s+|\s+(?:at|в компании)\s+|\s*\|\s*", re.I)
 _TITLE_FIRST = re.compile(r"\s+(?:at|@|в компании)\s+", re.I)
 _COMPANY_MARK = re.compile(
@@ -68,17 +68,6 @@ _EDU_WORDS = re.compile(
     r"course|школ|school|студент|student",
     re.I,
 )
-
-
-def _join_dangling(lines: list[str]) -> list[str]:
-    """hh.ru PDFs break "Январь 2021 —" / "настоящее время" over two lines; glue them."""
-    out: list[str] = []
-    for line in lines:
-        if out and _DANGLING.search(out[-1]) and find_range(out[-1]) is None:
-            out[-1] = out[-1].rstrip() + " " + line.strip()
-        else:
-            out.append(line)
-    return out
 
 
 def _is_header_line(line: str) -> bool:
@@ -132,7 +121,7 @@ def parse_jobs(
     lines: list[str], today: date, *, skip_schooling: bool = False
 ) -> list[WorkExperience]:
     """One `WorkExperience` per date range in the lines of an experience section."""
-    lines = _join_dangling(lines)
+    lines = join_split_ranges(lines)
     anchors = [(i, r) for i, line in enumerate(lines) if (r := find_range(line)) is not None]
     if skip_schooling:
         anchors = [(i, r) for i, r in anchors if not _EDU_WORDS.search(lines[i])]

@@ -1,7 +1,8 @@
 """The offline profile engine: rules and the skill dictionary, no network, deterministic.
 
 It reads hh.ru-style Russian resumes, LinkedIn-style English ones and messy text alike:
-sections by bilingual headings, contacts by pattern, jobs anchored on their date ranges,
+sections by bilingual headings, the name and contacts from the candidate's own header and
+contact lines (never a referee's), jobs anchored on their date ranges,
 total experience as the union of those ranges (a `today` can be injected for tests), or a
 stated "Опыт работы 5 лет 3 месяца" / "5+ years of experience" when no job has dates.
 """
@@ -12,22 +13,25 @@ import re
 from datetime import date
 
 from pipelines.models import Profile, VacancyRequirements, WorkExperience
+from pipelines.profiles.cleaning import clean_text
 from pipelines.profiles.contacts import (
     EMAIL,
-    TITLE_WORDS,
     clean_value,
+    contact_area,
     find_email,
     find_location,
-    find_name,
-    find_phone,
     find_position_label,
     find_telegram,
 )
 from pipelines.profiles.dates import parse_duration
 from pipelines.profiles.experience import parse_jobs, parse_schooling, total_years
 from pipelines.profiles.languages import find_languages
+from pipelines.profiles.names import find_name
+from pipelines.profiles.occupations import TITLE_WORDS
+from pipelines.profiles.phones import country_hints, find_phone
 from pipelines.profiles.sections import (
     RESUME_HEADINGS,
+    RESUME_NESTED,
     HeadingMatcher,
     Section,
     detect_language,
@@ -38,8 +42,14 @@ from pipelines.profiles.vacancy import analyze_vacancy_text
 from pipelines.skills import find_skills
 
 ENGINE_ID = "offline"
-_RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
-_NON_JOB_SECTIONS = frozenset({"education", "skills", "languages", "other", "contacts"})
+_RESUME = HeadingMatcher(
+    RESUME_HEADINGS,
+    duration_key="experience",
+    qualified={"experience": "experience", "work history": "experience"},
+)
+_NON_JOB_SECTIONS = frozenset(
+    {"education", "skills", "languages", "other", "contacts", "references", "achievements"}
+)
 _CLAIM = re.compile(
     r"(?:опыт\w*|стаж\w*)(?:\s+[\w-]+){0,4}?\s*[:—–-]?\s*(?:более|свыше|около|от|не менее)?\s*"
     r"(?P<ru>\d{1,2}(?:[.,]\d)?\s*\+?\s*(?:лет|года?|год)(?:\s+(?:и\s+)?\d{1,2}\s*месяц\w*)?)"
@@ -47,13 +57,6 @@ _CLAIM = re.compile(
     r"|experience\s*(?:of|:|-|—)?\s*(?P<en2>\d{1,2}(?:[.,]\d)?\s*\+?\s*(?:years?|yrs?))",
     re.I,
 )
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
-
-
-def clean_text(text: str) -> str:
-    """Unify line ends and odd spaces; PDF and DOCX extraction leave both."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
-    return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
 
 
 class OfflineProfileEngine:
@@ -68,10 +71,9 @@ class OfflineProfileEngine:
         """A `Profile` from resume text (any of Russian, English, or both)."""
         today = self._today or date.today()
         text = clean_text(text)
-        sections = split_sections(text, _RESUME)
-        head_lines = [line for s in sections if s.key in ("header", "contacts") for line in s.lines]
-        lines = text.split("\n")
-        head = "\n".join(head_lines if any(ln.strip() for ln in head_lines) else lines[:15])
+        sections = split_sections(text, _RESUME, RESUME_NESTED)
+        area = contact_area(sections)
+        regions = country_hints(text, area.head)
         jobs = _jobs(sections, today)
         years = total_years(jobs, today)
         if years is None:
@@ -83,12 +85,12 @@ class OfflineProfileEngine:
         if not languages:
             languages = find_languages(text, require_level=True)
         return Profile(
-            full_name=find_name(text, head_lines or lines),
-            email=find_email(head) or find_email(text),
-            phone=find_phone(head) or find_phone(text),
-            telegram_username=find_telegram(text, head),
-            location=find_location(head) or find_location(text),
-            desired_position=_desired_position(sections, head_lines),
+            full_name=find_name(area.head_lines),
+            email=find_email(area.head) or find_email(area.about),
+            phone=find_phone(area.head, regions) or find_phone(area.about, regions),
+            telegram_username=find_telegram(area.about, area.head),
+            location=find_location(area.head) or find_location(area.about),
+            desired_position=_desired_position(sections, area.head_lines),
             skills=list(dict.fromkeys(skills)),
             experience=jobs,
             total_years=years or 0.0,

@@ -21,10 +21,10 @@ from pydantic import BaseModel, ValidationError
 from pipelines.engines.errors import from_openai_error
 from pipelines.models import Profile, VacancyRequirements, WorkExperience
 from pipelines.profiles.base import ProfileEngineError
-from pipelines.profiles.contacts import normalize_phone
 from pipelines.profiles.dates import DateRange, months_inclusive
 from pipelines.profiles.experience import total_years
 from pipelines.profiles.languages import normalize_languages
+from pipelines.profiles.phones import country_hints, normalize_phone
 from pipelines.profiles.sections import detect_language
 from pipelines.skills import find_skills, normalize_skills
 
@@ -163,7 +163,9 @@ class OpenAIProfileEngine:
         return answer.model_copy(
             update={
                 "email": answer.email.strip().lower() if answer.email else None,
-                "phone": normalize_phone(answer.phone) if answer.phone else None,
+                "phone": (
+                    normalize_phone(answer.phone, country_hints(text)) if answer.phone else None
+                ),
                 "telegram_username": handle.group(1) if handle else None,
                 "skills": normalize_skills(answer.skills),
                 "experience": jobs,

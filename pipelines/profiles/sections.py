@@ -16,11 +16,15 @@ RESUME_HEADINGS: dict[str, tuple[str, ...]] = {
         "опыт работы", "опыт", "трудовой опыт", "профессиональный опыт", "места работы",
         "опыт работы и проекты", "трудовая деятельность", "work experience", "experience",
         "professional experience", "employment history", "employment", "work history",
-        "career history", "relevant experience", "career",
+        "career history", "relevant experience", "career", "military experience",
+        "military service", "employment experience", "professional history", "internships",
+        "internship experience", "teaching experience", "research experience", "стажировки",
+        "военная служба", "опыт работы и стажировки",
     ),
     "education": (
         "образование", "высшее образование", "основное образование", "education",
-        "academic background", "education and training",
+        "academic background", "education and training", "educational background",
+        "academic qualifications", "education and certifications", "дополнительное образование",
     ),
     "skills": (
         "навыки", "ключевые навыки", "профессиональные навыки", "технические навыки",
@@ -28,7 +32,12 @@ RESUME_HEADINGS: dict[str, tuple[str, ...]] = {
         "технологический стек", "компетенции", "ключевые компетенции", "hard skills",
         "soft skills", "skills", "key skills", "technical skills", "core skills", "tech stack",
         "technologies", "core competencies", "skills & expertise", "skills and expertise",
-        "expertise", "tools", "инструменты", "top skills", "skills summary",
+        "expertise", "tools", "инструменты", "top skills", "skills summary", "highlights",
+        "skill highlights", "core qualifications", "qualifications", "key qualifications",
+        "summary of qualifications", "summary of skills", "areas of expertise", "core strengths",
+        "strengths", "competencies", "professional skills", "computer skills",
+        "technical proficiencies", "relevant skills", "основные навыки", "квалификация",
+        "профессиональные компетенции", "умения",
     ),
     "languages": (
         "языки", "знание языков", "владение языками", "иностранные языки",
@@ -38,6 +47,9 @@ RESUME_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
         "о себе", "обо мне", "кратко о себе", "профиль", "summary", "about", "about me",
         "profile", "professional summary", "career summary", "executive summary",
+        "career overview", "career focus", "professional profile", "executive profile",
+        "personal profile", "personal statement", "profile summary", "professional background",
+        "professional value offered", "сведения о себе", "личные качества",
     ),
     "contacts": (
         "контакты", "контактная информация", "контактные данные", "личная информация",
@@ -52,12 +64,31 @@ RESUME_HEADINGS: dict[str, tuple[str, ...]] = {
     "other": (
         "курсы", "повышение квалификации", "повышение квалификации, курсы", "сертификаты",
         "сертификация", "тесты, экзамены", "проекты", "портфолио", "хобби", "интересы",
-        "увлечения", "награды", "достижения", "публикации", "рекомендации",
+        "увлечения", "награды", "публикации",
         "дополнительная информация", "дополнительно", "гражданство",
         "гражданство, время в пути до работы", "водительское удостоверение", "certifications",
         "certificates", "courses", "training", "projects", "portfolio", "hobbies", "interests",
-        "awards", "achievements", "publications", "references", "additional information",
+        "awards", "publications", "additional information",
         "volunteering", "volunteer experience", "honors & awards", "licenses & certifications",
+        "affiliations",
+        "professional affiliations", "memberships", "professional memberships", "licenses",
+        "activities", "activities and honors", "honors", "honors and awards", "awards and honors",
+        "community service", "community involvement", "volunteer work",
+        "extracurricular activities", "professional development", "training and certifications",
+        "общественная деятельность",
+    ),
+    # A section of its own at the top level, a part of the job inside an experience section
+    # (livecareer and hh.ru resumes put "Accomplishments:" / "Достижения:" under each job).
+    "achievements": (
+        "achievements", "accomplishments", "core accomplishments", "key achievements",
+        "key accomplishments", "достижения", "профессиональные достижения",
+        "ключевые достижения",
+    ),
+    # Referees' phones and e-mails live here; they are never the candidate's contacts.
+    "references": (
+        "references", "professional references", "personal references", "referees",
+        "references available upon request", "references available on request",
+        "рекомендации", "рекомендатели", "контакты рекомендателей", "рекомендации и отзывы",
     ),
 }  # fmt: skip
 
@@ -126,11 +157,22 @@ def _fold(text: str) -> str:
 class HeadingMatcher:
     """Recognises heading lines for one table (resume or vacancy headings)."""
 
-    def __init__(self, table: dict[str, tuple[str, ...]], *, duration_key: str | None = None):
+    def __init__(
+        self,
+        table: dict[str, tuple[str, ...]],
+        *,
+        duration_key: str | None = None,
+        qualified: dict[str, str] | None = None,
+    ):
+        """`qualified` maps heading words that may follow 1-3 capitalised qualifiers to a key:
+        {"experience": "experience"} reads "Graphic Design Experience" as experience."""
         self._keys = {_fold(p): key for key, phrases in table.items() for p in phrases}
         alternatives = "|".join(re.escape(p) for p in sorted(self._keys, key=len, reverse=True))
         self._prefix = re.compile(rf"^({alternatives})(?![^\W_])\s*(.*)$")
         self._duration_key = duration_key
+        self._qualified = {_fold(p): key for p, key in (qualified or {}).items()}
+        words = "|".join(re.escape(p) for p in self._qualified)
+        self._suffix = re.compile(rf"^(?:[^\W\d_][\w&/'-]*\s+){{1,3}}({words})$", re.I)
 
     def match(self, line: str) -> tuple[str, str] | None:
         """(section key, inline content) when `line` is a heading, else None."""
@@ -139,8 +181,13 @@ class HeadingMatcher:
             return None
         folded = core.lower().replace("ё", "е")
         key = self._keys.get(folded)
+        if key is not None and core[0].islower() and line.rstrip().endswith("."):
+            return None  # "experience." alone is the tail of a wrapped sentence
         if key is not None and len(line.strip()) <= 60:
             return key, ""
+        qualified = self._suffix.match(core) if self._qualified and len(core) <= 50 else None
+        if qualified is not None and all(w[0].isupper() for w in core.split()):
+            return self._qualified[_fold(qualified.group(1))], ""
         found = self._prefix.match(folded)
         if found is None:
             return None
@@ -155,12 +202,23 @@ class HeadingMatcher:
         return None
 
 
-def split_sections(text: str, matcher: HeadingMatcher) -> list[Section]:
-    """Sections in document order; text before the first heading is the "header" section."""
+# Headings that continue the section they are met in rather than start one.
+RESUME_NESTED: dict[str, frozenset[str]] = {"experience": frozenset({"achievements"})}
+
+
+def split_sections(
+    text: str, matcher: HeadingMatcher, nested: dict[str, frozenset[str]] | None = None
+) -> list[Section]:
+    """Sections in document order; text before the first heading is the "header" section.
+
+    `nested` maps a section key to heading keys that stay inside it as plain lines.
+    """
     sections = [Section("header")]
     for raw in text.splitlines():
         line = raw.rstrip()
         found = matcher.match(line) if line.strip() else None
+        if found is not None and found[0] in (nested or {}).get(sections[-1].key, ()):
+            found = None
         if found is None:
             sections[-1].lines.append(line)
         else:

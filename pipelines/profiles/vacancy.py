@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.models import LanguageSkill, VacancyRequirements
+from pipelines.models import LanguageSkill, Requirement, VacancyRequirements
 from pipelines.profiles.languages import find_languages, language_name
 from pipelines.profiles.sections import (
     VACANCY_HEADINGS,
@@ -18,15 +18,17 @@ from pipelines.profiles.sections import (
     detect_language,
     split_sections,
 )
+from pipelines.profiles.vacancy_requirements import merge_requirements, requirements_from_line
 from pipelines.skills import find_skills
 
 _VACANCY = HeadingMatcher(VACANCY_HEADINGS)
 _NICE = re.compile(
     r"будет\s+(?:большим\s+)?плюсом|плюсом\s+будет|будет\s+преимуществом|преимуществом\s+будет|"
     r"желательн\w*|приветству\w*|как\s+плюс|не\s*обязательн\w*|необязательн\w*|"
-    r"(?:^|[\s(—–-])плюс(?:ом)?\s*[).]?\s*$|is\s+a\s+(?:big\s+)?plus|a\s+plus\b|nice[\s-]to[\s-]have|"
+    r"(?:^|[\s(—–-])плюс(?:ом)?\s*[).]?\s*$|is\s+a\s+(?:\w+\s+)?plus|a\s+plus\b|nice[\s-]to[\s-]have|"
     r"\bpreferred\b|\bpreferably\b|\bbonus\b|\boptional\b|would\s+be\s+(?:great|nice)|"
-    r"good\s+to\s+have|\bdesirable\b|\badvantage\b|преимущество",
+    r"good\s+to\s+have|\bdesirable\b|\badvantage\b|преимущество|not\s+required|\bwelcome\b|"
+    r"\bhelps\b",
     re.I,
 )
 _MUST = re.compile(
@@ -96,6 +98,13 @@ _OFFICE = re.compile(
     re.I,
 )
 _LANGUAGE_CONTEXT = re.compile(r"язык|language|speak|говор|знани|владени|fluen", re.I)
+# Without a requirements section, a sentence states a requirement when it says so.
+_REQUIREMENT_CUE = re.compile(
+    r"experience|knowledge|degree|diploma|certif|licen[cs]e|\bmust\b|required|ability|"
+    r"proficien|familiar|background|you\s+(?:have|are|bring)|skilled|fluent|"
+    r"опыт|знани|умени|образовани|навык|владени|требуется|сертифик|удостоверени|диплом",
+    re.I,
+)
 
 
 def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequirements:
@@ -107,6 +116,8 @@ def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequir
     nice: list[str] = []
     years: list[float] = []
     listed_languages: list[LanguageSkill] = []
+    has_lists = has_must or any(s.key == "nice" for s in sections)
+    stated: list[Requirement] = [Requirement(text=skill, skills=[skill]) for skill in must]
     for section in sections:
         if section.key == "offer":
             continue
@@ -114,6 +125,15 @@ def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequir
             kind = _line_kind(line, section.key, has_must)
             skills = find_skills(line, skills_section=section.key in ("must", "nice"))
             (nice if kind == "nice" else must).extend(skills)
+            # Must or nice is decided per clause: a prose line may hold both.
+            if section.key in ("must", "nice"):
+                stated += requirements_from_line(
+                    line, must=section.key == "must", nice_marker=_NICE
+                )
+            elif not has_lists and section.key != "duties":
+                stated += requirements_from_line(
+                    line, must=True, nice_marker=_NICE, cue=_REQUIREMENT_CUE
+                )
             if kind == "must" or section.key in ("header", "duties"):
                 years += _years(line, in_requirements=section.key == "must")
             if section.key in ("must", "nice"):
@@ -127,6 +147,7 @@ def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequir
         title=title[:300],
         must_have=must,
         nice_to_have=nice,
+        requirements=merge_requirements(stated),
         min_years=min_years,
         languages=_languages(text, listed_languages),
         location=_location(f"{title}\n{text}"),

@@ -6,7 +6,8 @@ normalised copy of each sentence (NFKC, invisible characters dropped, Unicode ta
 decoded, lowercase, ё→е, collapsed spaces), mapped to a Latin and a Cyrillic skeleton so look-
 alike letters of the other alphabet do not hide a phrase. `sanitize` replaces the offending
 sentences (or lines) with a marker; scoring and LLMs only ever see the sanitised text. Flags
-tell the recruiter to look: "prompt_injection" and "hidden_text".
+tell the recruiter to look: "prompt_injection" and "hidden_text" (the latter only for hidden
+words that change the meaning, see `hidden_text`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from pipelines.screening import patterns
+from pipelines.screening.hidden_text import is_meaningful
 
 REMOVED = "[removed: instruction to AI]"
 FLAG_HIDDEN = "hidden_text"
@@ -74,7 +76,7 @@ _TO_LAT = str.maketrans(dict(p.split(":") for p in f"{_CYR_LAT} {_GREEK_LAT}".sp
 _TO_CYR = str.maketrans(dict(p.split(":") for p in f"{_LAT_CYR} {_GREEK_CYR}".split()))
 _NON_LETTERS = re.compile(r"[\W_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_TAG_TEXT = re.compile("[\U000e0020-\U000e007e]")
+_TAG_TEXT = re.compile("[\U000e0020-\U000e007e]+")
 _SPACES = re.compile(r"\s+")
 _LINES = re.compile(r"[^\n\r\v\f\u2028\u2029]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -219,13 +221,21 @@ def _cut(text: str, findings: list[InjectionFinding], placeholder: str) -> str:
     return _without_invisible(text, _REMOVE_INVISIBLE)
 
 
-def _has_tag_text(text: str) -> bool:
-    return _TAG_TEXT.search(text) is not None
+def _tag_text(text: str) -> str:
+    """What Unicode tag letters in `text` spell, one line per run of them.
+
+    Tag letters are invisible ASCII twins: a reader sees nothing, a model reads the words.
+    Emoji flags of regions (England's is black flag + "gbeng" + cancel tag) use them too,
+    which is why what they spell goes through the same threshold as other hidden text.
+    """
+    return "\n".join(
+        "".join(chr(ord(ch) - 0xE0000) for ch in m.group()) for m in _TAG_TEXT.finditer(text)
+    )
 
 
 def injection_flags(text: str, *, hidden_text: str = "") -> list[str]:
-    """Flags for a document: "hidden_text" when it had invisible text, "prompt_injection"
-    when its visible or hidden text gives instructions to an AI."""
+    """Flags for a document: "hidden_text" when its invisible text carries meaning,
+    "prompt_injection" when its visible or hidden text gives instructions to an AI."""
     return inspect_resume(text, hidden_text=hidden_text).flags
 
 
@@ -233,12 +243,20 @@ def inspect_resume(text: str, *, hidden_text: str = "") -> ResumeCheck:
     """Sanitised visible text, flags and findings for one document's visible and hidden text.
 
     `hidden_text` is what extraction found but a reader cannot see (white or tiny text,
-    off-page text); it never reaches scoring, only the flags.
+    off-page text); it never reaches scoring, only the flags, and is kept as it came. The
+    "hidden_text" flag needs hidden instructions to the AI, or hidden words that change the
+    meaning (`hidden_text.is_meaningful`: at least three different words of two or more
+    characters that the visible text does not repeat - a sentence or a keyword list, not
+    initials, punctuation, a page number or a clipped word). Text spelt in Unicode tag
+    letters inside the visible text counts as hidden.
     """
     findings = detect_injection(text)
     hidden_findings = detect_injection(hidden_text) if hidden_text else []
+    tags = _tag_text(text)
+    invisible = f"{hidden_text}\n{tags}" if tags else hidden_text
+    visible = _without_invisible(text, _REMOVE_INVISIBLE)
     flags = []
-    if _has_tag_text(text) or any(ch.isalnum() for ch in hidden_text):
+    if hidden_findings or (tags and detect_injection(tags)) or is_meaningful(invisible, visible):
         flags.append(FLAG_HIDDEN)
     if findings or hidden_findings:
         flags.append(FLAG_INJECTION)

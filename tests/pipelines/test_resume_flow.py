@@ -98,8 +98,10 @@ def test_injection_is_flagged_and_cannot_raise_the_score(pool, engines, workspac
         .replace("7946 0958", "7946 0000")
         .encode(),
     )
+    # The same person's text plus an injection (other contacts: candidates are deduplicated by
+    # them); only the instruction differs, and it must not move the score up.
     injected_text = (
-        samples.WEAK_EN.replace("Mary", "Eve")
+        samples.WEAK_EN.replace("Mary", "Ann")
         .replace("mary.jones", "eve.jones")
         .replace("7946 0958", "7946 1111")
         + samples.INJECTION

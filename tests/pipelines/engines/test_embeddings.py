@@ -22,6 +22,7 @@ from pipelines.engines import (
     cosine,
     embedder_from_settings,
 )
+from pipelines.engines.embeddings_use import UniversalSentenceEncoder
 from tests.fakes.openai_server import FakeOpenAI
 from tests.pipelines.screening.data import (
     RESUME_ACCOUNTANT_RU,
@@ -132,13 +133,16 @@ def test_cosine_helper() -> None:
 
 
 def test_embedder_from_settings_picks_by_key_and_setting() -> None:
-    assert isinstance(embedder_from_settings(SimpleNamespace(openai_api_key=None)), HashingEmbedder)
+    none = SimpleNamespace(openai_api_key=None)
+    assert isinstance(embedder_from_settings(none), UniversalSentenceEncoder)
+    hashing = SimpleNamespace(openai_api_key=SecretStr("sk-test"), embedding_engine="hashing")
+    assert isinstance(embedder_from_settings(hashing), HashingEmbedder)
     keyed = SimpleNamespace(openai_api_key=SecretStr("sk-test"), openai_base_url=None)
     chosen = embedder_from_settings(keyed)
     assert isinstance(chosen, OpenAIEmbedder)
     assert chosen.id == "openai:text-embedding-3-small" and chosen.dim == 512
     offline = SimpleNamespace(openai_api_key=SecretStr("sk-test"), embedding_engine="offline")
-    assert isinstance(embedder_from_settings(offline), HashingEmbedder)
+    assert isinstance(embedder_from_settings(offline), UniversalSentenceEncoder)
     custom = SimpleNamespace(
         openai_api_key="sk-test", openai_embedding_model="text-embedding-3-large"
     )
@@ -149,12 +153,12 @@ def test_embedder_from_product_settings(monkeypatch: pytest.MonkeyPatch) -> None
     from db.settings import Settings
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    assert isinstance(embedder_from_settings(Settings(_env_file=None)), HashingEmbedder)
+    assert isinstance(embedder_from_settings(Settings(_env_file=None)), UniversalSentenceEncoder)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("SELECTIO_OPENAI_EMBEDDING_MODEL", "text-embedding-3-large")
     assert embedder_from_settings(Settings(_env_file=None)).id == "openai:text-embedding-3-large"
     monkeypatch.setenv("SELECTIO_EMBEDDING_ENGINE", "offline")
-    assert isinstance(embedder_from_settings(Settings(_env_file=None)), HashingEmbedder)
+    assert isinstance(embedder_from_settings(Settings(_env_file=None)), UniversalSentenceEncoder)
 
 
 def test_openai_embedder_validates_batch_size() -> None:

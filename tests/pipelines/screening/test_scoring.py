@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pipelines.engines import HashingEmbedder, cosine
-from pipelines.models import LanguageSkill, Profile, VacancyRequirements
+from pipelines.models import LanguageSkill, Profile, VacancyRequirements, WorkExperience
 from pipelines.screening import (
     FLAG_HIDDEN,
     FLAG_INJECTION,
@@ -35,7 +35,8 @@ def screen(profile: Profile, req: VacancyRequirements = REQ_PY, **kw: object):
 
 
 def test_clear_match_scores_high_with_requirements_named() -> None:
-    result = screen(python_profile())
+    jobs = [WorkExperience(title="Senior Python Developer", start="2019-01", current=True)]
+    result = screen(python_profile(experience=jobs))
     assert result.score >= 80
     assert result.recommendation == "strongly_recommend"
     assert result.engine == "offline" and result.flags == []
@@ -60,12 +61,27 @@ def test_missing_must_have_costs_more_than_missing_nice_to_have() -> None:
 
 
 def test_years_get_partial_credit() -> None:
-    scores = [screen(python_profile(total_years=y)).score for y in (0, 1, 1.5, 2.5, 3, 8)]
+    # No job titles: the field cannot be told, so total years are what counts.
+    def profile(years: float) -> Profile:
+        return python_profile(total_years=years, experience=[])
+
+    scores = [screen(profile(y)).score for y in (0, 1, 1.5, 2.5, 3, 8)]
     assert scores == sorted(scores) and scores[0] < scores[2] < scores[4]
     assert scores[4] == scores[5]  # meeting the minimum is enough
-    short = screen(python_profile(total_years=1.5))
+    short = screen(profile(1.5))
     assert "3+ years" in short.missing and "3+ years" not in short.matched
-    assert "3+ years" in screen(python_profile(total_years=3)).matched
+    assert "3+ years" in screen(profile(3)).matched
+
+
+def test_years_count_in_the_vacancys_field_not_in_all() -> None:
+    """Eight years as a cook do not make three years as a Python developer."""
+    cook = WorkExperience(title="Line Cook", start="2010-01", end="2017-12")
+    dev = WorkExperience(title="Python Developer", start="2025-01", end="2025-12")
+    result = screen(python_profile(experience=[dev, cook], total_years=9))
+    assert "3+ years" in result.missing
+    assert "1 in the field, 9 in all" in result.rationale.replace("1.0", "1")
+    senior = WorkExperience(title="Python Backend Developer", start="2016-01", end="2025-12")
+    assert "3+ years" in screen(python_profile(experience=[senior, cook])).matched
 
 
 @pytest.mark.parametrize(
@@ -77,8 +93,8 @@ def test_years_get_partial_credit() -> None:
         ([("english", "B1")], False),
         ([("english", "A2")], False),
         ([("english", None)], False),
-        ([("german", "C2")], False),
-        ([], False),
+        ([("german", "C2")], True),  # written in English: working English is shown
+        ([], True),
     ],
 )
 def test_language_levels_follow_cefr(levels: list[tuple[str, str | None]], met: bool) -> None:
@@ -88,10 +104,17 @@ def test_language_levels_follow_cefr(levels: list[tuple[str, str | None]], met: 
     assert ("English B2" in result.missing) is not met
 
 
+def test_resume_written_in_english_shows_english_but_a_russian_one_does_not() -> None:
+    english_resume = screen(python_profile(languages=[], language="en"))
+    russian_resume = screen(python_profile(languages=[], language="ru"))
+    assert "English B2" in english_resume.matched
+    assert "English B2" in russian_resume.missing
+
+
 def test_closer_language_levels_score_higher() -> None:
     def score(level: str | None) -> int:
         langs = [LanguageSkill(name="english", level=level)] if level else []
-        return screen(python_profile(languages=langs)).score
+        return screen(python_profile(languages=langs, language="ru")).score
 
     assert score(None) < score("A2") < score("B1") < score("B2") == score("C2")
 
@@ -111,7 +134,8 @@ def test_implied_skills_count() -> None:
 def test_similarity_is_a_smaller_component() -> None:
     low = screen(python_profile(), similarity=0.0).score
     high = screen(python_profile(), similarity=0.9).score
-    assert 5 <= high - low <= 20
+    # 20 of the formula's 100; the resume's text is not given here, so of 80.
+    assert 5 <= high - low <= 25
     assert screen(python_profile(), similarity=None).score >= low
 
 
@@ -180,8 +204,8 @@ def test_injected_or_hidden_text_never_raises_the_score(visible_extra: str, hidd
 
 
 def test_rationale_follows_the_vacancy_language() -> None:
-    en = screen(python_profile(total_years=2), REQ_PY)
-    ru = screen(python_profile(total_years=2), REQ_PY_RU)
+    en = screen(python_profile(total_years=2, experience=[]), REQ_PY)
+    ru = screen(python_profile(total_years=2, experience=[]), REQ_PY_RU)
     assert not CYRILLIC.search(en.rationale)
     assert en.rationale.startswith(f"Score {en.score}/100")
     assert "Key gaps: " in en.rationale and "Kubernetes" not in en.rationale.split("Key gaps")[1]
@@ -194,8 +218,8 @@ def test_rationale_follows_the_vacancy_language() -> None:
 
 def test_rationale_names_strengths_gaps_and_flags() -> None:
     result = screen(python_profile(skills=["Python", "Django"]), flags=[FLAG_INJECTION])
-    assert "Strongest matches: Python, Django" in result.rationale
-    assert "Key gaps: PostgreSQL, Docker." in result.rationale
+    assert "Strongest matches: Python; Django" in result.rationale
+    assert "Key gaps: PostgreSQL; Docker." in result.rationale
     assert result.rationale.endswith(
         "An attempt to manipulate the score was found — check the resume manually."
     )

@@ -1,0 +1,314 @@
+"""Screening quality on category-labelled real resumes: the product against TF-IDF and BM25.
+
+For every vacancy file `<CATEGORY>.txt` whose category has a resume folder, a pool is drawn:
+`--relevant` resumes of that category plus distractors from the other categories up to
+`--pool`. The real pipeline runs on it — resumes stored and parsed once (`process_resume`:
+extraction, hidden-text and injection checks, profile, embedding), the vacancy analysed and
+stored (`create_vacancy`), every application screened (`screen_application`) and the shortlist
+read back as recruiters see it (`db.ranking.rank_vacancy`) — on an embedded PostgreSQL. The
+same pools are ranked by a TF-IDF cosine and by BM25 (Okapi, k1=1.5, b=0.75) of the extracted
+resume text against the vacancy text, with statistics fitted on the pool, and by the product's
+embedding similarity alone. Prints precision@10, recall@15 and NDCG@15 per vacancy and on
+average, then parse failures, hidden-text flags and the names found (and how many of them are
+section headings or job titles). Asserts nothing.
+
+Run:
+  .venv/bin/python benchmarks/screening_quality.py                       # livecareer, English
+  .venv/bin/python benchmarks/screening_quality.py --resumes benchmarks/data/resumes-ru \\
+      --vacancies benchmarks/data/vacancies/ru --relevant 12 --pool 48   # the Russian set
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from db import applications, resumes  # noqa: E402
+from db.bootstrap import prepare_database  # noqa: E402
+from db.pool import open_pool, transaction  # noqa: E402
+from db.ranking import rank_vacancy  # noqa: E402
+from db.settings import Settings  # noqa: E402
+from pipelines import vacancy_flow  # noqa: E402
+from pipelines.engine_set import offline_engines  # noqa: E402
+from pipelines.profiles.contacts import TITLE_WORDS  # noqa: E402
+from pipelines.profiles.sections import RESUME_HEADINGS  # noqa: E402
+from pipelines.resume_flow import process_resume  # noqa: E402
+from serve_apps import accounts  # noqa: E402
+
+DEFAULT_RESUMES = ROOT.parent / "shared" / "data" / "resumes-livecareer"
+DEFAULT_VACANCIES = ROOT / "benchmarks" / "data" / "vacancies" / "en"
+SUFFIXES = {".pdf", ".docx", ".txt"}
+_BASELINE_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+@dataclass
+class Resume:
+    path: Path
+    category: str
+    resume_id: int | None = None
+    status: str = ""
+    reason: str | None = None
+    text: str = ""
+    name: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def precision_at(ranked: list[bool], k: int) -> float:
+    return sum(ranked[:k]) / k
+
+
+def recall_at(ranked: list[bool], k: int) -> float:
+    total = sum(ranked)
+    return sum(ranked[:k]) / total if total else 0.0
+
+
+def ndcg_at(ranked: list[bool], k: int) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, rel in enumerate(ranked[:k]) if rel)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, sum(ranked))))
+    return dcg / ideal if ideal else 0.0
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def _tokens(text: str) -> list[str]:
+    return _BASELINE_TOKEN.findall(text.lower())
+
+
+def tfidf_scores(query: str, docs: list[str]) -> list[float]:
+    """Cosine of smoothed-idf, l2-normalised tf-idf vectors (scikit-learn's defaults)."""
+    tokenized = [Counter(_tokens(d)) for d in docs]
+    n = len(docs)
+    df = Counter(t for doc in tokenized for t in doc)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
+
+    def vector(counts: Counter[str]) -> dict[str, float]:
+        v = {t: c * idf[t] for t, c in counts.items() if t in idf}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {t: x / norm for t, x in v.items()}
+
+    q = vector(Counter(_tokens(query)))
+    return [sum(w * vector(doc).get(t, 0.0) for t, w in q.items()) for doc in tokenized]
+
+
+def bm25_scores(query: str, docs: list[str], k1: float = 1.5, b: float = 0.75) -> list[float]:
+    """Okapi BM25 of the query's tokens in each document, idf fitted on the documents."""
+    tokenized = [Counter(_tokens(d)) for d in docs]
+    lengths = [sum(doc.values()) for doc in tokenized]
+    avg = sum(lengths) / len(lengths)
+    n = len(docs)
+    df = Counter(t for doc in tokenized for t in doc)
+    idf = {t: math.log((n - c + 0.5) / (c + 0.5) + 1) for t, c in df.items()}
+    query_tokens = _tokens(query)
+    scores = []
+    for doc, length in zip(tokenized, lengths, strict=True):
+        score = 0.0
+        for t in query_tokens:
+            tf = doc.get(t, 0)
+            if tf:
+                score += idf[t] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
+        scores.append(score)
+    return scores
+
+
+def triple(values: tuple[float, float, float], digits: int) -> str:
+    return " / ".join(f"{v:.{digits}f}" for v in values)
+
+
+def order_by(scores: list[float]) -> list[int]:
+    return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+def collect(resume_dir: Path) -> list[Resume]:
+    found = []
+    for folder in sorted(p for p in resume_dir.iterdir() if p.is_dir()):
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in SUFFIXES:
+                found.append(Resume(path, folder.name))
+    return found
+
+
+def parse_all(pool, engines, workspace_id, items: list[Resume]) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    for item in items:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            item.resume_id = resumes.create_resume(
+                conn, workspace_id=workspace_id, file=item.path.read_bytes(),
+                file_name=item.path.name,
+            ).id  # fmt: skip
+        outcome = process_resume(pool, engines, workspace_id=workspace_id, resume_id=item.resume_id)
+        item.status, item.reason = outcome.status, outcome.reason
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            stored = resumes.get_resume(conn, resume_id=item.resume_id)
+        item.text = stored.text or ""
+        item.flags = tuple(stored.flags or ())
+        item.name = (stored.profile or {}).get("full_name")
+    return time.perf_counter() - start
+
+
+def draw_pool(
+    rng: random.Random, items: list[Resume], category: str, relevant: int, size: int
+) -> list[Resume]:
+    parsed = [r for r in items if r.status == "parsed"]
+    own = [r for r in parsed if r.category == category]
+    others = [r for r in parsed if r.category != category]
+    chosen = rng.sample(own, min(relevant, len(own)))
+    chosen += rng.sample(others, min(size - len(chosen), len(others)))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def rank_with_product(pool, engines, workspace_id, vacancy_text: str, members: list[Resume]):  # type: ignore[no-untyped-def]
+    title = vacancy_text.strip().splitlines()[0]
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=workspace_id, title=title, text=vacancy_text
+    )
+    by_resume = {}
+    for member in members:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            stored = resumes.get_resume(conn, resume_id=member.resume_id)
+            application, _ = applications.get_or_create_application(
+                conn, workspace_id=workspace_id, candidate_id=stored.candidate_id,
+                vacancy_id=vacancy.id, resume_id=member.resume_id, source="upload",
+            )  # fmt: skip
+        vacancy_flow.screen_application(
+            pool, engines, workspace_id=workspace_id, application_id=application.id
+        )
+        by_resume[member.resume_id] = member
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        rows = rank_vacancy(conn, vacancy_id=vacancy.id, limit=len(members) + 10)
+    ranked = [by_resume[row.resume_id] for row in rows if row.resume_id in by_resume]
+    by_similarity = sorted(rows, key=lambda row: -(row.similarity or 0.0))
+    embedded = [by_resume[row.resume_id] for row in by_similarity if row.resume_id in by_resume]
+    return ranked, embedded, vacancy.requirements
+
+
+# ---------------------------------------------------------------- report
+
+
+def looks_like_heading_or_title(name: str) -> bool:
+    folded = " ".join(name.lower().split())
+    headings = {h for phrases in RESUME_HEADINGS.values() for h in phrases}
+    extra = ("highlights", "overview", "profile", "summary", "focus", "history", "background",
+             "qualifications", "accomplishments", "objective", "value")  # fmt: skip
+    return (
+        folded in headings
+        or any(word in folded.split() for word in extra)
+        or TITLE_WORDS.search(name) is not None
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resumes", type=Path, default=DEFAULT_RESUMES)
+    parser.add_argument("--vacancies", type=Path, default=DEFAULT_VACANCIES)
+    parser.add_argument("--pool", type=int, default=60, help="resumes per vacancy pool")
+    parser.add_argument("--relevant", type=int, default=15, help="of the vacancy's category")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", nargs="*", help="vacancy categories to run (default: all)")
+    parser.add_argument("--show", action="store_true", help="print each product top 10")
+    args = parser.parse_args()
+
+    items = collect(args.resumes)
+    categories = {r.category for r in items}
+    vacancies = sorted(
+        p for p in args.vacancies.glob("*.txt")
+        if p.stem in categories and (not args.only or p.stem in args.only)
+    )  # fmt: skip
+    if not items or not vacancies:
+        sys.exit(f"no resumes under {args.resumes} or no matching vacancies in {args.vacancies}")
+    engines = offline_engines()
+    print(
+        f"{len(items)} resumes in {len(categories)} categories; {len(vacancies)} vacancies; "
+        f"pools of {args.pool} with {args.relevant} relevant; engines: {engines.ids}"
+    )
+
+    home = Path(tempfile.mkdtemp(prefix="selectio-quality-"))
+    settings = Settings(home=home, _env_file=None)
+    prepared = prepare_database(settings)
+    pool = open_pool(prepared.app_url, min_size=1, max_size=2)
+    try:
+        workspace = accounts.create_workspace(pool, name="Screening quality", owner_id=None)
+        seconds = parse_all(pool, engines, workspace.id, items)
+        print(f"parsed {len(items)} resumes in {seconds:.0f} s "
+              f"({len(items) / seconds:.1f}/s, embedded PostgreSQL, 1 process)\n")  # fmt: skip
+        rng = random.Random(args.seed)
+        columns = ("product", "embedding", "tfidf", "bm25")
+        results: dict[str, dict[str, tuple[float, float, float]]] = {}
+        for path in vacancies:
+            text = path.read_text(encoding="utf-8")
+            members = draw_pool(rng, items, path.stem, args.relevant, args.pool)
+            ranked, embedded, requirements = rank_with_product(
+                pool, engines, workspace.id, text, members
+            )
+            docs = [m.text for m in members]
+            orders = {
+                "product": ranked,
+                "embedding": embedded,
+                "tfidf": [members[i] for i in order_by(tfidf_scores(text, docs))],
+                "bm25": [members[i] for i in order_by(bm25_scores(text, docs))],
+            }
+            row = {}
+            for column, order in orders.items():
+                hits = [m.category == path.stem for m in order]
+                row[column] = (precision_at(hits, 10), recall_at(hits, 15), ndcg_at(hits, 15))
+            results[path.stem] = row
+            if args.show:
+                print(f"-- {path.stem}: {text.strip().splitlines()[0]}")
+                for m in ranked[:12]:
+                    mark = "+" if m.category == path.stem else "-"
+                    print(f"   {mark} {m.category:<24} {m.path.name}")
+        header = f"{'vacancy':<24}" + "".join(f"{c:>22}" for c in columns)
+        print("P@10 / R@15 / NDCG@15")
+        print(header)
+        for name, row in results.items():
+            cells = "".join(f"{triple(row[c], 2):>22}" for c in columns)
+            print(f"{name:<24}{cells}")
+        means = {
+            c: tuple(statistics.mean(r[c][k] for r in results.values()) for k in range(3))
+            for c in columns
+        }
+        print(f"{'mean':<24}" + "".join(f"{triple(means[c], 3):>22}" for c in columns))
+        behind = [n for n, r in results.items() if r["product"][2] < r["bm25"][2]]
+        print(f"vacancies where the product's NDCG@15 is below BM25's: {behind or 'none'}\n")
+
+        failed = [r for r in items if r.status != "parsed"]
+        hidden = [r for r in items if "hidden_text" in r.flags]
+        injected = [r for r in items if "prompt_injection" in r.flags]
+        names = [r.name for r in items if r.name]
+        bad_names = [n for n in names if looks_like_heading_or_title(n)]
+        total = len(items)
+        print(f"parse failures: {len(failed)} of {total}")
+        for r in failed:
+            print(f"   {r.path.name}: {r.reason}")
+        print(f"hidden_text flags: {len(hidden)} ({100 * len(hidden) / total:.2f} %); "
+              f"prompt_injection flags: {len(injected)}")  # fmt: skip
+        print(f"names found: {len(names)}; headings or job titles taken as names: "
+              f"{len(bad_names)} {bad_names[:10]}")  # fmt: skip
+    finally:
+        pool.close()
+        prepared.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""How relevant a resume's text is to a vacancy's, on a 0..1 scale that means the same for
+every resume — so it can be stored with the screening and compared across a shortlist.
+
+BM25F over the resume's sections: the vacancy's words (stemmed, weighted by how telling they
+are, `pipelines.terms`) are counted in each section with a field weight — the head and job
+titles say what a person *is*, skills lists what they know, prose what they did — and each
+word's count saturates as in BM25 (k1 = 1.2, length-normalised against a typical resume,
+b = 0.5), so repeating a word buys little. Word weights come from general-language frequencies,
+not from the pool being ranked, which keeps a score independent of who else applied. The sum
+is divided by what a resume containing every vacancy word would get.
+
+Role fit compares the vacancy's title with the titles the candidate has held or wants
+(most recent first): word overlap of the titles' telling words, or their embeddings' cosine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from pipelines.profiles.contacts import TITLE_WORDS
+from pipelines.profiles.sections import RESUME_HEADINGS, HeadingMatcher, split_sections
+from pipelines.terms import stem, weight, words
+
+K1, B = 1.2, 0.5
+TITLE_BOOST = 3.0
+TYPICAL_WORDS = 450  # a one- to two-page resume
+FIELD_WEIGHTS = {
+    "header": 3.0, "position": 3.0, "skills": 2.0, "summary": 1.5, "experience": 1.0,
+    "education": 0.7, "languages": 0.3, "contacts": 0.0, "other": 0.5,
+}  # fmt: skip
+# Seniority and employment words say nothing about the field ("Senior", "Lead", "Стажёр").
+_RANK_WORDS = frozenset(
+    """senior junior middle lead leading principal head chief staff assistant associate
+    intern trainee entry level i ii iii iv sr jr deputy acting remote part full time
+    старший младший ведущий главный помощник стажер стажёр руководитель заместитель""".split()
+)
+_RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
+# Title cosine (sentence encoder): below FLOOR unrelated roles, from CEILING the same role.
+TITLE_FLOOR, TITLE_CEILING = 0.35, 0.70
+RECENCY = (1.0, 0.9, 0.8, 0.7)  # weight of the 1st, 2nd, 3rd, older titles
+
+
+def _query(text: str) -> dict[str, float]:
+    """Vacancy stems with weight × (1 + ln tf): the words a vacancy repeats matter more."""
+    counts: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    for w in words(text):
+        wt = weight(w)
+        if wt <= 0 or len(w) < 2:
+            continue
+        s = stem(w)
+        counts[s] += 1
+        weights[s] = max(weights.get(s, 0.0), wt)
+    return {s: weights[s] * (1 + math.log(c)) for s, c in counts.items()}
+
+
+def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> float:
+    """BM25F relevance of the resume's sections to the vacancy, 0..1 (module docstring); the
+    title's words count TITLE_BOOST times more, as they say what the job is."""
+    query = _query(vacancy_text)
+    for s, w in title_words(vacancy_title).items():
+        query[s] = query.get(s, 0.0) + TITLE_BOOST * w
+    if not query:
+        return 0.0
+    tf: Counter[str] = Counter()
+    length = 0
+    for section in split_sections(resume_text, _RESUME):
+        field = FIELD_WEIGHTS.get(section.key, 0.5)
+        section_words = words(section.text)
+        length += len(section_words)
+        if field:
+            for w in section_words:
+                tf[stem(w)] += field
+    norm = K1 * (1 - B + B * max(length, 1) / TYPICAL_WORDS)
+    got = sum(q * tf[s] / (tf[s] + norm) for s, q in query.items() if tf[s])
+    return got / sum(query.values())
+
+
+def title_words(title: str) -> dict[str, float]:
+    """A title's telling stems, seniority words dropped ("Senior Sous Chef" → sous, chef);
+    the occupation noun counts double, since it names the trade ("developer", "бухгалтер")."""
+    out: dict[str, float] = {}
+    for w in words(title):
+        if w in _RANK_WORDS or len(w) < 2:
+            continue
+        wt = weight(w)
+        if wt > 0:
+            occupation = TITLE_WORDS.match(w)
+            if occupation is not None and occupation.end() == len(w):
+                wt *= 2
+            s = stem(w)
+            out[s] = max(out.get(s, 0.0), wt)
+    return out
+
+
+def title_overlap(wanted: dict[str, float], title: str) -> float:
+    """Share of the vacancy title's word weight that this title has."""
+    total = sum(wanted.values())
+    if not total:
+        return 0.0
+    have = set(title_words(title))
+    return sum(w for s, w in wanted.items() if s in have) / total
+
+
+def role_fit(
+    vacancy_title: str,
+    titles: list[str],
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+) -> tuple[float | None, list[float]]:
+    """(fit 0..1, per-title similarity) of the candidate's titles, most recent first; fit is
+    None when there is nothing to compare (no titles, or a title of rank words only)."""
+    wanted = title_words(vacancy_title)
+    if not titles or not wanted:
+        return None, [0.0] * len(titles)
+    sims = [title_overlap(wanted, t) for t in titles]
+    if embed is not None:
+        vectors = embed([vacancy_title, *titles])
+        cosines = vectors[1:] @ vectors[0]
+        span = TITLE_CEILING - TITLE_FLOOR
+        sims = [
+            max(s, float(np.clip((c - TITLE_FLOOR) / span, 0.0, 1.0)))
+            for s, c in zip(sims, cosines, strict=True)
+        ]
+    fit = max(s * RECENCY[min(i, len(RECENCY) - 1)] for i, s in enumerate(sims))
+    return fit, sims

@@ -1,0 +1,27 @@
+"""Text relevance and role fit: comparable 0..1 figures for any resume."""
+
+from __future__ import annotations
+
+from pipelines.screening.relevance import role_fit, text_relevance, title_words
+
+TITLE = "Staff Accountant"
+VACANCY = "Reconcile accounts payable and receivable, month-end close, GAAP."
+
+
+def test_text_relevance_is_bounded_and_prefers_the_trade() -> None:
+    accountant = "STAFF ACCOUNTANT\nSkills\nGAAP, accounts payable, reconciliation\n"
+    driver = "TRUCK DRIVER\nExperience\nDelivered freight across three states.\n"
+    high, low = text_relevance(TITLE, VACANCY, accountant), text_relevance(TITLE, VACANCY, driver)
+    assert 0.0 <= low < high <= 1.0
+    # repeating a word buys little: the score saturates
+    stuffed = accountant + "accountant " * 200
+    assert text_relevance(TITLE, VACANCY, stuffed) < high + 0.2
+
+
+def test_role_fit_ignores_rank_words_and_favours_recent_titles() -> None:
+    assert set(title_words("Senior Sous Chef")) == set(title_words("Sous Chef"))
+    fit, sims = role_fit("Senior Python Developer", ["Python Developer", "Line Cook"])
+    assert fit == sims[0] > sims[1] == 0.0
+    older, _ = role_fit("Senior Python Developer", ["Line Cook", "x", "y", "Python Developer"])
+    assert older < fit
+    assert role_fit("Стажёр", ["Python Developer"])[0] is None  # nothing to compare
