@@ -105,7 +105,7 @@ def _term_words(clause: str) -> list[str]:
 
 
 def _states_language(clause: str) -> bool:
-    """"English B2", "Английский — свободный": a spoken-language requirement (checked by the
+    """ "English B2", "Английский — свободный": a spoken-language requirement (checked by the
     language part), not "teaching English grammar" (a subject)."""
     if find_languages(clause, require_level=True):
         return True
