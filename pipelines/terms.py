@@ -62,8 +62,14 @@ _SOFT = re.compile(
 SOFT_SPECIFICITY = 0.3
 
 
+# "IT" in capitals is information technology, not the pronoun a stopword list drops.
+_IT = re.compile(r"(?<![\w.])IT(?![\w.])")
+
+
 def words(text: str) -> list[str]:
-    """Lowercased words ("c++", "node.js", "1с" kept whole), ё folded into е."""
+    """Lowercased words ("c++", "node.js", "1с" kept whole), ё folded into е; "IT" becomes
+    "information technology"."""
+    text = _IT.sub("information technology", text)
     return _WORD.findall(text.lower().replace("ё", "е"))
 
 

@@ -41,7 +41,8 @@ _CONDITION = re.compile(
     r"welcome\s+to\s+apply|new\s+grad|we\s+(?:offer|provide)|готов\w*\s+к\s+"
     r"(?:командировк|переезд|работе\s+в\s+выходн|сменн|ночн)|график\w*|сменн\w*|"
     r"ночн\w+\s+смен|командировк|переезд|медицинск\w+\s+книжк|справк\w+\s+об\s+отсутствии|"
-    r"\bremote\b|hybrid|on[\s-]?site|in[\s-]office|удал[её]н|гибрид|офис",
+    r"\bremote\b|hybrid|on[\s-]?site|in[\s-]office|удал[её]н|гибрид|офис|"
+    r"driver'?s\s+licen[cs]e|driving\s+licen[cs]e|водительск\w+\s+(?:прав|удостоверен)",
     re.I,
 )
 # A clause that states years or a spoken language is checked by the years and language parts.

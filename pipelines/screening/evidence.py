@@ -1,9 +1,10 @@
 """Where a resume meets each requirement: the line that shows it, and how well.
 
 A requirement is met by a dictionary skill in the profile (with what it implies), else by its
-words in the resume text — stemmed, so "teacher" meets "teaching", weighted by how telling each
-word is, and looked for within a line and its neighbour so a requirement is met in one place,
-not by words scattered over two pages — else by meaning: the requirement's and each line's
+words in the resume text — stemmed, so "teacher" meets "teaching", and looked for within a line
+and its neighbour so a requirement is met in one place, not by words scattered over two pages:
+all the words of a skill's name, or for a free-text requirement a share of its words weighted
+by how telling each is — else, for a free-text requirement, by meaning: its and each line's
 sentence embeddings (when the engine is a sentence encoder). The best line is kept as evidence
 for the recruiter. Credits are 0..1.
 """
@@ -17,7 +18,7 @@ import numpy as np
 
 from pipelines.models import Requirement
 from pipelines.skills import find_skill_spans
-from pipelines.terms import stem, weighted_stems, words
+from pipelines.terms import stem, weight, weighted_stems, words
 
 # Cosine of a requirement and a resume line (sentence encoder): below FLOOR they are unrelated,
 # at CEILING the line says the same thing in other words.
@@ -72,10 +73,8 @@ class Match:
 
 
 def requirement_words(requirement: Requirement) -> dict[str, float]:
-    """The weighted stems a requirement is looked for by."""
-    if requirement.terms:
-        return weighted_stems(" ".join(requirement.terms))
-    return weighted_stems(" ".join(requirement.skills))
+    """The weighted stems a free-text requirement is looked for by."""
+    return weighted_stems(" ".join(requirement.terms))
 
 
 def lexical_match(wanted: dict[str, float], resume: ResumeLines) -> tuple[float, int | None]:
@@ -120,6 +119,10 @@ def match_requirement(
         if skill.casefold() in have_skills:
             where = resume.skill_line.get(skill)
             return Match(1.0, resume.evidence(where) if where is not None else None, "skill")
+    if not requirement.terms:
+        # A named skill is a unit: all of its words in one place ("Teaching" in "taught"), or
+        # nothing — "supervised children" is no "Site Supervision".
+        return _whole_name(requirement, resume)
     lexical, lex_at = lexical_match(requirement_words(requirement), resume)
     meaning, mean_at = meaning_match(vector, resume)
     if lexical <= 0 and meaning <= 0:
@@ -127,6 +130,17 @@ def match_requirement(
     if lexical >= meaning:
         return Match(round(lexical, 3), resume.evidence(lex_at), "words")  # type: ignore[arg-type]
     return Match(round(meaning, 3), resume.evidence(mean_at), "meaning")  # type: ignore[arg-type]
+
+
+def _whole_name(requirement: Requirement, resume: ResumeLines) -> Match:
+    for skill in requirement.skills:
+        names = words(skill)
+        if not names or any(len(w) < 2 or weight(w) <= 0 for w in names):
+            continue  # "A&P License": without its short words, "licensed" would do
+        credit, where = lexical_match(weighted_stems(skill), resume)
+        if credit >= 1.0 and where is not None:
+            return Match(1.0, resume.evidence(where), "words")
+    return Match(0.0, None, "none")
 
 
 def match_all(

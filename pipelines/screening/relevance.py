@@ -38,6 +38,13 @@ _RANK_WORDS = frozenset(
     intern trainee entry level i ii iii iv sr jr deputy acting remote part full time
     старший младший ведущий главный помощник стажер стажёр руководитель заместитель""".split()
 )
+_ANY_TRADE = frozenset(
+    """specialist specialists manager managers assistant associate coordinator representative
+    officer consultant executive supervisor worker professional agent operator administrator
+    director head lead partner owner expert clerk support
+    специалист менеджер помощник ассистент координатор консультант представитель сотрудник
+    руководитель директор начальник оператор администратор эксперт""".split()
+)
 _RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
 # Title cosine (sentence encoder): below FLOOR unrelated roles, from CEILING the same role.
 TITLE_FLOOR, TITLE_CEILING = 0.35, 0.70
@@ -82,7 +89,8 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
 
 def title_words(title: str) -> dict[str, float]:
     """A title's telling stems, seniority words dropped ("Senior Sous Chef" → sous, chef);
-    the occupation noun counts double, since it names the trade ("developer", "бухгалтер")."""
+    an occupation noun that names a trade counts double ("developer", "бухгалтер", "nurse"),
+    one that fits any trade does not ("specialist", "manager", "менеджер")."""
     out: dict[str, float] = {}
     for w in words(title):
         if w in _RANK_WORDS or len(w) < 2:
@@ -90,7 +98,7 @@ def title_words(title: str) -> dict[str, float]:
         wt = weight(w)
         if wt > 0:
             occupation = TITLE_WORDS.match(w)
-            if occupation is not None and occupation.end() == len(w):
+            if occupation is not None and occupation.end() == len(w) and w not in _ANY_TRADE:
                 wt *= 2
             s = stem(w)
             out[s] = max(out.get(s, 0.0), wt)

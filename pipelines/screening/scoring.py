@@ -114,6 +114,24 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     "PyTorch": ("Deep Learning",), "TensorFlow": ("Deep Learning",),
     "Deep Learning": ("Machine Learning",), "scikit-learn": ("Machine Learning",),
     "Google Sheets": ("Excel",),
+    # Trades beyond IT: the specific skill shows the general one.
+    "AutoCAD": ("CAD",), "SolidWorks": ("CAD",), "Revit": ("CAD",), "KOMPAS-3D": ("CAD",),
+    "IFRS": ("Accounting",), "GAAP": ("Accounting",), "Russian Accounting Standards": ("Accounting",),
+    "Tax Accounting": ("Accounting",), "General Ledger": ("Accounting",),
+    "Accounts Payable": ("Accounting",), "Accounts Receivable": ("Accounting",),
+    "Account Reconciliation": ("Accounting",), "QuickBooks": ("Accounting",),
+    "Financial Reporting": ("Accounting",), "FP&A": ("Financial Analysis", "Forecasting"),
+    "ACLS": ("BLS", "CPR"), "PALS": ("BLS", "CPR"), "BLS": ("CPR",),
+    "IV Therapy": ("Nursing",), "Medication Administration": ("Nursing",),
+    "Lesson Planning": ("Teaching",), "Classroom Management": ("Teaching",),
+    "Differentiated Instruction": ("Teaching",), "Special Education": ("Teaching",),
+    "Curriculum Development": ("Teaching",),
+    "Kitchen Management": ("Culinary Arts",), "Menu Development": ("Culinary Arts",),
+    "Baking and Pastry": ("Culinary Arts",), "HACCP": ("Food Safety",),
+    "HRIS": ("Human Resources",), "Employee Relations": ("Human Resources",),
+    "Onboarding": ("Human Resources",), "HR Administration": ("Human Resources",),
+    "Cold Calling": ("Sales",), "Lead Generation": ("Sales",),
+    "A&P License": ("Aircraft Maintenance",), "Avionics": ("Aircraft Maintenance",),
 }  # fmt: skip
 
 _IMPLIED = {_key(k): tuple(_key(s) for s in v) for k, v in IMPLIES.items()}

@@ -243,3 +243,17 @@ def test_skill_names_compare_without_case_and_nice_to_have_is_not_counted_twice(
     result = screen(python_profile(skills=["postgresql", "django"]), req)
     assert result.matched[:2] == ["sql", "python"]
     assert result.matched.count("Python") + result.matched.count("python") == 1
+
+
+def test_implied_skills_name_skills_the_dictionary_knows() -> None:
+    from pipelines.screening.scoring import IMPLIES
+    from pipelines.skills import all_skills
+
+    known = set(all_skills())
+    assert {s for k, v in IMPLIES.items() for s in (k, *v)} <= known
+
+
+def test_a_specific_skill_meets_its_general_requirement() -> None:
+    req = VacancyRequirements(title="Staff Accountant", must_have=["Accounting", "CAD"])
+    result = screen(python_profile(skills=["IFRS", "AutoCAD"]), req)
+    assert result.matched[:2] == ["Accounting", "CAD"]
