@@ -116,7 +116,8 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     "Google Sheets": ("Excel",),
     # Trades beyond IT: the specific skill shows the general one.
     "AutoCAD": ("CAD",), "SolidWorks": ("CAD",), "Revit": ("CAD",), "KOMPAS-3D": ("CAD",),
-    "IFRS": ("Accounting",), "GAAP": ("Accounting",), "Russian Accounting Standards": ("Accounting",),
+    "IFRS": ("Accounting",), "GAAP": ("Accounting",),
+    "Russian Accounting Standards": ("Accounting",),
     "Tax Accounting": ("Accounting",), "General Ledger": ("Accounting",),
     "Accounts Payable": ("Accounting",), "Accounts Receivable": ("Accounting",),
     "Account Reconciliation": ("Accounting",), "QuickBooks": ("Accounting",),
