@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from db import audit, candidates, vacancies
 from db.pool import transaction
+from pipelines.vacancy_validation import check_vacancy_text
 from serve_apps.api.schemas import CandidateOut, VacancyCreate, VacancyOut
 from serve_apps.deps import Access, Pool
 
@@ -36,8 +37,10 @@ def list_vacancies(
 
 @router.post("/workspaces/{workspace_id}/vacancies", response_model=VacancyOut, status_code=201)
 def create_vacancy(body: VacancyCreate, access: Access, pool: Pool) -> VacancyOut:
-    """Recruiters and owners add vacancies by hand."""
+    """Recruiters and owners add vacancies by hand (analysed when first screened against);
+    one with too little text to screen against is refused like any other."""
     access.require("recruiter")
+    check_vacancy_text(body.title, body.description or "")
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         vacancy = vacancies.create_vacancy(
             conn,

@@ -79,7 +79,12 @@ def test_recruiter_creates_vacancy_but_not_keys(client, team) -> None:
     headers = login(client, "recruiter@acme.test", team["password"])
     created = client.post(
         f"/api/v1/workspaces/{acme}/vacancies",
-        json={"title": "Data Engineer", "language": "en", "location": "Remote"},
+        json={
+            "title": "Data Engineer",
+            "description": "Airflow, dbt and PostgreSQL pipelines",
+            "language": "en",
+            "location": "Remote",
+        },
         headers=headers,
     )
     assert created.status_code == 201, created.text

@@ -48,3 +48,16 @@ def test_a_short_but_real_vacancy_is_accepted(client: TestClient, key: dict[str,
         "/api/v1/vacancies", json={"description": "Senior Python developer"}, headers=key
     )
     assert response.status_code == 201, response.text
+
+
+def test_workspace_route_refuses_a_vacancy_too_short(
+    client: TestClient, pool: ConnectionPool, key: dict[str, str]
+) -> None:
+    """The console's route (POST /workspaces/{id}/vacancies) checks like the others."""
+    workspace_id = client.get("/api/v1/workspaces", headers=key).json()[0]["id"]
+    path = f"/api/v1/workspaces/{workspace_id}/vacancies"
+    refused = client.post(path, json={"title": "x"}, headers=key)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["code"] == "vacancy_too_short"
+    accepted = client.post(path, json={"title": "Senior Python developer"}, headers=key)
+    assert accepted.status_code == 201, accepted.text
