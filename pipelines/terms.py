@@ -2,10 +2,11 @@
 
 Resumes and vacancies say the same thing in different forms ("teaching", "teacher", "taught";
 "бухгалтерия", "бухгалтерский"), so both sides are reduced to Snowball stems, with English
-agent nouns folded into their verb ("teacher" → "teach", "developer" → "develop"). A word's
-weight is how much it says: its information content under general-language word frequencies
-(`wordfreq`, by script: Cyrillic words as Russian, the rest as English), so "hydraulics" or
-"МСФО" outweigh "experience" or "работы" with no corpus of our own. Soft skills ("communication",
+agent nouns folded into their verb ("teacher" → "teach", "developer" → "develop") and -ial
+adjectives into their noun ("financial" → "financ", as "finance"). A word's weight is how much
+it says: its information content under general-language word frequencies (`wordfreq`, by
+script: Cyrillic words as Russian, the rest as English), so "hydraulics" or "МСФО" outweigh
+"experience" or "работы" with no corpus of our own. Soft skills ("communication",
 "коммуникабельность") get a fixed low specificity: every candidate claims them.
 """
 
@@ -81,6 +82,8 @@ def stem(word: str) -> str:
     if not word.isalpha():
         return word
     base = _EN.stemWord(word)
+    if len(base) > 5 and base.endswith("i"):  # "financi(al)" → "financ(e)", "industri"
+        base = base[:-1]
     if len(base) > 5 and base.endswith("er"):
         return base[:-2]
     if len(base) > 6 and base.endswith("or"):

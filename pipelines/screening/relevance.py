@@ -16,6 +16,7 @@ Role fit compares the vacancy's title with the titles the candidate has held or 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -46,7 +47,9 @@ _ANY_TRADE = frozenset(
     руководитель директор начальник оператор администратор эксперт""".split()
 )
 _RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
-# Title cosine (sentence encoder): below FLOOR unrelated roles, from CEILING the same role.
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+# Title cosine across alphabets (sentence encoder): below FLOOR unrelated roles, from CEILING
+# the same role ("Accountant" / "Бухгалтер" ≈ 0.7).
 TITLE_FLOOR, TITLE_CEILING = 0.35, 0.70
 RECENCY = (1.0, 0.9, 0.8, 0.7)  # weight of the 1st, 2nd, 3rd, older titles
 
@@ -120,18 +123,32 @@ def role_fit(
     embed: Callable[[list[str]], np.ndarray] | None = None,
 ) -> tuple[float | None, list[float]]:
     """(fit 0..1, per-title similarity) of the candidate's titles, most recent first; fit is
-    None when there is nothing to compare (no titles, or a title of rank words only)."""
+    None when there is nothing to compare (no titles, or a title of rank words only).
+
+    Titles are compared by their words. Embeddings are used only for a title written in the
+    other alphabet ("Accountant" for "Бухгалтер"), where words cannot meet: on short titles in
+    one language the sentence encoder hears the register more than the trade ("Системный
+    администратор" is closer to "Key Account Manager", 0.61, than to "DevOps-инженер", 0.42).
+    """
     wanted = title_words(vacancy_title)
     if not titles or not wanted:
         return None, [0.0] * len(titles)
     sims = [title_overlap(wanted, t) for t in titles]
-    if embed is not None:
-        vectors = embed([vacancy_title, *titles])
-        cosines = vectors[1:] @ vectors[0]
+    script = _script(vacancy_title)
+    foreign = [i for i, t in enumerate(titles) if t and _script(t) not in (script, None)]
+    if embed is not None and foreign:
+        vectors = embed([vacancy_title, *(titles[i] for i in foreign)])
         span = TITLE_CEILING - TITLE_FLOOR
-        sims = [
-            max(s, float(np.clip((c - TITLE_FLOOR) / span, 0.0, 1.0)))
-            for s, c in zip(sims, cosines, strict=True)
-        ]
+        for i, cosine in zip(foreign, vectors[1:] @ vectors[0], strict=True):
+            sims[i] = max(sims[i], float(np.clip((cosine - TITLE_FLOOR) / span, 0.0, 1.0)))
     fit = max(s * RECENCY[min(i, len(RECENCY) - 1)] for i, s in enumerate(sims))
     return fit, sims
+
+
+def _script(text: str) -> str | None:
+    """ "cyrillic" or "latin" by most letters; None without letters."""
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if not cyrillic and not latin:
+        return None
+    return "cyrillic" if cyrillic > latin else "latin"

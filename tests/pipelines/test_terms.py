@@ -31,3 +31,11 @@ def test_soft_skills_are_less_specific_than_hard_ones() -> None:
     assert specificity("Excellent communication and teamwork") == SOFT_SPECIFICITY
     assert specificity("ServSafe Manager certification") > 0.9
     assert specificity("knowledge of labor law") > SOFT_SPECIFICITY
+
+
+def test_it_in_capitals_is_a_field_and_ial_adjectives_meet_their_noun() -> None:
+    from pipelines.terms import words
+
+    assert words("IT Support Specialist")[:2] == ["information", "technology"]
+    assert "information" not in words("make it work")
+    assert stem("financial") == stem("finance") and stem("industrial") == stem("industry")

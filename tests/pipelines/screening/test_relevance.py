@@ -25,3 +25,14 @@ def test_role_fit_ignores_rank_words_and_favours_recent_titles() -> None:
     older, _ = role_fit("Senior Python Developer", ["Line Cook", "x", "y", "Python Developer"])
     assert older < fit
     assert role_fit("Стажёр", ["Python Developer"])[0] is None  # nothing to compare
+
+
+def test_titles_in_one_language_meet_by_words_across_languages_by_meaning() -> None:
+    from pipelines.engines.embeddings_use import UniversalSentenceEncoder
+
+    embed = UniversalSentenceEncoder().embed_array
+    # The encoder finds "Key Account Manager" close to a sysadmin; words do not.
+    fit, sims = role_fit("Системный администратор", ["Менеджер по продажам"], embed)
+    assert fit == 0.0
+    fit, sims = role_fit("Бухгалтер", ["Accountant", "Sous Chef"], embed)
+    assert sims[0] > 0.8 > 0.2 > sims[1]
