@@ -124,6 +124,8 @@ def match_requirement(
         # nothing — "supervised children" is no "Site Supervision".
         return _whole_name(requirement, resume)
     lexical, lex_at = lexical_match(requirement_words(requirement), resume)
+    if lexical >= 1.0:  # every word found: no need to embed the resume's lines for it
+        return Match(1.0, resume.evidence(lex_at), "words")  # type: ignore[arg-type]
     meaning, mean_at = meaning_match(vector, resume)
     if lexical <= 0 and meaning <= 0:
         return Match(0.0, None, "none")

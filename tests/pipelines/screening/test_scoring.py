@@ -257,3 +257,14 @@ def test_a_specific_skill_meets_its_general_requirement() -> None:
     req = VacancyRequirements(title="Staff Accountant", must_have=["Accounting", "CAD"])
     result = screen(python_profile(skills=["IFRS", "AutoCAD"]), req)
     assert result.matched[:2] == ["Accounting", "CAD"]
+
+
+def test_a_missing_soft_skill_costs_less_than_a_missing_hard_one() -> None:
+    """Soft skills everyone claims must not weigh as much as Windows Server."""
+    req = VacancyRequirements(
+        title="System Administrator", must_have=["Windows Server", "Communication Skills"]
+    )
+    profile = python_profile(experience=[], languages=[])
+    lacks_soft = screen(profile.model_copy(update={"skills": ["Windows Server"]}), req).score
+    lacks_hard = screen(profile.model_copy(update={"skills": ["Communication Skills"]}), req).score
+    assert lacks_soft - lacks_hard >= 5
