@@ -24,6 +24,9 @@ from pipelines.terms import stem, weight, weighted_stems, words
 # at CEILING the line says the same thing in other words.
 SIMILARITY_FLOOR, SIMILARITY_CEILING = 0.25, 0.55
 MIN_LINE_WORDS = 3
+# Lines past this many characters are not embedded: a 40-page upload would cost seconds of
+# the encoder for evidence that the first pages of a resume already hold.
+MAX_EMBEDDED_CHARS = 30_000
 EVIDENCE_CHARS = 160
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -54,7 +57,11 @@ class ResumeLines:
         if self.embed is None:
             return None
         if self._vectors is None:
-            texts = [line if len(line.split()) >= MIN_LINE_WORDS else "" for line in self.lines]
+            texts, used = [], 0
+            for line in self.lines:
+                worth = len(line.split()) >= MIN_LINE_WORDS and used < MAX_EMBEDDED_CHARS
+                texts.append(line if worth else "")
+                used += len(line)
             self._vectors = self.embed(texts) if texts else np.zeros((0, 1))
         return self._vectors
 

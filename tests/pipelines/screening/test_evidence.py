@@ -88,3 +88,14 @@ def test_a_chef_outranks_a_manager_who_only_shares_soft_skills(
     assert manager.recommendation in ("reject", "consider")
     assert "Food Safety" in chef.matched and "Food Safety" in manager.missing
     assert "executive chef" in chef.rationale.lower()  # the fitting role is named
+
+
+def test_a_huge_resume_embeds_only_its_first_pages(encoder: UniversalSentenceEncoder) -> None:
+    from pipelines.screening.evidence import MAX_EMBEDDED_CHARS
+
+    line = "Managed the kitchen of a busy restaurant and trained new cooks every week"
+    text = "\n".join([line] * (3 * MAX_EMBEDDED_CHARS // len(line)))
+    vectors = ResumeLines.build(text, embed=encoder.embed_array).vectors()
+    assert vectors is not None
+    embedded = int((abs(vectors).sum(axis=1) > 0).sum())
+    assert 0 < embedded <= MAX_EMBEDDED_CHARS // len(line) + 1 < len(vectors)
