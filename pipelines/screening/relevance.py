@@ -42,9 +42,11 @@ _RANK_WORDS = frozenset(
 _ANY_TRADE = frozenset(
     """specialist specialists manager managers assistant associate coordinator representative
     officer consultant executive supervisor worker professional agent operator administrator
-    director head lead partner owner expert clerk support
+    director head lead partner owner expert clerk support technician engineer analyst designer
+    developer inspector mechanic architect scientist
     специалист менеджер помощник ассистент координатор консультант представитель сотрудник
-    руководитель директор начальник оператор администратор эксперт""".split()
+    руководитель директор начальник оператор администратор эксперт техник инженер аналитик
+    дизайнер разработчик инспектор механик архитектор""".split()
 )
 _RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
@@ -92,8 +94,8 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
 
 def title_words(title: str) -> dict[str, float]:
     """A title's telling stems, seniority words dropped ("Senior Sous Chef" → sous, chef);
-    an occupation noun that names a trade counts double ("developer", "бухгалтер", "nurse"),
-    one that fits any trade does not ("specialist", "manager", "менеджер")."""
+    an occupation noun that names a trade counts double ("nurse", "chef", "бухгалтер"), one
+    whose trade a modifier names does not ("aircraft *technician*", "менеджер по продажам")."""
     out: dict[str, float] = {}
     for w in words(title):
         if w in _RANK_WORDS or len(w) < 2:
