@@ -288,7 +288,7 @@ def candidate_titles(profile: Profile, resume_text: str) -> tuple[list[str], int
     return heads + [_title_or_blank(job.title) for job in profile.experience], len(heads)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # ~200 KB each with line vectors: a bounded cache per worker
 def _resume_lines(text: str, embed: Embed | None) -> ResumeLines:
     """Lines of a resume, cached so one resume screened for several vacancies (or rescreened)
     is split, stemmed and embedded once per process."""
