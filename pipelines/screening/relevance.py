@@ -7,7 +7,8 @@ titles say what a person *is*, skills lists what they know, prose what they did 
 word's count saturates as in BM25 (k1 = 1.2, length-normalised against a typical resume,
 b = 0.5), so repeating a word buys little. Word weights come from general-language frequencies,
 not from the pool being ranked, which keeps a score independent of who else applied. The sum
-is divided by what a resume containing every vacancy word would get.
+is divided by what a resume containing every vacancy word would get, and that share mapped
+from its real-resume band (TEXT_FLOOR..TEXT_CEILING) to 0..1.
 
 Role fit compares the vacancy's title with the titles the candidate has held or wants
 (most recent first): word overlap of the titles' telling words, or their embeddings' cosine.
@@ -28,6 +29,9 @@ from pipelines.terms import stem, weight, words
 
 K1, B = 1.2, 0.5
 TITLE_BOOST = 3.0
+# No resume holds every word of a vacancy: the share found runs from ~0.05 (another trade) to
+# ~0.3 (a resume about this job) on real resumes, and is mapped from that band to 0..1.
+TEXT_FLOOR, TEXT_CEILING = 0.05, 0.30
 TYPICAL_WORDS = 450  # a one- to two-page resume
 FIELD_WEIGHTS = {
     "header": 3.0, "position": 3.0, "skills": 2.0, "summary": 1.5, "experience": 1.0,
@@ -89,7 +93,8 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
                 tf[stem(w)] += field
     norm = K1 * (1 - B + B * max(length, 1) / TYPICAL_WORDS)
     got = sum(q * tf[s] / (tf[s] + norm) for s, q in query.items() if tf[s])
-    return got / sum(query.values())
+    share = got / sum(query.values())
+    return min(1.0, max(0.0, (share - TEXT_FLOOR) / (TEXT_CEILING - TEXT_FLOOR)))
 
 
 def title_words(title: str) -> dict[str, float]:
