@@ -101,11 +101,6 @@ def weight(word: str) -> float:
     return max(MIN_WEIGHT, min(MAX_WEIGHT, 9.0 - zipf)) if zipf else MAX_WEIGHT
 
 
-def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning (stopwords and bare numbers dropped), in order."""
-    return [stem(w) for w in words(text) if weight(w) > 0 and len(w) > 1 or w in ("c", "r")]
-
-
 def weighted_stems(text: str) -> dict[str, float]:
     """Each content stem of `text` with the highest weight of the words it came from."""
     out: dict[str, float] = {}

@@ -98,8 +98,9 @@ def create_vacancy(
 
 def ensure_analysis(
     pool: ConnectionPool, engines: Engines, *, workspace_id: UUID, vacancy_id: int
-) -> VacancyRequirements:
-    """The vacancy's stored requirements, analysing it first if it never was (e.g. imports)."""
+) -> tuple[vacancies.Vacancy, VacancyRequirements]:
+    """The vacancy and its stored requirements, analysing it first if it never was (imports),
+    was analysed in an older form, or was embedded by another engine."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         vacancy = vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
     current = (
@@ -110,7 +111,7 @@ def ensure_analysis(
         and (vacancy.requirements_engine != "offline" or "requirements" in vacancy.requirements)
     )
     if current:
-        return VacancyRequirements.model_validate(vacancy.requirements)
+        return vacancy, VacancyRequirements.model_validate(vacancy.requirements)
     requirements = analyze_vacancy(engines, vacancy.title, vacancy.description)
     vector = engines.embedder.embed([f"{vacancy.title}\n{vacancy.description}"])[0]
     with transaction(pool, workspace_id=workspace_id) as conn:
@@ -122,7 +123,7 @@ def ensure_analysis(
             embedding=vector,
             embedding_engine=engines.embedder.id,
         )
-    return requirements
+    return vacancy, requirements
 
 
 def screen_application(
@@ -133,12 +134,11 @@ def screen_application(
         application = applications.get_application(conn, application_id=application_id)
     if application.resume_id is None:
         raise InvalidValue(f"application {application_id} has no resume to screen")
-    requirements = ensure_analysis(
+    vacancy, requirements = ensure_analysis(
         pool, engines, workspace_id=workspace_id, vacancy_id=application.vacancy_id
     )
     with transaction(pool, workspace_id=workspace_id) as conn:
         resume = resumes.get_resume(conn, resume_id=application.resume_id)
-        vacancy = vacancies.get_vacancy(conn, vacancy_id=application.vacancy_id)
     if resume.profile is None:
         raise InvalidValue(f"resume {resume.id} is not parsed yet")
     resume_text = sanitize(resume.text or "")

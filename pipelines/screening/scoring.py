@@ -295,6 +295,12 @@ def _resume_lines(text: str, embed: Embed | None) -> ResumeLines:
     return ResumeLines.build(text, embed=embed)
 
 
+@lru_cache(maxsize=64)
+def _phrase_vectors(phrases: tuple[str, ...], embed: Embed) -> np.ndarray:
+    """A vacancy's requirement phrases embedded once per process, not once per application."""
+    return embed(list(phrases))
+
+
 def sentence_embedder(embedder: object | None) -> Embed | None:
     """A function giving unit vectors for short texts, if the engine embeds sentences well
     (the hashing fallback does not: its vectors of short lines are only spelling)."""
@@ -347,8 +353,8 @@ def assess(
     have = candidate_skills(profile)
     stated = stated_requirements(requirements)
     lines = _resume_lines(resume_text, embed)
-    phrases = [r.text if r.terms else "" for r in stated]  # skills are matched by name only
-    vectors = embed(phrases) if embed is not None and any(phrases) else None
+    phrases = tuple(r.text if r.terms else "" for r in stated)  # skills match by name only
+    vectors = _phrase_vectors(phrases, embed) if embed is not None and any(phrases) else None
     matches: list[Match] = match_all(stated, lines, have, vectors)
     checks = [
         Check(r.text, m.credit, r.text, m.evidence, r.must, m.how == "skill", MET)
