@@ -21,6 +21,10 @@ _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CP1252_HIGH}]+")
 # "ï¼" is U+FF0D (a full-width hyphen) whose last byte, 0x8D, Windows-1252 cannot hold, so
 # it was dropped and the run no longer decodes; wkhtmltopdf resumes use it between dates.
 _BROKEN_FULLWIDTH_DASH = "\u00ef\u00bc"
+# A non-breaking space read as Windows-1252 is "Â" + U+00A0; extraction often turns the
+# U+00A0 into a plain space, leaving a lone "Â" before a space or at a line end (no
+# English or Russian word ends in "Â").
+_LONE_NBSP_LEAD = re.compile(r"(?<=\S)\u00c2(?=[ \t]|$)|(?<!\S)\u00c2(?:[ \t]+|$)", re.M)
 
 
 def _decode(match: re.Match[str]) -> str:
@@ -33,7 +37,7 @@ def _decode(match: re.Match[str]) -> str:
 
 def repair_mojibake(text: str) -> str:
     """Decode UTF-8-read-as-Windows-1252 runs ("â€“" → "–", "Ã©" → "é"); others unchanged."""
-    return _MOJIBAKE.sub(_decode, text)
+    return _LONE_NBSP_LEAD.sub("", _MOJIBAKE.sub(_decode, text))
 
 
 def clean_text(text: str) -> str:

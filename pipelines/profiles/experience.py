@@ -24,22 +24,21 @@ from pipelines.profiles.dates import (
     union_months,
 )
 from pipelines.profiles.occupations import TITLE_WORDS
+from pipelines.profiles.places import cut_places, is_place
 
 _BULLET = re.compile(r"^\s*(?:[-–—*•·●▪►✓]|\d+[.)])\s+")
-_SPLIT = re.compile(r"\s+[—–|]\s+|\s+-\s+|\s+@\s+|\s+(?:at|в компании)\s+|\s*\|\s*", re.I)
+_SPLIT = re.compile(r"\s+[—–|－｜]\s+|\s+-\s+|\s+@\s+|\s+(?:at|в компании)\s+|\s*[|｜]\s*", re.I)
 _TITLE_FIRST = re.compile(r"\s+(?:at|@|в компании)\s+", re.I)
 _COMPANY_MARK = re.compile(
     r"(?<![^\W\d_])(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|НКО|ГК|ФГУП|МУП|LLC|Inc|Ltd|LLP|GmbH|Corp|"
     r"Corporation|Company|Co|Group|Bank|Банк|Holding|Холдинг|Technologies|Solutions|Systems|"
     r"Labs?|Studio|Студия|Агентство|Agency|Компания|Группа|S\.A|B\.V|AG|PLC)(?![^\W\d_])|[«»\"“”]",
 )
-_PLACE = re.compile(
-    r"^(?:г\.\s*)?(?:москва|санкт-петербург|спб|новосибирск|екатеринбург|казань|нижний новгород|"
-    r"минск|алматы|ташкент|киев|remote|удал[её]нно|berlin|london|amsterdam|moscow|"
-    r"saint petersburg|[\w .-]+,\s*(?:россия|russia|germany|usa|uk|united states))\b"
-    r"|^(?:https?://|www\.)|\.(?:ru|com|org|net|io)\b",
-    re.I,
-)
+# Anonymised resumes (livecareer, HeadHunter exports) write this for every employer.
+# Anonymised resumes (livecareer, HeadHunter exports) write this for every employer, often
+# followed by the anonymised town ("Company Name City Project Accountant").
+_ANONYMISED = re.compile(r"(?<![^\W\d_])Company Name(?:\s+City(?![^\W\d_]))?")
+_GRADE = re.compile(r"(?:\s+(?:[IVX]{1,4}|\d{1,2}|[A-Z]{1,2}-\d{1,2}))+\b")
 _PAREN_DURATION = re.compile(
     r"\(\s*\d[^()]*\)|\b\d+\s*(?:год\w*|лет|years?|yrs?|месяц\w*|мес|months?)\b.*$", re.I
 )
@@ -82,13 +81,40 @@ def _is_header_line(line: str) -> bool:
 def _parts(line: str) -> tuple[list[str], bool]:
     """Pieces of a header line, and whether the title is written first ("X at Y")."""
     title_first = bool(_TITLE_FIRST.search(line))
-    pieces = [p.strip(" ,;:()-–—\t") for p in _SPLIT.split(line)]
-    pieces = [p for p in pieces if p and not _PLACE.search(p)]
+    pieces = [p.strip(" ,;:()-–—－\t") for p in _SPLIT.split(cut_places(line))]
+    pieces = [p for p in pieces if p and not is_place(p)]
     if len(pieces) == 1 and "," in pieces[0]:
         head, tail = (p.strip() for p in pieces[0].split(",", 1))
         if bool(TITLE_WORDS.search(head)) != bool(TITLE_WORDS.search(tail)):
-            pieces = [p for p in (head, tail) if not _PLACE.search(p)]
-    return pieces, title_first
+            pieces = [p for p in (head, tail) if not is_place(p)]
+    return [part for piece in pieces for part in _title_then_company(piece)], title_first
+
+
+def _title_then_company(piece: str) -> list[str]:
+    """ "Sales Associate Acme Stores Inc" → ["Sales Associate", "Acme Stores Inc"]: a piece
+    holding a company mark after a job word is cut after the last job word before the mark
+    (and its grade: "Technician III"); "Acme Inc Director of Sales" is cut before the first
+    job word after the mark. Anything else stays whole."""
+    placeholder = _ANONYMISED.search(piece)
+    if placeholder is not None and piece != "Company Name":
+        head, tail = piece[: placeholder.start()], piece[placeholder.end() :]
+        parts = [head.strip(" ,;:-–—/"), "Company Name", tail.strip(" ,;:-–—/")]
+        return [p for p in parts if p]
+    mark = _COMPANY_MARK.search(piece)
+    if mark is None or _COMPANY_MARK.fullmatch(piece):
+        return [piece]
+    jobs = list(TITLE_WORDS.finditer(piece))
+    before = [m for m in jobs if m.end() <= mark.start()]
+    if before:
+        grade = _GRADE.match(piece, before[-1].end())
+        cut = grade.end() if grade else before[-1].end()
+    else:
+        after = [m for m in jobs if m.start() >= mark.end()]
+        if not after:
+            return [piece]
+        cut = after[0].start()
+    head, tail = piece[:cut].strip(" ,;:-–—"), piece[cut:].strip(" ,;:-–—")
+    return [p for p in (head, tail) if p]
 
 
 def _company_and_title(lines: list[str], title_first: bool) -> tuple[str | None, str | None]:
@@ -97,8 +123,15 @@ def _company_and_title(lines: list[str], title_first: bool) -> tuple[str | None,
         found, first = _parts(line)
         pieces += found
         title_first = title_first or first
-    title = next((p for p in pieces if TITLE_WORDS.search(p) and not _COMPANY_MARK.search(p)), None)
-    company = next((p for p in pieces if p != title and _COMPANY_MARK.search(p)), None)
+    # The anonymised employer is the company for sure; else a piece with a company mark and
+    # no job word ("Acme Systems", not "Network Systems QA Tester").
+    company = next((p for p in pieces if p == "Company Name"), None) or next(
+        (p for p in pieces if _COMPANY_MARK.search(p) and not TITLE_WORDS.search(p)), None
+    )
+    named = [p for p in pieces if p != company and TITLE_WORDS.search(p)]
+    title = next((p for p in named if not _COMPANY_MARK.search(p)), named[0] if named else None)
+    if company is None:
+        company = next((p for p in pieces if p != title and _COMPANY_MARK.search(p)), None)
     rest = [p for p in pieces if p not in (title, company)]
     order = ["title", "company"] if title_first else ["company", "title"]
     for slot in order:
@@ -112,7 +145,7 @@ def _company_and_title(lines: list[str], title_first: bool) -> tuple[str | None,
 
 
 def _strip_range(line: str, found: DateRange) -> str:
-    rest = line[: found.span[0]] + " " + line[found.span[1] :]
+    rest = line[: found.span[0]] + " | " + line[found.span[1] :]
     rest = _PAREN_DURATION.sub("", rest)
     return rest.strip(" ,;:()-–—|\t")
 
@@ -133,29 +166,58 @@ def parse_jobs(
     for k, (i, found) in enumerate(anchors):
         inline = _strip_range(lines[i], found)
         header = [inline] if inline else []
-        if dates_last:
-            lower = anchors[k - 1][0] + 1 if k else 0
-            above: list[str] = []
-            for line in reversed(lines[lower:i]):
-                if header or len(above) == 2 or not _is_header_line(line):
-                    break
-                above.insert(0, line.strip())
-                if len(_parts(line)[0]) > 1:  # "Company — Title" says it all
-                    break
-            header = above + header
-        else:
-            upper = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
-            for line in lines[i + 1 : upper]:
-                if not line.strip() or parse_duration(line) is not None and len(line) < 30:
-                    continue
-                if not _is_header_line(line) or len(header) == 3:
-                    break
-                header.append(line.strip())
-                if len(header) == 1 and len(_parts(line)[0]) > 1:
-                    break
-        company, title = _company_and_title(header, title_first=dates_last)
+        lower = anchors[k - 1][0] + 1 if k else 0
+        upper = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
+        above, below = _lines_above(lines[lower:i]), _lines_below(lines[i + 1 : upper])
+        near, far = (above, below) if dates_last else (below, above)
+        # The date line's own text first ("Engineer 2019 - 2021 Acme"), then the lines on the
+        # side this section's first job put them, then the other side ("Production
+        # Supervisor / January 1988 to 1992 Acme Corp" after jobs whose title came below).
+        tries = [(header, dates_last)] if header else []
+        tries += [(_joined(header, near, dates_last), dates_last)]
+        tries += [(_joined(header, far, not dates_last), not dates_last)]
+        company = title = None
+        for candidate, title_first in tries:
+            found_company, found_title = _company_and_title(candidate, title_first=title_first)
+            company = company or found_company
+            if found_title is not None and TITLE_WORDS.search(found_title):
+                title = found_title
+                break
+            title = title or found_title
+        if company == title:
+            company = None
         jobs.append(_job(company, title, found, today))
     return jobs
+
+
+def _joined(inline: list[str], side: list[str], side_first: bool) -> list[str]:
+    return side + inline if side_first else inline + side
+
+
+def _lines_above(lines: list[str]) -> list[str]:
+    """Up to two header lines right above a date line (title, company), nearest last."""
+    above: list[str] = []
+    for line in reversed(lines):
+        if len(above) == 2 or not _is_header_line(line):
+            break
+        above.insert(0, line.strip())
+        if len(_parts(line)[0]) > 1:  # "Company — Title" says it all
+            break
+    return above
+
+
+def _lines_below(lines: list[str]) -> list[str]:
+    """Up to three header lines right below a date line, durations ("2 years") skipped."""
+    below: list[str] = []
+    for line in lines:
+        if not line.strip() or parse_duration(line) is not None and len(line) < 30:
+            continue
+        if not _is_header_line(line) or len(below) == 3:
+            break
+        below.append(line.strip())
+        if len(below) == 1 and len(_parts(line)[0]) > 1:
+            break
+    return below
 
 
 def _job(company: str | None, title: str | None, found: DateRange, today: date) -> WorkExperience:
@@ -229,7 +291,7 @@ def _education(block: list[str]) -> Education:
     first = next((i for i, p in enumerate(parts) if _SCHOOL.search(p)), 0)
     school = [parts[first]]
     for part in parts[first + 1 :]:
-        if not part[0].isupper() or _PLACE.search(part) or TITLE_WORDS.search(part):
+        if not part[0].isupper() or is_place(part) or TITLE_WORDS.search(part):
             break
         if _DEGREE.search(part) or _SCHOOL.search(part):
             break
@@ -242,7 +304,7 @@ def _education(block: list[str]) -> Education:
         if (piece := YEAR.sub("", raw).strip(" ,.-–—"))
         and not _DEGREE.fullmatch(piece)
         and not _SCHOOL.search(piece)
-        and not _PLACE.search(piece)
+        and not is_place(piece)
     ]
     field = next((p for p in pieces if not _FACULTY.search(p)), pieces[0] if pieces else None)
     institution = ", ".join(school)

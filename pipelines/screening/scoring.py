@@ -32,7 +32,6 @@ they cap the recommendation at "consider".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +51,7 @@ from pipelines.models import (
     WorkExperience,
 )
 from pipelines.profiles.experience import total_years
+from pipelines.profiles.places import is_place
 from pipelines.screening.evidence import Match, ResumeLines, match_all
 from pipelines.screening.implied_skills import IMPLIES, candidate_skills
 from pipelines.screening.rationale import (
@@ -86,7 +86,6 @@ SIMILARITY_BANDS = {
     "hashing-ngram-512": (0.10, 0.55),
 }
 DEFAULT_BAND = (0.15, 0.60)
-_PLACE = re.compile(r"^[\w .'-]+,\s*(?:[A-Z]{2}|State|USA|UK|Russia|Россия)$|^(?:City|State)$")
 CEFR_RANK = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "native": 7}
 THRESHOLDS: list[tuple[int, Recommendation]] = [
     (80, "strongly_recommend"),
@@ -220,7 +219,7 @@ def headline(text: str) -> str | None:
 
 def _title_or_blank(title: str | None) -> str:
     """A job's title, or "" when what was read as one is a place ("Boston, MA")."""
-    if not title or _PLACE.match(title.strip()):
+    if not title or is_place(title):
         return ""
     return title
 

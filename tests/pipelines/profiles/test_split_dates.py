@@ -67,6 +67,12 @@ def test_mojibake_dashes_are_decoded() -> None:
     )
 
 
+def test_a_lone_nbsp_lead_byte_is_dropped_but_a_word_with_it_kept() -> None:
+    assert (
+        clean_text("Â Franchisee Â\nSelf-starterÂ \nÂngela") == "Franchisee\nSelf-starter\nÂngela"
+    )
+
+
 LIVECAREER = """ACCOUNTANT
 Summary
 Accountant with ten years in construction.
