@@ -15,7 +15,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from db.private_files import read_or_create
+
 SECRET_KEY_FILE = "secret.key"
+RAY_TOKEN_FILE = "ray_auth_token"
 
 
 class Settings(BaseSettings):
@@ -52,6 +55,8 @@ class Settings(BaseSettings):
     openai_embedding_model: str = "text-embedding-3-small"
     openai_timeout_s: float = Field(default=60.0, gt=0)
     max_upload_mb: float = Field(default=10.0, gt=0)
+    # A whole request (a batch of resumes); larger bodies get 413 before they are read.
+    max_request_mb: float = Field(default=64.0, gt=0)
     max_document_pages: int = Field(default=40, ge=1)
     max_docx_uncompressed_mb: float = Field(default=40.0, gt=0)
 
@@ -95,20 +100,14 @@ class Settings(BaseSettings):
             if len(value) < 32:
                 raise ValueError("SELECTIO_SECRET_KEY must be at least 32 characters")
             return value.encode()
-        path = self.home / SECRET_KEY_FILE
-        if not path.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
-            fresh = secrets.token_urlsafe(48)
-            # O_EXCL: two processes starting at once must agree on one key.
-            try:
-                fd = path.open("x", encoding="utf-8")
-            except FileExistsError:
-                pass
-            else:
-                with fd:
-                    path.chmod(0o600)
-                    fd.write(fresh)
-        return path.read_text(encoding="utf-8").strip().encode()
+        return read_or_create(
+            self.home / SECRET_KEY_FILE, lambda: secrets.token_urlsafe(48)
+        ).encode()
+
+    @property
+    def ray_token_path(self) -> Path:
+        """Ray's auth token for a cluster started here (mode 0600): the dashboard asks for it."""
+        return self.home / RAY_TOKEN_FILE
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from serve_apps.api import (
     vacancies,
     workspaces,
 )
+from serve_apps.body_limit import BodyLimit
 from serve_apps.dispatch import Dispatcher, InlineDispatcher
 from serve_apps.errors import install_error_handlers
 
@@ -41,6 +42,7 @@ def build_app() -> FastAPI:
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
     routers = (auth, workspaces, vacancies, resumes, screening, interviews, signalling, analysis)

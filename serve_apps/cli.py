@@ -21,6 +21,7 @@ from db.errors import DatabaseError
 from db.memberships import ROLES
 from db.migrate import latest_version
 from db.pool import open_pool
+from db.private_files import tighten
 from db.settings import Settings
 from serve_apps import accounts
 from serve_apps.logs import configure_logging
@@ -121,6 +122,8 @@ def up(
     typer.echo(f"  API             {product.api_url}/api/v1")
     typer.echo(f"  API docs        {product.api_url}/docs")
     typer.echo(f"  Ray dashboard   {product.dashboard_url or 'not available'}")
+    if product.ray_started_here:
+        typer.echo(f"    its token     `selectio ray-token` (kept in {settings.ray_token_path})")
     where = f"embedded in {settings.pgdata}" if product.database.embedded else "external"
     typer.echo(f"  database        {where}")
     typer.echo("Press Ctrl-C to stop.")
@@ -129,6 +132,16 @@ def up(
     typer.echo(f"Stopping ({reason}) ...")
     launcher.stop(product)
     typer.echo("Stopped.")
+
+
+@app.command("ray-token")
+def ray_token() -> None:
+    """Print the token the Ray dashboard asks for (of a cluster started by `selectio up`)."""
+    path = load_settings().ray_token_path
+    if not path.is_file():
+        raise fail(f"no Ray token in {path}: start the product with `selectio up` first")
+    tighten(path)
+    typer.echo(path.read_text(encoding="utf-8").strip())
 
 
 @db_app.command("migrate")

@@ -8,8 +8,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import errors as db_errors
+from pipelines.documents.errors import DocumentError
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,13 @@ _DB_STATUS: dict[type[db_errors.DatabaseError], int] = {
 }
 
 
+_HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 413: "request_too_large",
+    415: "unsupported_media_type", 429: "too_many_requests",
+}  # fmt: skip
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     """The JSON shape of every error response."""
     return {"error": {"code": code, "message": message}}
@@ -76,6 +85,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _db_error(_: Request, exc: db_errors.DatabaseError) -> JSONResponse:
         status = next((s for t, s in _DB_STATUS.items() if isinstance(exc, t)), 400)
         return JSONResponse(error_body(exc.code, exc.message), status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Raised by the framework itself (unknown path, bad multipart, wrong method).
+        code = _HTTP_CODES.get(
+            exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error"
+        )
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DocumentError)
+    async def _document_error(_: Request, exc: DocumentError) -> JSONResponse:
+        # A file that cannot be read is the sender's problem, said in the document's words.
+        status = 413 if exc.code == "too_large" else 422
+        return JSONResponse(error_body(exc.code, exc.reason), status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import httpx
 
 from db.bootstrap import PreparedDatabase, prepare_database
 from db.pool import open_pool
+from db.private_files import read_or_create, tighten
 from db.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,26 @@ def ensure_port_free(host: str, port: int, setting: str) -> None:
             ) from e
 
 
+def use_private_ray_token(settings: Settings) -> Path:
+    """Turn on Ray's token auth with a token only this user can read, before Ray starts.
+
+    Left alone, Ray writes `~/.ray/auth_token` with the umask's mode (0644 in a
+    world-readable home), and that token opens the dashboard's job API, which runs code. The
+    token lives in `SELECTIO_HOME` with mode 0600 instead; Ray's processes find it through
+    `RAY_AUTH_TOKEN_PATH`, which they inherit. An operator pastes it into the dashboard
+    (`selectio ray-token` prints it).
+    """
+    path = settings.ray_token_path
+    read_or_create(path, lambda: secrets.token_hex(32))
+    # Ray turns token auth on by itself for a local cluster (and refreshes its cached config
+    # when it does); it only needs to be told where the token is.
+    os.environ["RAY_AUTH_TOKEN_PATH"] = str(path)
+    legacy = Path.home() / ".ray" / "auth_token"  # written by earlier runs or `ray start`
+    if legacy.is_file():
+        tighten(legacy)
+    return path
+
+
 def start_ray(settings: Settings, product: RunningProduct) -> None:
     """Join `ray_address` or start a small local Ray with its dashboard on `host`."""
     import ray
@@ -80,6 +102,7 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
             logging_level=logging.WARNING,
         )
     else:
+        use_private_ray_token(settings)
         context = ray.init(
             namespace=RAY_NAMESPACE,
             runtime_env=runtime_env,

@@ -16,6 +16,7 @@ from db import audit, resumes, vacancies
 from db.pool import transaction
 from serve_apps.deps import AppDispatcher, AppEngines, CurrentWorkspace, Pool
 from serve_apps.errors import ApiError
+from serve_apps.file_names import safe_file_name
 
 router = APIRouter(tags=["resumes"])
 MAX_FILES_PER_UPLOAD = 200
@@ -84,7 +85,7 @@ async def upload_resumes(
     stored: list[int] = []
     for upload in files:
         data = await upload.read(limit + 1)
-        name = upload.filename or "resume"
+        name = safe_file_name(upload.filename, "resume")
         with transaction(pool, workspace_id=access.workspace_id) as conn:
             if len(data) > limit:
                 resume = resumes.create_resume(

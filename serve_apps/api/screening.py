@@ -16,6 +16,7 @@ from pipelines import vacancy_flow
 from pipelines.search import search
 from serve_apps.deps import AppEngines, CurrentWorkspace, Pool
 from serve_apps.errors import NotFoundError
+from serve_apps.file_names import safe_file_name
 
 router = APIRouter(tags=["screening"])
 
@@ -99,7 +100,8 @@ async def parse_vacancy(
     """Create a vacancy from an uploaded file (title = its first line)."""
     access.require("recruiter")
     data = await file.read(engines.limits.max_bytes + 1)
-    title, text = vacancy_flow.vacancy_text_from_file(engines, data, file.filename or "vacancy")
+    name = safe_file_name(file.filename, "vacancy")
+    title, text = vacancy_flow.vacancy_text_from_file(engines, data, name)
     vacancy = vacancy_flow.create_vacancy(
         pool, engines, workspace_id=access.workspace_id, title=title, text=text,
         source="upload", actor_user_id=access.principal.user_id,
@@ -135,6 +137,8 @@ def rescreen(
 ) -> dict[str, int]:
     """Screen every parsed application of the vacancy again."""
     access.require("recruiter")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        vacancies.get_vacancy(conn, vacancy_id=vacancy_id)  # 404 for another's or none
     count = vacancy_flow.rescreen_vacancy(
         pool, engines, workspace_id=access.workspace_id, vacancy_id=vacancy_id
     )

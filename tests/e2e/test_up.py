@@ -88,6 +88,19 @@ def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
             assert url in banner
         assert "demo login: demo@selectio.local / selectio-demo" in banner
 
+        # Ray's token (it opens the dashboard's job API, which runs code) is the owner's only.
+        token_file = home / "ray_auth_token"
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        printed = subprocess.run(
+            [str(ROOT / ".venv/bin/selectio"), "ray-token"], env=env, capture_output=True,
+            text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert printed == token_file.read_text().strip()
+        jobs = f"http://127.0.0.1:{ports['dashboard']}/api/jobs/"
+        assert httpx.get(jobs, timeout=10).status_code in (401, 403)
+        bearer = {"Authorization": f"Bearer {printed}"}
+        assert httpx.get(jobs, headers=bearer, timeout=10).status_code == 200
+
         assert httpx.get(f"{api}/health", timeout=10).json()["database"] == "ok"
         assert httpx.get(f"{console}/_stcore/health", timeout=10).text == "ok"
         assert httpx.get(f"{api}/docs", timeout=10).status_code == 200
