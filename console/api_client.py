@@ -58,6 +58,9 @@ class ApiClient:
     def login(self, email: str, password: str) -> dict[str, Any]:
         return self._call("POST", "/auth/login", json={"email": email, "password": password})
 
+    def logout(self) -> None:
+        self._call("POST", "/auth/logout")
+
     def me(self) -> dict[str, Any]:
         return self._call("GET", "/me")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console.api_client import ApiClient, api_base_url
+from console.api_client import ApiClient, ApiFailure, api_base_url
 
 DEFAULTS = {"token": None, "user": None, "lang": "ru", "workspace_id": None}
 
@@ -21,6 +21,12 @@ def client() -> ApiClient:
 
 
 def sign_out() -> None:
-    """Forget the token and the user."""
+    """End the session on the server (its token stops working everywhere), then forget the
+    token and the user; a session that already ended is simply forgotten."""
+    if st.session_state.get("token"):
+        try:
+            client().logout()
+        except ApiFailure:
+            pass
     for key in ("token", "user", "workspace_id"):
         st.session_state[key] = None

@@ -15,7 +15,8 @@ from uuid import UUID
 from fastapi import Depends, Header, Path, Request
 from psycopg_pool import ConnectionPool
 
-from db import api_keys, memberships, users, workspaces
+from db import api_keys, memberships, sessions, users, workspaces
+from db.errors import NotFound
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.engine_set import Engines
@@ -42,6 +43,7 @@ class Principal:
 
     user: users.User | None = None
     api_key: api_keys.ApiKey | None = None
+    session_id: UUID | None = None  # the sign-in session a user's token belongs to
 
     @property
     def user_id(self) -> int | None:
@@ -81,17 +83,23 @@ def get_principal(
                 raise Unauthorized("invalid, revoked or expired API key", code="invalid_api_key")
             api_keys.touch_last_used(conn, key_id=key.id)
         return Principal(api_key=key)
-    user_id = verify_session_token(credential, settings.resolved_secret_key())
-    if user_id is None:
+    claims = verify_session_token(credential, settings.resolved_secret_key())
+    if claims is None:
         raise Unauthorized("invalid or expired session token", code="invalid_token")
-    with transaction(pool, user_id=user_id) as conn:
+    with transaction(pool, user_id=claims.user_id) as conn:
         try:
-            user = users.get_user(conn, user_id=user_id)
-        except Exception as e:
+            user = users.get_user(conn, user_id=claims.user_id)
+        except NotFound as e:
             raise Unauthorized("unknown user", code="invalid_token") from e
+        live = sessions.is_live(conn, session_id=claims.session_id, user_id=claims.user_id)
+    if not live:
+        raise Unauthorized(
+            "this session has ended (signed out or password changed); sign in again",
+            code="session_ended",
+        )
     if not user.is_active:
         raise Unauthorized("this user is disabled", code="user_disabled")
-    return Principal(user=user)
+    return Principal(user=user, session_id=claims.session_id)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -4,8 +4,9 @@
 - API keys: `sel_<workspace hex>_<secret>`. The workspace part lets the server enter the right
   tenant context before looking the key up (RLS hides every other workspace's keys); only the
   SHA-256 of the whole key is stored, which is enough for 240 random bits.
-- Session tokens: HMAC-SHA256 signed `user id + expiry`, stateless; the user is re-checked
-  (exists, active) on every request.
+- Session tokens: HMAC-SHA256 signed `user id + session id + expiry`; on every request the
+  user is re-checked (exists, active) and the session row must be live (`db.sessions`), so
+  signing out and a password change end tokens before they expire.
 """
 
 from __future__ import annotations
@@ -96,16 +97,28 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def issue_session_token(user_id: int, secret_key: bytes, *, ttl_s: float) -> tuple[str, int]:
-    """A signed token for a user and its expiry (unix seconds)."""
+@dataclass(frozen=True)
+class SessionClaims:
+    """What a valid session token says: whose it is and which session row it belongs to."""
+
+    user_id: int
+    session_id: UUID
+
+
+def issue_session_token(
+    user_id: int, secret_key: bytes, *, ttl_s: float, session_id: UUID
+) -> tuple[str, int]:
+    """A signed token for a user's session and its expiry (unix seconds)."""
     expires = int(time.time() + ttl_s)
-    body = _b64(json.dumps({"u": user_id, "e": expires}, separators=(",", ":")).encode())
+    claims = {"u": user_id, "s": session_id.hex, "e": expires}
+    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signature = _b64(hmac.new(secret_key, body.encode(), hashlib.sha256).digest())
     return f"{_TOKEN_PREFIX}{body}.{signature}", expires
 
 
-def verify_session_token(token: str, secret_key: bytes) -> int | None:
-    """The user id of a valid, unexpired token, else None."""
+def verify_session_token(token: str, secret_key: bytes) -> SessionClaims | None:
+    """The claims of a well-signed, unexpired token, else None. Whether its session is still
+    live (not signed out, password not changed since) is the database's to say."""
     if not token.startswith(_TOKEN_PREFIX):
         return None
     body, _, signature = token[len(_TOKEN_PREFIX) :].partition(".")
@@ -115,8 +128,9 @@ def verify_session_token(token: str, secret_key: bytes) -> int | None:
     try:
         claims = json.loads(_unb64(body))
         user_id, expires = int(claims["u"]), int(claims["e"])
-    except (ValueError, KeyError, TypeError):
+        session_id = UUID(hex=claims["s"])
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     if expires <= time.time():
         return None
-    return user_id
+    return SessionClaims(user_id, session_id)

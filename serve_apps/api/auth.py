@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from db import workspaces
 from db.pool import transaction
-from serve_apps.accounts import authenticate, change_password
 from serve_apps.api.schemas import (
     LoginRequest,
     LoginResponse,
@@ -17,27 +14,38 @@ from serve_apps.api.schemas import (
     UserOut,
     WorkspaceOut,
 )
-from serve_apps.deps import AppSettings, CurrentUser, Pool
-from serve_apps.errors import Unauthorized
-from serve_apps.security import issue_session_token
+from serve_apps.deps import AppSettings, CurrentPrincipal, CurrentUser, Pool
+from serve_apps.errors import ApiError
+from serve_apps.sign_in import replace_password, sign_in, sign_out
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/login", response_model=LoginResponse)
-def login(body: LoginRequest, pool: Pool, settings: AppSettings) -> LoginResponse:
-    """Exchange email and password for a bearer token."""
-    user = authenticate(pool, email=body.email, password=body.password)
-    if user is None:
-        raise Unauthorized("wrong email or password", code="invalid_credentials")
-    token, expires = issue_session_token(
-        user.id, settings.resolved_secret_key(), ttl_s=settings.session_ttl_hours * 3600
-    )
+@router.post(
+    "/auth/login",
+    response_model=LoginResponse,
+    responses={401: {"description": "wrong email or password"},
+               429: {"description": "too many attempts; see Retry-After"}},
+)  # fmt: skip
+def login(body: LoginRequest, request: Request, pool: Pool, settings: AppSettings) -> LoginResponse:
+    """Exchange email and password for a bearer token (a session until it expires or ends)."""
+    address = request.client.host if request.client else "unknown"
+    signed = sign_in(pool, settings, email=body.email, password=body.password, address=address)
+    user = signed.user
     return LoginResponse(
-        access_token=token,
-        expires_at=datetime.fromtimestamp(expires, UTC),
+        access_token=signed.token,
+        expires_at=signed.expires_at,
         user=UserOut(id=user.id, email=user.email, full_name=user.full_name),
     )
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(principal: CurrentPrincipal, pool: Pool) -> Response:
+    """End the calling session: its token is refused from now on."""
+    if principal.user is None or principal.session_id is None:
+        raise ApiError("only a signed-in session can sign out", code="not_a_session")
+    sign_out(pool, user_id=principal.user.id, session_id=principal.session_id)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeResponse)
@@ -55,10 +63,13 @@ def me(user: CurrentUser, pool: Pool) -> MeResponse:
 
 
 @router.post("/me/password", status_code=204)
-def update_password(body: PasswordChange, user: CurrentUser, pool: Pool) -> Response:
-    """Change the signed-in user's password; the current one must be given."""
-    if not change_password(
-        pool, user_id=user.id, current=body.current_password, new=body.new_password
-    ):
-        raise Unauthorized("the current password is wrong", code="invalid_credentials")
+def update_password(
+    body: PasswordChange, user: CurrentUser, principal: CurrentPrincipal, pool: Pool
+) -> Response:
+    """Change the signed-in user's password; the current one must be given. Every other
+    session of the user ends; this one stays signed in."""
+    replace_password(
+        pool, user_id=user.id, session_id=principal.session_id,
+        current=body.current_password, new=body.new_password,
+    )  # fmt: skip
     return Response(status_code=204)

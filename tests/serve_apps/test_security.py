@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
+from uuid import uuid4
 
 from serve_apps import security
 
@@ -39,8 +42,9 @@ def test_malformed_api_keys_do_not_parse() -> None:
 
 def test_session_token_round_trip_and_tampering() -> None:
     secret = b"k" * 40
-    token, expires = security.issue_session_token(42, secret, ttl_s=60)
-    assert security.verify_session_token(token, secret) == 42
+    session = uuid4()
+    token, expires = security.issue_session_token(42, secret, ttl_s=60, session_id=session)
+    assert security.verify_session_token(token, secret) == security.SessionClaims(42, session)
     assert security.verify_session_token(token, b"other" * 10) is None
     body, signature = token.split(".")
     forged_body = security._b64(b'{"u":1,"e":9999999999}')
@@ -49,5 +53,13 @@ def test_session_token_round_trip_and_tampering() -> None:
 
 
 def test_expired_session_token_is_rejected() -> None:
-    token, _ = security.issue_session_token(7, b"k" * 40, ttl_s=-1)
+    token, _ = security.issue_session_token(7, b"k" * 40, ttl_s=-1, session_id=uuid4())
     assert security.verify_session_token(token, b"k" * 40) is None
+
+
+def test_a_token_without_a_session_is_rejected() -> None:
+    """Tokens signed before sessions existed name none: they cannot be signed out, so no."""
+    secret = b"k" * 40
+    body = security._b64(b'{"u":7,"e":9999999999}')
+    signature = security._b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
+    assert security.verify_session_token(f"sst_{body}.{signature}", secret) is None
