@@ -3,17 +3,36 @@
 Used when `SELECTIO_DATABASE_URL` is unset. The data folder lives under `SELECTIO_HOME` and is
 reused on the next start; a server already running on that folder (a second `selectio up`, a
 test process) is joined, not started twice. The server listens on a Unix socket only.
+
+pgserver creates the cluster with `trust` authentication, and when run as root it makes the
+socket's folder world-writable: any local user could connect as the superuser, and the
+application role would log in with any password. So on every start the superuser gets a
+generated password (kept beside the data folder, mode 0600) and `pg_hba.conf` is replaced by
+one that asks every connection for a password (scram-sha-256); the URIs handed out carry it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
 from db.errors import EmbeddedServerError
+from db.private_files import read_or_create, tighten
+
+HBA_MARKER = "# selectio: every connection proves a password"
+_HBA = f"""{HBA_MARKER} (scram-sha-256); written by db/embedded.py
+local   all   all                  scram-sha-256
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +88,47 @@ class EmbeddedPostgres:
                 f"the embedded PostgreSQL server did not start in {self.pgdata} "
                 f"({type(e).__name__}); see {self.pgdata / 'log'}"
             ) from e
-        uri: str = self._server.get_uri()
+        uri = self._require_passwords(self._server.get_uri())
         log.info("embedded postgres ready in %s", self.pgdata)
         return uri
+
+    @property
+    def password_file(self) -> Path:
+        """The superuser's password, beside the data folder (not in it: it belongs to the
+        server's own system user when started as root)."""
+        return self.pgdata.parent / f"{self.pgdata.name}.password"
+
+    def _with_password(self, uri: str) -> str:
+        if not self.password_file.is_file():
+            raise EmbeddedServerError(
+                f"the embedded database asks for a password kept in {self.password_file}, "
+                "which is missing; restore it, or start from a new SELECTIO_HOME"
+            )
+        tighten(self.password_file)
+        return make_conninfo(uri, password=self.password_file.read_text(encoding="utf-8").strip())
+
+    def _require_passwords(self, trusted_uri: str) -> str:
+        """Give the superuser a password and make `pg_hba.conf` demand one (once per data
+        folder; later starts find the marker); the superuser URI with the password."""
+        hba = self.pgdata / "pg_hba.conf"
+        if hba.read_text(encoding="utf-8").startswith(HBA_MARKER):
+            return self._with_password(trusted_uri)
+        password = read_or_create(self.password_file, lambda: secrets.token_urlsafe(32))
+        try:
+            with psycopg.connect(trusted_uri, autocommit=True) as conn:
+                conn.execute("set password_encryption = 'scram-sha-256'")
+                conn.execute(
+                    sql.SQL("alter role current_user password {}").format(sql.Literal(password))
+                )
+                hba.write_text(_HBA, encoding="utf-8")  # in place: owner and mode stay
+                conn.execute("select pg_reload_conf()")
+        except psycopg.Error as e:
+            raise EmbeddedServerError(
+                f"could not require passwords on the embedded database in {self.pgdata} "
+                f"({type(e).__name__})"
+            ) from e
+        log.info("embedded postgres now requires passwords (scram-sha-256)")
+        return make_conninfo(trusted_uri, password=password)
 
     def running_uri(self) -> str:
         """The superuser URI of a server another process started, without taking a handle."""
@@ -83,7 +140,7 @@ class EmbeddedPostgres:
             raise EmbeddedServerError(
                 f"no embedded PostgreSQL server is running in {self.pgdata}; start selectio up"
             )
-        return info.get_uri()
+        return self._with_password(info.get_uri())
 
     def stop(self) -> None:
         """Release this process's handle; the server stops when the last handle goes."""
