@@ -25,6 +25,7 @@ from serve_apps.api import (
 )
 from serve_apps.body_limit import BodyLimit
 from serve_apps.dispatch import Dispatcher, InlineDispatcher
+from serve_apps.docs_pages import install_docs
 from serve_apps.errors import install_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -38,9 +39,11 @@ def build_app() -> FastAPI:
         description=(
             "AI recruiting engine: workspaces, vacancies, candidates, interviews, reports."
         ),
-        docs_url="/docs",
+        docs_url=None,  # served from the installation, not a CDN (docs_pages)
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
+    install_docs(app, title="Selectio")
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
     app.include_router(health.router)
