@@ -284,6 +284,9 @@ def interview_invite(
     application: Annotated[int, typer.Option(help="Application id (from the ranking).")],
     workspace: Annotated[str, typer.Option(help="Workspace slug or id.")] = LOCAL_SLUG,
     hours: Annotated[float, typer.Option(min=0.1, help="Link lifetime in hours.")] = 72,
+    replace: Annotated[
+        bool, typer.Option(help="End the application's unstarted interview and invite anew.")
+    ] = False,
 ) -> None:
     """Invite the application's candidate to a voice interview; prints the link once."""
     from serve_apps import interview_invites
@@ -294,7 +297,7 @@ def interview_invite(
         invitation = guarded(
             lambda: interview_invites.invite(
                 pool, settings, workspace_id=target.id, application_id=application,
-                ttl_hours=hours,
+                ttl_hours=hours, replace=replace,
             )
         )  # fmt: skip
     interview = invitation.interview

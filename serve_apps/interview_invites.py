@@ -18,7 +18,7 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from db import applications, audit, candidates, interview_expiry, interviews, resumes, vacancies
-from db.errors import InvalidValue, NotFound
+from db.errors import Conflict, InvalidValue, NotFound
 from db.pool import transaction
 from db.settings import Settings
 from serve_apps.interview_links import LinkClaims, issue_link_token, verify_link_token
@@ -79,6 +79,12 @@ def _issue(
     return Invitation(interview, _link(settings, token), expires_at)
 
 
+class InterviewExists(Conflict):
+    """The application already has an interview that has not finished."""
+
+    code = "interview_exists"
+
+
 def invite(
     pool: ConnectionPool,
     settings: Settings,
@@ -86,15 +92,45 @@ def invite(
     workspace_id: UUID,
     application_id: int,
     ttl_hours: float = 72,
+    replace: bool = False,
     actor_user_id: int | None = None,
     actor_api_key_id: int | None = None,
 ) -> Invitation:
-    """Create a voice interview from the application's plan and issue its link."""
+    """Create a voice interview from the application's plan and issue its link.
+
+    An application whose interview has not finished is not invited twice by accident (two
+    links, two interviews, a candidate confused): that is `InterviewExists`, naming the
+    interview, unless `replace` is asked for — then the unstarted one's link stops working
+    and it is marked failed ("replaced by a new invitation") before the new one is made. An
+    interview in progress is never replaced under the candidate.
+    """
     with transaction(pool, workspace_id=workspace_id) as conn:
         application = applications.get_application(conn, application_id=application_id)
         plan = applications.get_interview_plan(conn, application_id=application_id)
         if not plan or not plan.get("questions"):
             raise InvalidValue("screen the application first: it has no interview plan yet")
+        unfinished = [
+            i for i in interviews.list_interviews(conn, application_id=application_id, limit=50)
+            if i.status in ("created", "active")
+        ]  # fmt: skip
+        if unfinished and not replace:
+            current = unfinished[0]
+            raise InterviewExists(
+                f"application {application_id} already has interview {current.id} "
+                f"({current.status}); send a new link for it (POST /interviews/{current.id}/link) "
+                "or invite with replace=true"
+            )
+        live = [i for i in unfinished if i.status == "active"]
+        if live:
+            raise InterviewExists(
+                f"interview {live[0].id} of application {application_id} is in progress; "
+                "it cannot be replaced until it ends"
+            )
+        for old in unfinished:
+            interviews.revoke_link(conn, interview_id=old.id)
+            interviews.set_interview_status(
+                conn, interview_id=old.id, status="failed", reason="replaced by a new invitation"
+            )
         interview = interviews.create_interview(
             conn, workspace_id=workspace_id, application_id=application_id, channel="voice",
             language=plan.get("language", "ru"), plan=plan,

@@ -24,6 +24,11 @@ PAGE = Path(__file__).resolve().parent.parent / "static" / "interview.html"
 class InviteIn(BaseModel):
     application_id: int
     ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
+    replace: bool = Field(
+        default=False,
+        description="end the application's unfinished interview (its link stops working) "
+        "and invite anew; without it such an interview is a 409 interview_exists",
+    )
 
 
 class LinkIn(BaseModel):
@@ -80,7 +85,12 @@ def _invitation(invitation: interview_invites.Invitation) -> InvitationOut:
     )
 
 
-@router.post("/interviews", response_model=InvitationOut, status_code=201)
+@router.post(
+    "/interviews",
+    response_model=InvitationOut,
+    status_code=201,
+    responses={409: {"description": "interview_exists: the application has an unfinished one"}},
+)
 def invite(
     body: InviteIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
 ) -> InvitationOut:
@@ -88,7 +98,7 @@ def invite(
     access.require("recruiter")
     invitation = interview_invites.invite(
         pool, settings, workspace_id=access.workspace_id, application_id=body.application_id,
-        ttl_hours=body.ttl_hours, actor_user_id=access.principal.user_id,
+        ttl_hours=body.ttl_hours, replace=body.replace, actor_user_id=access.principal.user_id,
         actor_api_key_id=access.principal.api_key_id,
     )  # fmt: skip
     return _invitation(invitation)

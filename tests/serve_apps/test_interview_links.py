@@ -54,7 +54,9 @@ def test_token_signature_and_tampering() -> None:
 def test_invite_validate_and_page(client, screened, pool) -> None:
     headers, outcome = screened["headers"], screened["outcome"]
     invited = client.post(
-        "/api/v1/interviews", json={"application_id": outcome.application_id}, headers=headers
+        "/api/v1/interviews",
+        json={"application_id": outcome.application_id, "replace": True},
+        headers=headers,
     )
     assert invited.status_code == 201, invited.text
     body = invited.json()
@@ -80,7 +82,9 @@ def test_invite_validate_and_page(client, screened, pool) -> None:
 def test_unusable_links_say_why(client, screened, pool, settings) -> None:
     headers, outcome = screened["headers"], screened["outcome"]
     first = client.post(
-        "/api/v1/interviews", json={"application_id": outcome.application_id}, headers=headers
+        "/api/v1/interviews",
+        json={"application_id": outcome.application_id, "replace": True},
+        headers=headers,
     ).json()
     old = _token(first["link"])
     forged = old[:-3] + ("AAA" if not old.endswith("AAA") else "BBB")
@@ -123,7 +127,9 @@ def test_unusable_links_say_why(client, screened, pool, settings) -> None:
 def test_finished_interview_link_is_used(client, screened, pool) -> None:
     headers, outcome = screened["headers"], screened["outcome"]
     body = client.post(
-        "/api/v1/interviews", json={"application_id": outcome.application_id}, headers=headers
+        "/api/v1/interviews",
+        json={"application_id": outcome.application_id, "replace": True},
+        headers=headers,
     ).json()
     with transaction(pool, workspace_id=screened["workspace"].id) as conn:
         interviews.set_interview_status(conn, interview_id=body["interview_id"], status="active")
@@ -157,7 +163,7 @@ def _abandoned(client, screened, pool, *, minutes_ago: int) -> dict:  # type: ig
 
     body = client.post(
         "/api/v1/interviews",
-        json={"application_id": screened["outcome"].application_id},
+        json={"application_id": screened["outcome"].application_id, "replace": True},
         headers=screened["headers"],
     ).json()
     interview_id = body["interview_id"]
@@ -185,6 +191,53 @@ def test_a_resumed_interview_reports_its_elapsed_time(client, screened, pool) ->
     valid = client.get(f"/api/v1/interview-links/{_token(body['link'])}/validate").json()
     assert valid["canInterview"] is True and valid["status"] == "active"
     assert 7 * 60 - 5 <= valid["elapsedSeconds"] <= 7 * 60 + 60
+    with transaction(pool, workspace_id=screened["workspace"].id) as conn:  # leave none active
+        interviews.set_interview_status(
+            conn, interview_id=body["interview_id"], status="failed", reason="test over"
+        )
+
+
+def test_inviting_twice_names_the_unfinished_interview(client, screened, pool) -> None:
+    headers, outcome = screened["headers"], screened["outcome"]
+    first = client.post(
+        "/api/v1/interviews",
+        json={"application_id": outcome.application_id, "replace": True},
+        headers=headers,
+    ).json()
+    again = client.post(
+        "/api/v1/interviews", json={"application_id": outcome.application_id}, headers=headers
+    )
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "interview_exists" and str(first["interview_id"]) in error["message"]
+
+    replaced = client.post(
+        "/api/v1/interviews",
+        json={"application_id": outcome.application_id, "replace": True},
+        headers=headers,
+    )
+    assert replaced.status_code == 201, replaced.text
+    old = client.get(f"/api/v1/interview-links/{_token(first['link'])}/validate")
+    assert old.status_code == 410
+    with transaction(pool, workspace_id=screened["workspace"].id) as conn:
+        previous = interviews.get_interview(conn, interview_id=first["interview_id"])
+    assert previous.status == "failed" and previous.failure_reason == "replaced by a new invitation"
+
+
+def test_an_interview_in_progress_is_never_replaced(client, screened, pool) -> None:
+    body = _abandoned(client, screened, pool, minutes_ago=1)
+    response = client.post(
+        "/api/v1/interviews",
+        json={"application_id": screened["outcome"].application_id, "replace": True},
+        headers=screened["headers"],
+    )
+    assert response.status_code == 409
+    assert "in progress" in response.json()["error"]["message"]
+    with transaction(pool, workspace_id=screened["workspace"].id) as conn:
+        assert interviews.get_interview(conn, interview_id=body["interview_id"]).status == "active"
+        interviews.set_interview_status(
+            conn, interview_id=body["interview_id"], status="failed", reason="test over"
+        )
 
 
 def test_an_abandoned_interview_times_out_and_its_answers_are_analysed(
