@@ -4,6 +4,12 @@ analysing finished interviews (report + PDF).
 Each worker process builds its database pool and engines once (they are expensive) and
 reuses them for every task it runs. Tasks take ids, never file bytes: the database holds the
 file, so a retried task reads the same input and the status machine makes a retry harmless.
+
+Uploaded files are untrusted: a worker parses them in a child process with a memory and a
+time limit (settings `parse_memory_mb`, `parse_timeout_s`; `pipelines.documents.isolation`),
+so a hostile PDF or DOCX costs the child, never the worker, and the child is replaced once it
+grew.
+A resume worker is itself replaced after `RESUME_TASKS_PER_WORKER` tasks (Ray `max_calls`).
 """
 
 from __future__ import annotations
@@ -28,24 +34,46 @@ from pipelines.vacancy_flow import rescreen_vacancy
 
 log = logging.getLogger(__name__)
 
+# The 300 real resumes of benchmarks/screening_quality.py parse in 0.7 s at most, and all of
+# them within a 400 MiB address-space limit; the child starts at ~200 MB of address space
+# (imports), so 1 GiB leaves it ~800 MB, 30 s ~40 times the slowest.
+PARSE_TIMEOUT_S = 30.0
+PARSE_MEMORY = 1024 * 1024 * 1024
+# Starting a worker again costs ~1.9 s (process, imports, the sentence encoder; measured on
+# the 2-core dev machine), ~10 ms per resume over 200. Parsing never grows the worker (it
+# happens in the child), so this only bounds slow growth elsewhere: heap fragmentation from
+# profiles and embeddings, leaks in third-party code; the memory goes back to the OS at exit.
+RESUME_TASKS_PER_WORKER = 200
+
 
 @lru_cache(maxsize=1)
 def worker_runtime() -> tuple[ConnectionPool, Engines]:
-    """This worker process's pool (as the RLS-subject role) and engines."""
+    """This worker process's pool (as the RLS-subject role) and engines; uploads are parsed
+    in an isolated child process (see the module docstring)."""
     settings = get_settings()
     pool = open_pool(resolve_app_url(settings), min_size=0, max_size=2, name="tasks")
     return pool, engines_from_settings(settings)
 
 
-@ray.remote(num_cpus=1, max_retries=2, retry_exceptions=[DatabaseUnavailable])
+@ray.remote(
+    num_cpus=1,
+    max_retries=2,
+    retry_exceptions=[DatabaseUnavailable],
+    max_calls=RESUME_TASKS_PER_WORKER,
+)
 def process_resume_task(
     workspace_id: str, resume_id: int, vacancy_id: int | None = None
 ) -> dict[str, Any]:
-    """Parse (and screen, with a vacancy) one stored resume; returns its outcome."""
+    """Parse (and screen, with a vacancy) one stored resume; returns its outcome.
+
+    Runs in workers recycled after `RESUME_TASKS_PER_WORKER` calls (see above)."""
     pool, engines = worker_runtime()
+    # The task id is the same across Ray's retries of this task: a retry after the worker
+    # died takes over the parse lease its dead attempt left (db.resume_leases) at once.
     outcome = process_resume(
-        pool, engines, workspace_id=UUID(workspace_id), resume_id=resume_id, vacancy_id=vacancy_id
-    )
+        pool, engines, workspace_id=UUID(workspace_id), resume_id=resume_id,
+        vacancy_id=vacancy_id, owner=ray.get_runtime_context().get_task_id(),
+    )  # fmt: skip
     return asdict(outcome)
 
 

@@ -84,3 +84,10 @@ class StaleEpoch(DatabaseError):
     """A writer holds an older epoch than the row: a newer copy of its actor has taken over."""
 
     code = "stale_epoch"
+
+
+class ParseLeaseLost(InvalidTransition):
+    """A parse's result or failure came from a worker whose lease is gone: another attempt took
+    the resume over, or it was finished, failed or reset meanwhile. Its result is dropped."""
+
+    code = "parse_lease_lost"

@@ -2,8 +2,10 @@
 
 Rows are returned without the file bytes and the embedding, so listing a hundred resumes never
 drags megabytes of blobs over the wire; `get_resume_file` and `get_resume_embedding` fetch
-them one at a time. Status changes follow `db.statuses.RESUME_TRANSITIONS`; moving to
-'parsing' doubles as a worker's claim, since only one of two racing workers can make it.
+them one at a time. Status changes follow `db.statuses.RESUME_TRANSITIONS`.
+
+A parse (pending → 'parsing' → 'parsed' | 'failed') goes through a lease instead of a plain
+status change; `db.resume_leases` holds that lifecycle and builds on the row mapping here.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from db.errors import InvalidValue, NotFound, TenantContextMissing
 from db.statuses import RESUME_TRANSITIONS, invalid_transition, sources_of
 
 EMBEDDING_DIMENSIONS = 512
-_COLUMNS = (
+# What a `Resume` row selects: every column but the file and the embedding. Public because
+# `db.resume_leases` updates the same rows and returns them the same way.
+COLUMNS = (
     "id, workspace_id, candidate_id, file_name, content_type, file_size, file_sha256, text, "
     "profile, profile_engine, embedding is not null as has_embedding, embedding_engine, "
-    "status, failure_reason, flags, hidden_text, language, created_at, updated_at"
+    "status, failure_reason, flags, hidden_text, language, parse_attempts, parse_lease_until, "
+    "created_at, updated_at"
 )
 
 
@@ -52,11 +57,14 @@ class Resume:
     flags: list[str]
     hidden_text: str | None
     language: str | None
+    parse_attempts: int
+    parse_lease_until: datetime | None
     created_at: datetime
     updated_at: datetime
 
 
-def _fetch(conn: psycopg.Connection, query: str, params: Any) -> Resume | None:
+def fetch_resume(conn: psycopg.Connection, query: str, params: Any) -> Resume | None:
+    """The one `Resume` a query selecting or returning `COLUMNS` yields, or None."""
     with conn.cursor(row_factory=class_row(Resume)) as cur:
         cur.execute(query, params)
         return cur.fetchone()
@@ -75,7 +83,7 @@ def create_resume(
     if not file_name.strip():
         raise InvalidValue("a resume needs a file name")
     try:
-        row = _fetch(
+        row = fetch_resume(
             conn,
             f"""
             insert into resumes (workspace_id, candidate_id, file_name, content_type, file_size,
@@ -83,7 +91,7 @@ def create_resume(
             select %(ws)s, %(candidate)s, %(name)s, %(type)s, %(size)s, %(sha)s, %(file)s
             where %(candidate)s::bigint is null
                or exists (select 1 from candidates where id = %(candidate)s)
-            returning {_COLUMNS}
+            returning {COLUMNS}
             """,
             {
                 "ws": workspace_id,
@@ -106,7 +114,7 @@ def create_resume(
 
 def get_resume(conn: psycopg.Connection, *, resume_id: int) -> Resume:
     """The resume if visible in the current workspace, else `NotFound`."""
-    row = _fetch(conn, f"select {_COLUMNS} from resumes where id = %s", (resume_id,))
+    row = fetch_resume(conn, f"select {COLUMNS} from resumes where id = %s", (resume_id,))
     if row is None:
         raise NotFound(f"resume {resume_id} not found")
     return row
@@ -114,9 +122,9 @@ def get_resume(conn: psycopg.Connection, *, resume_id: int) -> Resume:
 
 def find_by_sha256(conn: psycopg.Connection, *, sha256: str) -> Resume | None:
     """The oldest resume with this file content, to spot a re-upload of the same file."""
-    return _fetch(
+    return fetch_resume(
         conn,
-        f"select {_COLUMNS} from resumes where file_sha256 = %s order by id limit 1",
+        f"select {COLUMNS} from resumes where file_sha256 = %s order by id limit 1",
         (sha256,),
     )
 
@@ -157,7 +165,7 @@ def list_resumes(
     with conn.cursor(row_factory=class_row(Resume)) as cur:
         cur.execute(
             f"""
-            select {_COLUMNS} from resumes r
+            select {COLUMNS} from resumes r
             where (%(status)s::text is null or status = %(status)s)
               and (%(candidate)s::bigint is null or candidate_id = %(candidate)s)
               and (%(vacancy)s::bigint is null or exists (
@@ -186,12 +194,12 @@ def _transition(
     conn: psycopg.Connection, resume_id: int, target: str, assignments: str, params: dict[str, Any]
 ) -> Resume:
     """Apply `assignments` if the current status may move to `target`, else explain why not."""
-    row = _fetch(
+    row = fetch_resume(
         conn,
         f"""
         update resumes set status = %(target)s, {assignments}
         where id = %(id)s and status = any(%(sources)s)
-        returning {_COLUMNS}
+        returning {COLUMNS}
         """,
         {
             **params,
@@ -211,66 +219,36 @@ def _transition(
 def set_resume_status(
     conn: psycopg.Connection, *, resume_id: int, status: str, reason: str | None = None
 ) -> Resume:
-    """Move a resume along its status machine; 'failed' needs a reason a recruiter can read."""
+    """Move a resume along its status machine; 'failed' needs a reason a recruiter can read.
+
+    'parsing' is refused: a claim without a lease could never be taken over if its worker died.
+    """
     if status not in RESUME_TRANSITIONS:
         raise InvalidValue(f"unknown resume status '{status}'")
+    if status == "parsing":
+        raise InvalidValue("a resume enters 'parsing' only through claim_for_parsing")
     if status == "failed" and not (reason and reason.strip()):
         raise InvalidValue("a failed resume needs a reason")
-    # Leaving 'failed' clears the old reason; a retry starts clean.
+    # Leaving 'failed' clears the old reason and the attempts; a retry starts clean. Any change
+    # ends a parse lease: its holder may no longer finish the resume.
+    attempts = ", parse_attempts = 0" if status == "pending" else ""
     return _transition(
         conn,
         resume_id,
         status,
-        "failure_reason = %(reason)s",
+        f"failure_reason = %(reason)s, parse_owner = null, parse_lease_until = null{attempts}",
         {"reason": reason.strip() if status == "failed" and reason else None},
     )
 
 
-def save_parsed(
-    conn: psycopg.Connection,
-    *,
-    resume_id: int,
-    text: str,
-    profile: dict[str, Any],
-    profile_engine: str,
-    embedding: Sequence[float] | None = None,
-    embedding_engine: str | None = None,
-    flags: Sequence[str] = (),
-    hidden_text: str | None = None,
-    language: str | None = None,
-) -> Resume:
-    """Store the extraction results and mark the resume 'parsed' (only from 'parsing').
-
-    `flags` are document findings a recruiter must see (hidden_text, prompt_injection);
-    `hidden_text` is what a human could not see in the file, kept for review, never scored.
-    """
-    vector = None
-    if embedding is not None:
-        if len(embedding) != EMBEDDING_DIMENSIONS:
-            raise InvalidValue(
-                f"embedding has {len(embedding)} dimensions, expected {EMBEDDING_DIMENSIONS}"
-            )
-        if not embedding_engine:
-            raise InvalidValue("an embedding needs the engine that computed it")
-        vector = Vector([float(x) for x in embedding])
-    return _transition(
-        conn,
-        resume_id,
-        "parsed",
-        """text = %(text)s, profile = %(profile)s, profile_engine = %(profile_engine)s,
-           embedding = %(embedding)s, embedding_engine = %(embedding_engine)s,
-           flags = %(flags)s, hidden_text = %(hidden_text)s, language = %(language)s""",
-        {
-            "flags": Jsonb(list(flags)),
-            "hidden_text": hidden_text or None,
-            "language": language,
-            "text": text,
-            "profile": Jsonb(profile),
-            "profile_engine": profile_engine,
-            "embedding": vector,
-            "embedding_engine": embedding_engine if vector is not None else None,
-        },
-    )
+def embedding_vector(embedding: Sequence[float]) -> Vector:
+    """The embedding as pgvector stores it; `InvalidValue` unless it has the column's
+    dimensions (a vector of another model's size could never be compared)."""
+    if len(embedding) != EMBEDDING_DIMENSIONS:
+        raise InvalidValue(
+            f"embedding has {len(embedding)} dimensions, expected {EMBEDDING_DIMENSIONS}"
+        )
+    return Vector([float(x) for x in embedding])
 
 
 def save_embedding(
@@ -278,13 +256,9 @@ def save_embedding(
 ) -> None:
     """Replace a parsed resume's embedding, e.g. after the installation changed engines (its
     old vector does not compare with vacancies embedded by the new one)."""
-    if len(embedding) != EMBEDDING_DIMENSIONS:
-        raise InvalidValue(
-            f"embedding has {len(embedding)} dimensions, expected {EMBEDDING_DIMENSIONS}"
-        )
     updated = conn.execute(
         "update resumes set embedding = %s, embedding_engine = %s where id = %s",
-        (Vector([float(x) for x in embedding]), embedding_engine, resume_id),
+        (embedding_vector(embedding), embedding_engine, resume_id),
     )
     if updated.rowcount == 0:
         raise NotFound(f"resume {resume_id} not found")
@@ -292,12 +266,12 @@ def save_embedding(
 
 def attach_candidate(conn: psycopg.Connection, *, resume_id: int, candidate_id: int) -> Resume:
     """Link the resume to its candidate (found or created from the parsed contacts)."""
-    row = _fetch(
+    row = fetch_resume(
         conn,
         f"""
         update resumes set candidate_id = %(candidate)s
         where id = %(id)s and exists (select 1 from candidates where id = %(candidate)s)
-        returning {_COLUMNS}
+        returning {COLUMNS}
         """,
         {"id": resume_id, "candidate": candidate_id},
     )

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     console_port: int = Field(default=8501, ge=1, le=65535)
     dashboard_port: int = Field(default=8265, ge=1, le=65535)
+    prometheus_port: int = Field(default=9090, ge=1, le=65535)
     ray_address: str | None = Field(
         default=None, validation_alias=AliasChoices("SELECTIO_RAY_ADDRESS", "RAY_ADDRESS")
     )
@@ -59,12 +60,21 @@ class Settings(BaseSettings):
     max_request_mb: float = Field(default=64.0, gt=0)
     max_document_pages: int = Field(default=40, ge=1)
     max_docx_uncompressed_mb: float = Field(default=40.0, gt=0)
+    # Uploads are parsed in a child process with these caps (pipelines.documents.isolation):
+    # a hostile file costs the child, never the worker or replica. 0 parses in-process.
+    parse_timeout_s: float = Field(default=30.0, ge=0)
+    parse_memory_mb: int = Field(default=1024, ge=0)
 
     interview_max_duration_s: int = Field(default=1800, ge=60)
     interview_max_concurrent_per_workspace: int = Field(default=4, ge=1)
     # How long an interview actor with no candidate connected waits before it leaves (the
     # interview stays resumable: a later reconnect starts a fresh actor from the database).
     interview_reconnect_grace_s: float = Field(default=120.0, ge=1)
+    # SDP offers one interview link may make per window. A candidate's page reconnects a few
+    # times at most (reload, network change, its own retries); every offer builds a pipeline
+    # and a peer connection, so more than this is a script or a loop and gets 429.
+    interview_offer_limit: int = Field(default=10, ge=1)
+    interview_offer_window_s: float = Field(default=60.0, gt=0)
     whisper_model_path: Path | None = None
     # Chromium for PDF reports: Playwright's own browser, else Debian's, unless set here.
     report_browser_path: Path | None = None

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 
 from db.errors import InvalidTransition
 
+# Entering 'parsing' is a claim with a lease (`db.resume_leases.claim_for_parsing`), never a plain
+# status change: 'parsing' → 'parsing' is another worker taking over an expired lease, or a
+# retry of the same task taking over its dead attempt's. The parse ends through its lease too.
 RESUME_TRANSITIONS: Mapping[str, frozenset[str]] = {
     "pending": frozenset({"parsing", "failed"}),
-    "parsing": frozenset({"parsed", "failed"}),
+    "parsing": frozenset({"parsing", "parsed", "failed"}),
     "parsed": frozenset({"interview_scheduled", "failed"}),
     "interview_scheduled": frozenset({"interviewed"}),
     "interviewed": frozenset(),

@@ -64,6 +64,8 @@ def engines_from_settings(settings: Settings) -> Engines:
         max_bytes=int(settings.max_upload_mb * mib),
         max_pages=settings.max_document_pages,
         max_docx_uncompressed=int(settings.max_docx_uncompressed_mb * mib),
+        parse_timeout_s=settings.parse_timeout_s or None,
+        parse_memory=settings.parse_memory_mb * mib or None,
     )
     screener = planner = analyzer = None
     if settings.openai_api_key is not None and settings.llm_engine != "offline":

@@ -4,6 +4,13 @@
 what the benchmark times. `process_resume` wraps it in the status machine
 pending → parsing → parsed | failed(reason): a broken file fails alone with a reason a
 recruiter can read, and anything unexpected fails that resume, never the batch.
+
+'parsing' is a lease (`db.resume_leases`): a worker killed mid-parse leaves the resume to the
+task's Ray retry (same owner) or, once the lease runs out, to anyone; after
+`MAX_PARSE_ATTEMPTS` claims it ends failed. A worker whose lease was taken over meanwhile
+finds its save refused (`ParseLeaseLost`) and reports the resume as skipped. A worker killed
+after the save but before the screening was stored leaves a parsed resume with an unscreened
+application: the retry, finding the resume parsed, screens that application instead.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
-from db import applications, candidates, resumes
-from db.errors import InvalidTransition
+from db import applications, candidates, resume_leases, resumes, screenings
+from db.errors import InvalidTransition, ParseLeaseLost
 from db.pool import transaction
 from pipelines.documents import DocumentError, ExtractedDocument, extract_document
 from pipelines.engine_set import Engines
@@ -88,24 +96,105 @@ def process_resume(
     workspace_id: UUID,
     resume_id: int,
     vacancy_id: int | None = None,
+    owner: str | None = None,
 ) -> ResumeOutcome:
-    """Parse a pending resume; attach it to its (deduplicated) candidate; screen if asked."""
+    """Parse a pending resume; attach it to its (deduplicated) candidate; screen if asked.
+
+    `owner` names the caller across retries of one submission (a Ray task's id): a retry takes
+    over the lease its dead attempt left at once. Without it, a resume another worker holds is
+    skipped until that lease runs out. A resume parsed already is skipped too, unless its
+    application to `vacancy_id` still waits for the screening (its worker died before storing
+    it): that application is screened now.
+    """
+    refusal: InvalidTransition | None = None
     with transaction(pool, workspace_id=workspace_id) as conn:
         try:
-            resume = resumes.set_resume_status(conn, resume_id=resume_id, status="parsing")
-        except InvalidTransition:
-            return ResumeOutcome(resume_id, "skipped", "already being parsed or done")
-        data = resumes.get_resume_file(conn, resume_id=resume_id)
+            claim = resume_leases.claim_for_parsing(conn, resume_id=resume_id, owner=owner)
+        except InvalidTransition as e:
+            refusal = e
+        else:
+            if claim.lease is None:
+                log.warning("resume %s given up: %s", resume_id, claim.resume.failure_reason)
+                return ResumeOutcome(resume_id, "failed", claim.resume.failure_reason)
+            data = resumes.get_resume_file(conn, resume_id=resume_id)
+    if refusal is not None:
+        # Outside the claim's transaction: screening opens its own (the pool may hold one).
+        return _not_claimed(pool, engines, workspace_id, resume_id, vacancy_id, refusal)
+    lease, resume = claim.lease, claim.resume
     try:
         read = read_resume(engines, data, resume.file_name, resume.content_type)
     except DocumentError as e:
-        return _fail(pool, workspace_id, resume_id, e.reason)
+        return _fail(pool, workspace_id, lease, e.reason)
     except Exception:
         log.exception("unexpected error parsing resume %s", resume_id)
-        return _fail(pool, workspace_id, resume_id, UNEXPECTED_REASON)
-    candidate_id, application_id = _store(pool, workspace_id, resume_id, vacancy_id, read)
+        return _fail(pool, workspace_id, lease, UNEXPECTED_REASON)
+    try:
+        candidate_id, application_id = _store(pool, workspace_id, lease, vacancy_id, read)
+    except ParseLeaseLost as e:
+        return _lost(lease, e)
     if application_id is None:
         return ResumeOutcome(resume_id, "parsed", candidate_id=candidate_id, flags=read.flags)
+    return _screen(pool, engines, workspace_id, resume_id, candidate_id, application_id)
+
+
+def _not_claimed(
+    pool: ConnectionPool,
+    engines: Engines,
+    workspace_id: UUID,
+    resume_id: int,
+    vacancy_id: int | None,
+    refusal: InvalidTransition,
+) -> ResumeOutcome:
+    """A resume this worker may not parse: skipped, or screened if it was parsed for
+    `vacancy_id` by a worker that died before the screening was stored."""
+    if refusal.current == "parsed" and vacancy_id is not None:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            unscreened = _unscreened_application(conn, resume_id, vacancy_id)
+        if unscreened is not None:
+            candidate_id, application_id = unscreened
+            log.info(
+                "resume %s was parsed but application %s never screened; screening it now",
+                resume_id,
+                application_id,
+            )
+            return _screen(pool, engines, workspace_id, resume_id, candidate_id, application_id)
+    reason = (
+        "being parsed elsewhere" if refusal.current == "parsing" else f"already {refusal.current}"
+    )
+    log.info("resume %s skipped: %s", resume_id, refusal.message)
+    return ResumeOutcome(resume_id, "skipped", reason)
+
+
+def _unscreened_application(
+    conn: psycopg.Connection, resume_id: int, vacancy_id: int
+) -> tuple[int, int] | None:
+    """(candidate, application) when the resume's application to the vacancy has no screening
+    of this resume yet, else None.
+
+    `_store` saves the resume and creates the application in one transaction, so a parsed
+    resume without its application was parsed for another vacancy or none: not ours to apply.
+    A screening of an older resume does not count: the application now holds this one.
+    """
+    resume = resumes.get_resume(conn, resume_id=resume_id)
+    if resume.candidate_id is None:
+        return None
+    for application in applications.list_for_candidate(conn, candidate_id=resume.candidate_id):
+        if application.vacancy_id == vacancy_id and application.resume_id == resume_id:
+            latest = screenings.latest_screening(conn, application_id=application.id)
+            if latest is None or latest.resume_id != resume_id:
+                return resume.candidate_id, application.id
+    return None
+
+
+def _screen(
+    pool: ConnectionPool,
+    engines: Engines,
+    workspace_id: UUID,
+    resume_id: int,
+    candidate_id: int,
+    application_id: int,
+) -> ResumeOutcome:
+    """Screen the parsed resume's application and report the verdict."""
     result = screen_application(
         pool, engines, workspace_id=workspace_id, application_id=application_id
     )
@@ -123,12 +212,16 @@ def process_resume(
 def _store(
     pool: ConnectionPool,
     workspace_id: UUID,
-    resume_id: int,
+    lease: resume_leases.ParseLease,
     vacancy_id: int | None,
     read: ReadResume,
 ) -> tuple[int, int | None]:
-    """Candidate (deduplicated by contacts) and, with a vacancy, the application's id."""
+    """Candidate (deduplicated by contacts) and, with a vacancy, the application's id.
+
+    One transaction: if the lease was lost, `save_parsed` raises and no candidate is kept.
+    """
     profile = read.profile
+    resume_id = lease.resume_id
     with transaction(pool, workspace_id=workspace_id) as conn:
         candidate, _ = candidates.upsert_candidate(
             conn,
@@ -140,9 +233,9 @@ def _store(
             location=profile.location,
         )
         resumes.attach_candidate(conn, resume_id=resume_id, candidate_id=candidate.id)
-        resumes.save_parsed(
+        resume_leases.save_parsed(
             conn,
-            resume_id=resume_id,
+            lease=lease,
             text=read.document.text,
             profile=profile.model_dump(mode="json"),
             profile_engine=profile.engine,
@@ -167,8 +260,21 @@ def _store(
         return candidate.id, application.id
 
 
-def _fail(pool: ConnectionPool, workspace_id: UUID, resume_id: int, reason: str) -> ResumeOutcome:
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        resumes.set_resume_status(conn, resume_id=resume_id, status="failed", reason=reason)
-    log.info("resume %s failed: %s", resume_id, reason)
-    return ResumeOutcome(resume_id, "failed", reason)
+def _fail(
+    pool: ConnectionPool, workspace_id: UUID, lease: resume_leases.ParseLease, reason: str
+) -> ResumeOutcome:
+    try:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            resume_leases.fail_parse(conn, lease=lease, reason=reason)
+    except ParseLeaseLost as e:
+        return _lost(lease, e)
+    log.info("resume %s failed: %s", lease.resume_id, reason)
+    return ResumeOutcome(lease.resume_id, "failed", reason)
+
+
+def _lost(lease: resume_leases.ParseLease, error: ParseLeaseLost) -> ResumeOutcome:
+    """This worker outlived its lease and another took the resume over: its result is dropped."""
+    log.warning(
+        "resume %s: result of attempt %s dropped: %s", lease.resume_id, lease.attempt, error.message
+    )
+    return ResumeOutcome(lease.resume_id, "skipped", "taken over by another worker")

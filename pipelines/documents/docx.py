@@ -1,7 +1,8 @@
 """DOCX uploads to text: ZIP checks first, then the body in document order.
 
-The archive is inspected before python-docx touches it, because a 100 KB upload can expand
-to gigabytes. Text follows the body XML, so a table between two paragraphs stays between them
+The archive is inspected before python-docx touches it (`docx_archive` counts the bytes that
+really inflate, not the sizes the ZIP declares), because a 100 KB upload can expand to
+gigabytes. Text follows the body XML, so a table between two paragraphs stays between them
 (doc.paragraphs then doc.tables would move every table to the end); table rows are one line,
 cells " | ". Content controls, hyperlinks, tracked insertions and text boxes are read; tracked
 deletions, headers, footers, footnotes and comments are not. Hidden runs go to `hidden_text`.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,11 +19,13 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
+from pipelines.documents.docx_archive import check_archive
 from pipelines.documents.docx_format import StyleBook, dark_fill, hidden_reason, lightness
-from pipelines.documents.errors import MIB, DocumentError, megabytes
+from pipelines.documents.errors import DocumentError
 from pipelines.documents.limits import DocumentLimits
 
 log = logging.getLogger(__name__)
+__all__ = ["DocxText", "check_archive", "extract_docx"]
 
 _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 _SDT, _SDT_CONTENT, _TXBX = qn("w:sdt"), qn("w:sdtContent"), qn("w:txbxContent")
@@ -44,33 +46,6 @@ class DocxText:
     text: str
     hidden_text: str
     warnings: list[str] = field(default_factory=list)
-
-
-def check_archive(data: bytes, limits: DocumentLimits) -> None:
-    """Refuse ZIP bombs from the central directory alone, before anything is inflated.
-
-    Python's zipfile never inflates a member past its declared size, so the declared sizes
-    are a real bound on what python-docx can be made to allocate.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except Exception as e:  # hostile central directories raise more than BadZipFile
-        raise DocumentError("corrupt_docx", "corrupt DOCX: not a valid ZIP archive") from e
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos)
-    if total > limits.max_docx_uncompressed:
-        raise DocumentError(
-            "zip_bomb",
-            f"DOCX expands to {megabytes(total)} MB, limit "
-            f"{megabytes(limits.max_docx_uncompressed)} MB",
-        )
-    ratio = total / max(packed, 1)
-    if total > MIB and ratio > limits.max_docx_ratio:  # small XML may legitimately pack well
-        raise DocumentError(
-            "zip_bomb",
-            f"DOCX compression ratio {ratio:.0f}:1, limit {limits.max_docx_ratio:.0f}:1",
-        )
 
 
 def extract_docx(data: bytes, limits: DocumentLimits) -> DocxText:

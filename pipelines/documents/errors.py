@@ -18,6 +18,8 @@ ErrorCode = Literal[
     "encrypted_pdf",
     "no_text_layer",
     "too_many_pages",
+    "decompression_bomb",
+    "too_complex",
     "corrupt_docx",
     "zip_bomb",
     "unsupported_encoding",
@@ -43,3 +45,10 @@ def megabytes(size: int | float) -> str:
     """A size in MiB for reasons: "10" for whole numbers, "12.3" otherwise."""
     value = size / MIB
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def size_text(size: int | float) -> str:
+    """A size for reasons: "12 KB" below 1 MiB (where "0 MB" would say nothing), else "3 MB"."""
+    if size < MIB:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{megabytes(size)} MB"

@@ -46,7 +46,11 @@ def extract_document(
     content_type: str | None = None,
     limits: DocumentLimits = _DEFAULT_LIMITS,
 ) -> ExtractedDocument:
-    """Text of an uploaded PDF, DOCX or TXT file; raises `DocumentError` and nothing else."""
+    """Text of an uploaded PDF, DOCX or TXT file; raises `DocumentError` and nothing else.
+
+    With `limits.parse_timeout_s` or `parse_memory` set, the parse runs in a child process
+    (`isolation`) that enforces them; only `ParserUnavailable` can then escape besides.
+    """
     if len(data) > limits.max_bytes:
         raise DocumentError(
             "too_large",
@@ -54,6 +58,10 @@ def extract_document(
         )
     if not data.strip():
         raise DocumentError("empty_file", "empty file")
+    if limits.parse_timeout_s is not None or limits.parse_memory is not None:
+        from pipelines.documents.isolation import extract_isolated
+
+        return extract_isolated(data, filename, content_type, limits)
     kind: Kind = EXTENSIONS.get(PurePath(filename or "").suffix.lower(), "txt")
     try:
         kind, warnings = detect_kind(data, filename, content_type)

@@ -3,8 +3,10 @@
 Order of checks, cheapest first: a truncated file (no %%EOF after the last object) is refused
 before parsing; "/Encrypt" in the bytes triggers a pypdf check whether an empty user password
 opens it (owner-only protection does not stop a reader, so it does not stop us); the page
-count is checked before any page is interpreted. Text comes from `pdf_glyphs` (visibility)
-and `layout` (reading order); hidden glyphs are returned separately, never mixed in.
+count is checked before any page is interpreted. Every stream is decoded within a
+`DecodeBudget` (`pdf_streams`), so a decompression bomb is refused while it inflates. Text
+comes from `pdf_glyphs` (visibility) and `layout` (reading order); hidden glyphs are returned
+separately, never mixed in.
 
 pdfplumber is not used on this path: its per-character dicts cost ~100 ms per two-page
 resume; the same pdfminer.six engine driven by `pdf_device`/`pdf_content` takes ~11 ms.
@@ -20,13 +22,13 @@ from itertools import islice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from pipelines.documents.errors import DocumentError
 from pipelines.documents.layout import page_text, plain_text
 from pipelines.documents.limits import DocumentLimits
 from pipelines.documents.pdf_glyphs import GlyphCache, collect_page
+from pipelines.documents.pdf_streams import BoundedParser, DecodeBudget
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,11 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
     """Text of a PDF in reading order; every failure is a `DocumentError`."""
     _check_complete(data)
     _check_password(data)
+    budget = DecodeBudget(
+        per_stream=limits.max_pdf_stream_decoded, per_document=limits.max_pdf_decoded
+    )
     try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        document = PDFDocument(BoundedParser(io.BytesIO(data), budget), password="")
     except PDFPasswordIncorrect as e:
         raise DocumentError("encrypted_pdf", "password-protected PDF") from e
     except PDFEncryptionError as e:
@@ -56,8 +61,9 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
             "encrypted_pdf", "password-protected PDF (unsupported encryption)"
         ) from e
     except Exception as e:
+        budget.check()  # a bomb is a bomb, whatever pdfminer made of it
         raise DocumentError("corrupt_pdf", "corrupt PDF: damaged file structure") from e
-    pages = _pages(document, limits)
+    pages = _pages(document, limits, budget)
     rsrcmgr = PDFResourceManager(caching=True)
     cache: GlyphCache = {}
     texts: list[str] = []
@@ -69,8 +75,10 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
         try:
             glyphs = collect_page(rsrcmgr, page, cache)
         except Exception as e:
+            budget.check()
             log.info("pdf page %d unreadable: %s", number, type(e).__name__)
             raise DocumentError("corrupt_pdf", f"corrupt PDF: page {number} cannot be read") from e
+        budget.check()  # pdfminer skips a font it cannot load, bomb or not
         text = page_text(glyphs)
         if glyphs.rotated:
             text = "\n\n".join(t for t in (text, "".join(glyphs.rotated).strip()) if t)
@@ -123,11 +131,13 @@ def _check_password(data: bytes) -> None:
         log.debug("pypdf cannot check encryption: %s", type(e).__name__)
 
 
-def _pages(document: PDFDocument, limits: DocumentLimits) -> list[PDFPage]:
+def _pages(document: PDFDocument, limits: DocumentLimits, budget: DecodeBudget) -> list[PDFPage]:
     try:
         pages = list(islice(PDFPage.create_pages(document), limits.max_pages + 1))
     except Exception as e:
+        budget.check()  # the page tree may sit in a compressed object stream
         raise DocumentError("corrupt_pdf", "corrupt PDF: unreadable page tree") from e
+    budget.check()
     if not pages:
         raise DocumentError("corrupt_pdf", "corrupt PDF: no pages")
     if len(pages) > limits.max_pages:

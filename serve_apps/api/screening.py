@@ -3,6 +3,7 @@ and interview plans. The workspace comes from the credential (deps.get_current_w
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -101,7 +102,8 @@ async def parse_vacancy(
     access.require("recruiter")
     data = await file.read(engines.limits.max_bytes + 1)
     name = safe_file_name(file.filename, "vacancy")
-    title, text = vacancy_flow.vacancy_text_from_file(engines, data, name)
+    # Parsing is blocking work (in a capped child process): off the replica's event loop.
+    title, text = await asyncio.to_thread(vacancy_flow.vacancy_text_from_file, engines, data, name)
     vacancy = vacancy_flow.create_vacancy(
         pool, engines, workspace_id=access.workspace_id, title=title, text=text,
         source="upload", actor_user_id=access.principal.user_id,

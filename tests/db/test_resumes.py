@@ -1,4 +1,5 @@
-"""Resumes repository: blobs kept out of rows, the status machine, parsed results."""
+"""Resumes repository: blobs kept out of rows, the status machine, parsed results.
+(Parse leases, their takeovers and their limits: `test_resume_lease.py`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from psycopg_pool import ConnectionPool
 
-from db import resumes
+from db import resume_leases, resumes
 from db.errors import InvalidTransition, InvalidValue, NotFound
 from db.pool import transaction
 from db.statuses import RESUME_TRANSITIONS
@@ -17,11 +18,24 @@ from tests.db import factories
 
 
 def _at(conn, resume_id: int, *path: str) -> resumes.Resume:
-    """Walk a fresh resume along `path` of statuses."""
+    """Walk a fresh resume along `path` of statuses ('parsing' is a claim)."""
     row = resumes.get_resume(conn, resume_id=resume_id)
     for status in path:
-        row = resumes.set_resume_status(conn, resume_id=resume_id, status=status, reason="bad file")
+        row = _move(conn, resume_id, status, reason="bad file")
     return row
+
+
+def _move(conn, resume_id: int, status: str, reason: str | None = None) -> resumes.Resume:
+    """A status change as the product makes it: 'parsing' only through a claim."""
+    if status == "parsing":
+        return resume_leases.claim_for_parsing(conn, resume_id=resume_id).resume
+    return resumes.set_resume_status(conn, resume_id=resume_id, status=status, reason=reason)
+
+
+def _claim(conn, resume_id: int) -> resume_leases.ParseLease:
+    lease = resume_leases.claim_for_parsing(conn, resume_id=resume_id).lease
+    assert lease is not None
+    return lease
 
 
 def test_create_computes_size_and_hash_and_row_has_no_blobs(pool: ConnectionPool) -> None:
@@ -59,7 +73,7 @@ def test_list_filters_by_status_and_candidate(pool: ConnectionPool) -> None:
         person = factories.candidate(conn, ws)
         mine = factories.resume(conn, ws, candidate_id=person.id)
         other = factories.resume(conn, ws)
-        resumes.set_resume_status(conn, resume_id=other.id, status="parsing")
+        _claim(conn, other.id)
         assert [r.id for r in resumes.list_resumes(conn)] == [other.id, mine.id]
         assert [r.id for r in resumes.list_resumes(conn, status="parsing")] == [other.id]
         assert [r.id for r in resumes.list_resumes(conn, candidate_id=person.id)] == [mine.id]
@@ -71,7 +85,7 @@ def test_happy_path_through_the_status_machine(pool: ConnectionPool) -> None:
     with transaction(pool, workspace_id=ws.id) as conn:
         resume = factories.resume(conn, ws)
         path = ["parsing", "parsed", "interview_scheduled", "interviewed"]
-        seen = [resumes.set_resume_status(conn, resume_id=resume.id, status=s).status for s in path]
+        seen = [_move(conn, resume.id, s).status for s in path]
     assert seen == path
 
 
@@ -84,7 +98,6 @@ def test_happy_path_through_the_status_machine(pool: ConnectionPool) -> None:
         (["parsing", "parsed", "interview_scheduled"], "failed"),
         (["parsing", "parsed", "interview_scheduled", "interviewed"], "parsing"),
         (["failed"], "parsing"),
-        (["parsing"], "parsing"),  # a second worker cannot claim a resume being parsed
     ],
 )
 def test_invalid_transitions_name_both_statuses(
@@ -95,7 +108,7 @@ def test_invalid_transitions_name_both_statuses(
         resume = factories.resume(conn, ws)
         before = _at(conn, resume.id, *path)
         with pytest.raises(InvalidTransition) as info:
-            resumes.set_resume_status(conn, resume_id=resume.id, status=target, reason="r")
+            _move(conn, resume.id, target, reason="r")
         after = resumes.get_resume(conn, resume_id=resume.id)
     assert (info.value.current, info.value.requested) == (before.status, target)
     assert f"'{before.status}'" in info.value.message and f"'{target}'" in info.value.message
@@ -116,7 +129,9 @@ def test_failed_needs_reason_and_retry_clears_it(pool: ConnectionPool, path: lis
         )
         retried = resumes.set_resume_status(conn, resume_id=resume.id, status="pending")
     assert (failed.status, failed.failure_reason) == ("failed", "not a resume: empty PDF")
+    assert (failed.parse_attempts, failed.parse_lease_until) == (1 if path else 0, None)
     assert (retried.status, retried.failure_reason) == ("pending", None)
+    assert retried.parse_attempts == 0  # a retry gets all its attempts again
 
 
 def test_unknown_status_and_missing_resume(pool: ConnectionPool) -> None:
@@ -125,8 +140,12 @@ def test_unknown_status_and_missing_resume(pool: ConnectionPool) -> None:
         resume = factories.resume(conn, ws)
         with pytest.raises(InvalidValue):
             resumes.set_resume_status(conn, resume_id=resume.id, status="done")
+        with pytest.raises(InvalidValue):  # a claim without a lease could never be taken over
+            resumes.set_resume_status(conn, resume_id=resume.id, status="parsing")
         with pytest.raises(NotFound):
-            resumes.set_resume_status(conn, resume_id=resume.id + 999, status="parsing")
+            resumes.set_resume_status(conn, resume_id=resume.id + 999, status="pending")
+        with pytest.raises(NotFound):
+            resume_leases.claim_for_parsing(conn, resume_id=resume.id + 999)
 
 
 def test_save_parsed_stores_profile_and_embedding(pool: ConnectionPool) -> None:
@@ -134,24 +153,20 @@ def test_save_parsed_stores_profile_and_embedding(pool: ConnectionPool) -> None:
     embedding = np.linspace(-1, 1, 512, dtype=np.float32)
     with transaction(pool, workspace_id=ws.id) as conn:
         resume = factories.resume(conn, ws)
-        with pytest.raises(InvalidTransition):  # must be claimed ('parsing') first
-            resumes.save_parsed(
-                conn, resume_id=resume.id, text="t", profile={}, profile_engine="offline"
-            )
-        resumes.set_resume_status(conn, resume_id=resume.id, status="parsing")
+        lease = _claim(conn, resume.id)
         with pytest.raises(InvalidValue):
-            resumes.save_parsed(
+            resume_leases.save_parsed(
                 conn,
-                resume_id=resume.id,
+                lease=lease,
                 text="t",
                 profile={},
                 profile_engine="offline",
                 embedding=[0.1] * 3,
                 embedding_engine="e",
             )
-        parsed = resumes.save_parsed(
+        parsed = resume_leases.save_parsed(
             conn,
-            resume_id=resume.id,
+            lease=lease,
             text="Python developer, 5 years",
             profile={"name": "Ivan", "skills": ["python"]},
             profile_engine="offline-rules",
@@ -175,9 +190,8 @@ def test_save_parsed_without_embedding(pool: ConnectionPool) -> None:
     ws = factories.workspace(pool)
     with transaction(pool, workspace_id=ws.id) as conn:
         resume = factories.resume(conn, ws)
-        resumes.set_resume_status(conn, resume_id=resume.id, status="parsing")
-        parsed = resumes.save_parsed(
-            conn, resume_id=resume.id, text="x", profile={"a": 1}, profile_engine="p"
+        parsed = resume_leases.save_parsed(
+            conn, lease=_claim(conn, resume.id), text="x", profile={"a": 1}, profile_engine="p"
         )
         assert resumes.get_resume_embedding(conn, resume_id=resume.id) is None
     assert parsed.status == "parsed" and not parsed.has_embedding
