@@ -75,6 +75,32 @@ class ApiClient:
     def members(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/workspaces/{workspace_id}/members")
 
+    # ---- invitations: owners invite by e-mail, the person accepts or declines ----
+
+    def invite(self, workspace_id: str, email: str, role: str) -> dict[str, Any]:
+        """The same answer whether or not the address has an account."""
+        return self._call(
+            "POST", f"/workspaces/{workspace_id}/invitations", json={"email": email, "role": role}
+        )
+
+    def invitations(self, workspace_id: str) -> list[dict[str, Any]]:
+        """The workspace's unanswered invitations (owners only)."""
+        return self._call("GET", f"/workspaces/{workspace_id}/invitations")
+
+    def revoke_invitation(self, workspace_id: str, invitation_id: str) -> None:
+        self._call("DELETE", f"/workspaces/{workspace_id}/invitations/{invitation_id}")
+
+    def my_invitations(self) -> list[dict[str, Any]]:
+        """Open invitations addressed to the signed-in user."""
+        return self._call("GET", "/me/invitations")
+
+    def accept_invitation(self, invitation_id: str) -> dict[str, Any]:
+        """Join the inviting workspace; returns that workspace."""
+        return self._call("POST", f"/me/invitations/{invitation_id}/accept")
+
+    def decline_invitation(self, invitation_id: str) -> None:
+        self._call("POST", f"/me/invitations/{invitation_id}/decline")
+
     def ranking(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:
         return self._call(
             "GET",

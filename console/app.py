@@ -19,6 +19,7 @@ from console.i18n import t  # noqa: E402
 from console.state import init_state, sign_out  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
+from console.views.team import team_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
 
 st.set_page_config(page_title="Selectio", page_icon="🎯", layout="wide")
@@ -42,6 +43,7 @@ if st.session_state["token"]:
     pages = [
         st.Page(workspaces_page, title=t("workspaces"), icon="🏢", url_path="workspaces"),
         st.Page(interviews_page, title=t("interviews"), icon="🎙️", url_path="interviews"),
+        st.Page(team_page, title=t("team"), icon="👥", url_path="team"),
     ]
 else:
     pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login")]

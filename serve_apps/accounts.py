@@ -1,4 +1,5 @@
-"""Account operations shared by the API and the CLI: users, workspaces, members, API keys.
+"""Account operations shared by the API and the CLI: users, workspaces, members, invitations,
+API keys.
 
 Each function is one transaction with the right tenant context and an audit entry, so the
 CLI and the HTTP API cannot drift apart in what they check or record.
@@ -12,7 +13,7 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import api_keys, audit, memberships, users, workspaces
+from db import api_keys, audit, member_invitations, memberships, users, workspaces
 from db.errors import Conflict, NotFound
 from db.pool import transaction
 from serve_apps.security import (
@@ -117,7 +118,10 @@ def add_member(
     password: str | None = None,
     full_name: str = "",
 ) -> memberships.Member:
-    """Add a user by email, creating the account when a password is given."""
+    """Add a user by email, creating the account when a password is given.
+
+    An operator action (CLI, fixtures): it adds without the person's consent and says whether
+    the address has an account, so the API never calls it; the API invites instead."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         user = users.find_by_email(conn, email=email)
     if user is None:
@@ -137,6 +141,113 @@ def add_member(
             details={"role": role},
         )
     return member
+
+
+def set_member_role(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    user_id: int,
+    role: memberships.Role,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> memberships.Member:
+    """Change an existing member's role (never leaving the workspace without an owner)."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        if memberships.get_role(conn, workspace_id=workspace_id, user_id=user_id) is None:
+            raise NotFound("member not found")
+        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user_id, role=role)
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="member.set",
+            actor_user_id=actor_user_id,
+            actor_api_key_id=actor_api_key_id,
+            target_type="user",
+            target_id=user_id,
+            details={"role": role},
+        )
+    return member
+
+
+def invite_member(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    email: str,
+    role: memberships.Role,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> member_invitations.Invitation:
+    """Invite an address; the person joins only by accepting. Users are never looked up, so
+    the outcome and its cost are the same whether or not the address has an account."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        invitation = member_invitations.invite(
+            conn, workspace_id=workspace_id, email=email, role=role, invited_by=actor_user_id
+        )
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="member.invite",
+            actor_user_id=actor_user_id,
+            actor_api_key_id=actor_api_key_id,
+            target_type="invitation",
+            target_id=str(invitation.id),
+            details={"email": invitation.email, "role": invitation.role},
+        )
+    return invitation
+
+
+def revoke_invitation(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    invitation_id: UUID,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> None:
+    """Withdraw an unanswered invitation of the workspace."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        invitation = member_invitations.revoke(
+            conn, workspace_id=workspace_id, invitation_id=invitation_id
+        )
+        audit.record(
+            conn,
+            workspace_id=workspace_id,
+            action="member.invite_revoke",
+            actor_user_id=actor_user_id,
+            actor_api_key_id=actor_api_key_id,
+            target_type="invitation",
+            target_id=str(invitation.id),
+            details={"email": invitation.email},
+        )
+
+
+def accept_invitation(
+    pool: ConnectionPool, *, user_id: int, invitation_id: UUID
+) -> tuple[workspaces.Workspace, memberships.Member]:
+    """Join the workspace of an invitation addressed to the user; the join is audited."""
+    with transaction(pool, user_id=user_id) as conn:
+        member = member_invitations.accept(conn, user_id=user_id, invitation_id=invitation_id)
+        # accept() left the transaction in the invitation's workspace context.
+        audit.record(
+            conn,
+            workspace_id=member.workspace_id,
+            action="member.join",
+            actor_user_id=user_id,
+            target_type="invitation",
+            target_id=str(invitation_id),
+            details={"role": member.role},
+        )
+        workspace = workspaces.get_workspace(conn, workspace_id=member.workspace_id)
+    return workspace, member
+
+
+def decline_invitation(pool: ConnectionPool, *, user_id: int, invitation_id: UUID) -> None:
+    """Decline an invitation addressed to the user. The refusal is kept on the invitation (the
+    invitee never enters the workspace's context, so it writes no audit entry there)."""
+    with transaction(pool, user_id=user_id) as conn:
+        member_invitations.decline(conn, user_id=user_id, invitation_id=invitation_id)
 
 
 def remove_member(

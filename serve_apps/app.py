@@ -17,6 +17,7 @@ from serve_apps.api import (
     auth,
     health,
     interviews,
+    invitations,
     resumes,
     screening,
     signalling,
@@ -51,6 +52,7 @@ def build_app() -> FastAPI:
     routers = (auth, workspaces, vacancies, resumes, screening, interviews, signalling, analysis)
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(invitations.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

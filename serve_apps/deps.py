@@ -157,8 +157,9 @@ def get_current_workspace(
     principal: CurrentPrincipal,
     x_workspace_id: Annotated[UUID | None, Header()] = None,
 ) -> WorkspaceAccess:
-    """The workspace of routes without it in the path: an API key's own, or the user's
-    `X-Workspace-Id` (optional when they belong to exactly one)."""
+    """The workspace of routes without it in the path: an API key's own; for a user, the one
+    named by `X-Workspace-Id`, else their home workspace, the one they joined first. Joining
+    another workspace never moves the home, so a header-less call keeps its meaning."""
     if principal.api_key is not None:
         key = principal.api_key
         if x_workspace_id is not None and x_workspace_id != key.workspace_id:
@@ -167,11 +168,19 @@ def get_current_workspace(
     assert principal.user is not None
     if x_workspace_id is not None:
         return get_workspace_access(pool, principal, x_workspace_id)
-    with transaction(pool, user_id=principal.user.id) as conn:
-        rows = workspaces.list_for_user(conn, user_id=principal.user.id)
-    if len(rows) != 1:
+    user_id = principal.user.id
+    with transaction(pool, user_id=user_id) as conn:
+        rows = workspaces.list_for_user(conn, user_id=user_id)
+        if len(rows) > 1:  # home first: the oldest membership
+            joined = {
+                w.id: memberships.get_member(conn, workspace_id=w.id, user_id=user_id).created_at
+                for w, _ in rows
+            }
+            rows.sort(key=lambda row: (joined[row[0].id], str(row[0].id)))
+    if not rows:
         raise ApiError(
-            f"send the X-Workspace-Id header: you belong to {len(rows)} workspaces",
+            "you belong to no workspace yet: accept an invitation (GET /api/v1/me/invitations) "
+            "or create one (POST /api/v1/workspaces)",
             code="workspace_required",
         )
     workspace, role = rows[0]

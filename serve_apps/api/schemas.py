@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 RoleName = Literal["owner", "recruiter", "viewer"]
 # Plain shape check: internal domains such as .local or .test are valid sign-in addresses.
@@ -68,11 +68,51 @@ class MemberOut(BaseModel):
     created_at: datetime
 
 
-class MemberAdd(BaseModel):
+class MemberRoleUpdate(BaseModel):
+    role: RoleName
+
+
+class InvitationCreate(BaseModel):
+    """Who to invite, with which role. Unknown fields are refused, so a client still sending
+    the password the members route once took learns that accounts are not created here."""
+
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(pattern=EMAIL_PATTERN, max_length=320)
     role: RoleName = "recruiter"
-    full_name: str = Field(default="", max_length=200)
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class InvitationSent(BaseModel):
+    """The answer to an invitation: the same shape whether or not the address has an account."""
+
+    email: str
+    role: RoleName
+    expires_at: datetime
+    status: Literal["invited"] = "invited"
+
+
+class InvitationOut(BaseModel):
+    """An unanswered invitation, as the workspace's owners see it."""
+
+    id: UUID
+    email: str
+    role: RoleName
+    invited_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    status: Literal["pending", "expired"]
+
+
+class ReceivedInvitationOut(BaseModel):
+    """An open invitation, as the person invited sees it."""
+
+    id: UUID
+    workspace_id: UUID
+    workspace_name: str
+    role: RoleName
+    invited_by_email: str | None
+    created_at: datetime
+    expires_at: datetime
 
 
 class ApiKeyOut(BaseModel):

@@ -1,4 +1,4 @@
-"""Workspaces, their members and their API keys."""
+"""Workspaces, their members and their API keys (invitations: serve_apps.api.invitations)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from fastapi import APIRouter, Response
 from db import api_keys, audit, memberships, workspaces
 from db.pool import transaction
 from serve_apps import accounts
+from serve_apps.api.invitations import INVITE_RESPONSES, send_invitation
 from serve_apps.api.schemas import (
     ApiKeyCreate,
     ApiKeyIssued,
     ApiKeyOut,
     AuditOut,
-    MemberAdd,
+    InvitationCreate,
+    InvitationSent,
     MemberOut,
+    MemberRoleUpdate,
     WorkspaceCreate,
     WorkspaceOut,
 )
@@ -65,17 +68,33 @@ def list_members(access: Access, pool: Pool) -> list[MemberOut]:
     return [MemberOut.model_validate(m, from_attributes=True) for m in rows]
 
 
-@router.post("/workspaces/{workspace_id}/members", response_model=MemberOut, status_code=201)
-def add_member(body: MemberAdd, access: Access, pool: Pool) -> MemberOut:
-    """Owners add people by email (creating the account when a password is given)."""
+@router.post(
+    "/workspaces/{workspace_id}/members",
+    response_model=InvitationSent,
+    status_code=202,
+    responses=INVITE_RESPONSES,
+    deprecated=True,
+)
+def add_member(body: InvitationCreate, access: Access, pool: Pool) -> InvitationSent:
+    """Kept for older clients: it invites, exactly like POST .../invitations. Nobody is added
+    without accepting, and accounts are created by operators (`selectio user create`)."""
+    return send_invitation(body, access, pool)
+
+
+@router.patch(
+    "/workspaces/{workspace_id}/members/{user_id}",
+    response_model=MemberOut,
+    responses={404: {"description": "not a member"},
+               409: {"description": "the workspace would be left without an owner"}},
+)  # fmt: skip
+def set_member_role(user_id: int, body: MemberRoleUpdate, access: Access, pool: Pool) -> MemberOut:
+    """Owners change a member's role."""
     access.require("owner")
-    member = accounts.add_member(
+    member = accounts.set_member_role(
         pool,
         workspace_id=access.workspace_id,
-        email=body.email,
+        user_id=user_id,
         role=body.role,
-        password=body.password,
-        full_name=body.full_name,
         actor_user_id=access.principal.user_id,
         actor_api_key_id=access.principal.api_key_id,
     )

@@ -135,16 +135,22 @@ def test_api_key_lifecycle(client, team) -> None:
     assert "api_key.create" in actions and "api_key.revoke" in actions
 
 
-def test_owner_adds_member_and_cannot_remove_last_owner(client, team) -> None:
+def test_owner_invites_member_and_cannot_remove_last_owner(client, team) -> None:
     acme = team["acme"].id
     owner = login(client, "owner@acme.test", team["password"])
-    added = client.post(
+    invited = client.post(
         f"/api/v1/workspaces/{acme}/members",
-        json={"email": "new.hire@acme.test", "role": "recruiter", "password": "a long password"},
+        json={"email": "new.hire@acme.test", "role": "recruiter"},
         headers=owner,
     )
-    assert added.status_code == 201, added.text
-    assert login(client, "new.hire@acme.test", "a long password")
+    assert invited.status_code == 202, invited.text
+    assert invited.json()["status"] == "invited"
+    members = client.get(f"/api/v1/workspaces/{acme}/members", headers=owner).json()
+    assert "new.hire@acme.test" not in [m["email"] for m in members]
+    wrong = client.post(
+        "/api/v1/auth/login", json={"email": "new.hire@acme.test", "password": "a long password"}
+    )
+    assert wrong.status_code == 401  # the API creates no accounts; operators do
     owner_id = team["people"]["owner"].id
     last = client.delete(f"/api/v1/workspaces/{acme}/members/{owner_id}", headers=owner)
     assert last.status_code == 409

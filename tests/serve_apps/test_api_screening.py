@@ -126,15 +126,24 @@ def test_vacancy_from_file(client, key) -> None:
     assert "SQL" in body["requirements"]["must_have"]
 
 
-def test_user_with_many_workspaces_must_name_one(client, team) -> None:
+def test_user_with_many_workspaces_works_in_the_home_one_unless_named(client, team) -> None:
+    """Joining a second workspace must not break header-less calls: they go to the user's
+    home workspace (the oldest membership); X-Workspace-Id chooses another."""
     headers = login(client, "outsider@acme.test", team["password"])
-    single = client.get("/api/v1/resumes", headers=headers)
-    assert single.status_code == 200
+    home = team["globex"].id
     other = client.post("/api/v1/workspaces", json={"name": "Second Co"}, headers=headers)
     assert other.status_code == 201
-    ambiguous = client.get("/api/v1/resumes", headers=headers)
-    assert ambiguous.status_code == 400
-    assert ambiguous.json()["error"]["code"] == "workspace_required"
+    created = client.post(
+        "/api/v1/vacancies",
+        json={"description": "Go developer for payment services, three years of Go."},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    path = f"/api/v1/vacancies/{created.json()['id']}"
+    in_home = client.get(path, headers={**headers, "X-Workspace-Id": str(home)})
+    assert in_home.status_code == 200
+    in_other = client.get(path, headers={**headers, "X-Workspace-Id": other.json()["id"]})
+    assert in_other.status_code == 404
     chosen = client.get(
         "/api/v1/resumes", headers={**headers, "X-Workspace-Id": other.json()["id"]}
     )
