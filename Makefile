@@ -6,12 +6,12 @@ venv:
 
 # Run the product: embedded database, Ray, API, console, demo data on first start.
 up:
-	@SELECTIO_WANT_CHROMIUM=1 scripts/bootstrap.sh
+	@SELECTIO_WANT_CHROMIUM=1 SELECTIO_WANT_PROMETHEUS=1 scripts/bootstrap.sh
 	@.venv/bin/selectio up --demo
 
 # Run the test suite.
 test:
-	@SELECTIO_NEED_CHROMIUM=1 scripts/bootstrap.sh
+	@SELECTIO_NEED_CHROMIUM=1 SELECTIO_NEED_PROMETHEUS=1 scripts/bootstrap.sh
 	@.venv/bin/python -m pytest -q
 
 lint: venv

@@ -31,26 +31,33 @@ if [ ! -x "$VENV/bin/python" ]; then
     fi
 fi
 
-# Chromium renders PDF reports (and, in tests, runs the interview page through Playwright).
-# `make test` needs it (SELECTIO_NEED_CHROMIUM=1: a failure stops); `make up` wants it
-# (SELECTIO_WANT_CHROMIUM=1: without it the product runs and reports say the PDF is missing).
-if { [ "${SELECTIO_NEED_CHROMIUM:-0}" = "1" ] || [ "${SELECTIO_WANT_CHROMIUM:-0}" = "1" ]; } \
-    && ! command -v chromium >/dev/null 2>&1; then
-    installed=0
+# Debian packages the product uses when present. `make test` needs them (SELECTIO_NEED_<X>=1:
+# a failed install stops); `make up` wants them (SELECTIO_WANT_<X>=1: without one the product
+# runs and says what is off).
+#   chromium   renders PDF reports (and, in tests, runs the interview page through Playwright)
+#   prometheus feeds the Ray dashboard's metrics view (Ray's own launcher downloads a binary)
+apt_updated=0
+ensure_debian_package() {  # command package NEED-flag WANT-flag what-for
+    local cmd=$1 package=$2 need=$3 want=$4 why=$5
+    { [ "$need" = "1" ] || [ "$want" = "1" ]; } || return 0
+    command -v "$cmd" >/dev/null 2>&1 && return 0
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        echo "installing Debian's chromium (PDF reports, browser tests)"
-        if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
-            installed=1
+        echo "installing Debian's $package ($why)"
+        if { [ "$apt_updated" = "1" ] || apt-get update -qq; } && apt_updated=1 &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; then
+            return 0
         fi
     fi
-    if [ "$installed" = "0" ]; then
-        if [ "${SELECTIO_NEED_CHROMIUM:-0}" = "1" ]; then
-            echo "error: the browser tests need Debian's chromium: run 'sudo apt-get install chromium'" >&2
-            exit 1
-        fi
-        echo "warning: no chromium: PDF reports are off until 'sudo apt-get install chromium'" >&2
+    if [ "$need" = "1" ]; then
+        echo "error: the tests need Debian's $package ($why): run 'sudo apt-get install $package'" >&2
+        exit 1
     fi
-fi
+    echo "warning: no $package: $why is off until 'sudo apt-get install $package'" >&2
+}
+ensure_debian_package chromium chromium "${SELECTIO_NEED_CHROMIUM:-0}" \
+    "${SELECTIO_WANT_CHROMIUM:-0}" "PDF reports, browser tests"
+ensure_debian_package prometheus prometheus "${SELECTIO_NEED_PROMETHEUS:-0}" \
+    "${SELECTIO_WANT_PROMETHEUS:-0}" "the dashboard's metrics view"
 
 stamp="$VENV/.selectio-installed"
 want=$( (cat pyproject.toml; echo "extras=$EXTRAS") | sha256sum | cut -d' ' -f1)

@@ -124,6 +124,8 @@ def up(
     typer.echo(f"  Ray dashboard   {product.dashboard_url or 'not available'}")
     if product.ray_started_here:
         typer.echo(f"    its token     `selectio ray-token` (kept in {settings.ray_token_path})")
+    if product.prometheus_url:
+        typer.echo(f"  Prometheus      {product.prometheus_url} (the dashboard's metrics view)")
     where = f"embedded in {settings.pgdata}" if product.database.embedded else "external"
     typer.echo(f"  database        {where}")
     typer.echo("Press Ctrl-C to stop.")

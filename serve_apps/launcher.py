@@ -25,6 +25,13 @@ from db.bootstrap import PreparedDatabase, prepare_database
 from db.pool import open_pool
 from db.private_files import read_or_create, tighten
 from db.settings import Settings
+from serve_apps.metrics_server import (
+    INSTALL_HINT,
+    announce_to_ray,
+    prometheus_binary,
+    prometheus_url,
+    start_prometheus,
+)
 
 log = logging.getLogger(__name__)
 CONSOLE_SCRIPT = Path(__file__).resolve().parent.parent / "console" / "app.py"
@@ -44,7 +51,9 @@ class RunningProduct:
     database: PreparedDatabase
     dashboard_url: str | None = None
     console: subprocess.Popen[bytes] | None = None
+    prometheus: subprocess.Popen[bytes] | None = None
     ray_started_here: bool = False
+    prometheus_url: str | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -88,6 +97,27 @@ def use_private_ray_token(settings: Settings) -> Path:
     return path
 
 
+def start_metrics(settings: Settings, product: RunningProduct) -> None:
+    """Prometheus on this Ray session's scrape config; a failure costs the charts only."""
+    import ray
+
+    session_dir = Path(ray._private.worker._global_node.get_session_dir_path())  # noqa: SLF001
+    try:
+        product.prometheus = start_prometheus(settings, session_dir)
+        product.prometheus_url = prometheus_url(settings)
+    except OSError as e:
+        log.warning("prometheus did not start: %s", e)
+        product.notes.append(f"dashboard metrics are off: Prometheus did not start ({e})")
+
+
+def port_is_free(host: str, port: int) -> bool:
+    try:
+        ensure_port_free(host, port, "")
+    except LaunchError:
+        return False
+    return True
+
+
 def start_ray(settings: Settings, product: RunningProduct) -> None:
     """Join `ray_address` or start a small local Ray with its dashboard on `host`."""
     import ray
@@ -103,6 +133,11 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
         )
     else:
         use_private_ray_token(settings)
+        metrics = prometheus_binary() is not None and port_is_free(
+            settings.host, settings.prometheus_port
+        )
+        if metrics:
+            announce_to_ray(settings)
         context = ray.init(
             namespace=RAY_NAMESPACE,
             runtime_env=runtime_env,
@@ -116,6 +151,14 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
             log_to_driver=False,  # replica and raylet logs stay in Ray's files and dashboard
         )
         product.ray_started_here = True
+        if metrics:
+            start_metrics(settings, product)
+        else:
+            product.notes.append(
+                INSTALL_HINT if prometheus_binary() is None
+                else f"dashboard metrics are off: port {settings.prometheus_port} is busy "
+                "(set SELECTIO_PROMETHEUS_PORT)"
+            )  # fmt: skip
     url = context.dashboard_url
     product.dashboard_url = f"http://{url}" if url and not url.startswith("http") else url
 
@@ -222,6 +265,13 @@ def start(settings: Settings, *, demo: bool) -> RunningProduct:
 
 def stop(product: RunningProduct) -> None:
     """Stop in reverse order; each step is attempted even if an earlier one failed."""
+    if product.prometheus is not None and product.prometheus.poll() is None:
+        product.prometheus.terminate()
+        try:
+            product.prometheus.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            product.prometheus.kill()
+            product.prometheus.wait()
     if product.console is not None and product.console.poll() is None:
         product.console.terminate()
         try:

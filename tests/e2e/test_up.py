@@ -64,13 +64,17 @@ def _postgres_running(pgdata: Path) -> bool:
 
 def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ports = {"api": free_port(), "console": free_port(), "dashboard": free_port()}
+    ports = {
+        "api": free_port(), "console": free_port(), "dashboard": free_port(),
+        "prometheus": free_port(),
+    }  # fmt: skip
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SELECTIO_", "RAY_"))},
         "SELECTIO_HOME": str(home),
         "SELECTIO_API_PORT": str(ports["api"]),
         "SELECTIO_CONSOLE_PORT": str(ports["console"]),
         "SELECTIO_DASHBOARD_PORT": str(ports["dashboard"]),
+        "SELECTIO_PROMETHEUS_PORT": str(ports["prometheus"]),
         "SELECTIO_RAY_OBJECT_STORE_MB": "96",
     }
     log = tmp_path / "up.log"
@@ -100,6 +104,13 @@ def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
         assert httpx.get(jobs, timeout=10).status_code in (401, 403)
         bearer = {"Authorization": f"Bearer {printed}"}
         assert httpx.get(jobs, headers=bearer, timeout=10).status_code == 200
+
+        # The dashboard's metrics view has a Prometheus, scraping Ray's nodes.
+        prometheus = f"http://127.0.0.1:{ports['prometheus']}"
+        assert prometheus in banner
+        assert httpx.get(f"{prometheus}/-/ready", timeout=10).status_code == 200
+        targets = httpx.get(f"{prometheus}/api/v1/targets", timeout=10).json()["data"]
+        assert any("ray" in str(t["labels"]).lower() for t in targets["activeTargets"]), targets
 
         assert httpx.get(f"{api}/health", timeout=10).json()["database"] == "ok"
         assert httpx.get(f"{console}/_stcore/health", timeout=10).text == "ok"
@@ -135,8 +146,9 @@ def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
     _assert_clean_stop(process, output)
     assert "Traceback" not in output
     assert not _postgres_running(home / "pgdata")
-    with pytest.raises(httpx.HTTPError):
-        httpx.get(f"{api}/health", timeout=2)
+    for stopped in (f"{api}/health", f"http://127.0.0.1:{ports['prometheus']}/-/ready"):
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(stopped, timeout=2)
 
     # A second start reuses the data folder: the demo is found, not seeded twice.
     log2 = tmp_path / "up2.log"
