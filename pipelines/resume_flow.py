@@ -50,6 +50,9 @@ class ReadResume:
     embedding_engine: str
 
 
+FLAG_ACTIVE_CONTENT = "active_content"
+
+
 def read_resume(
     engines: Engines, data: bytes, filename: str, content_type: str | None = None
 ) -> ReadResume:
@@ -58,7 +61,9 @@ def read_resume(
     # Only visible text, with instructions to the AI cut out, reaches any engine or score;
     # flags: invisible text, instructions aimed at the AI (visible or hidden).
     check = inspect_resume(document.text, hidden_text=document.hidden_text)
-    scoring_text, flags = check.text, check.flags
+    scoring_text, flags = check.text, list(check.flags)
+    if document.active_content:  # the original may run something when a recruiter opens it
+        flags.append(FLAG_ACTIVE_CONTENT)
     profile = extract_profile(engines, scoring_text)
     vector = embed_document(engines.embedder, scoring_text)
     return ReadResume(document, scoring_text, flags, profile, vector, engines.embedder.id)

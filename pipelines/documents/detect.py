@@ -90,13 +90,30 @@ def sniff(data: bytes) -> Sniffed:
     return Sniffed("binary", "binary data")
 
 
+def _refuse_polyglot(data: bytes) -> None:
+    """A PDF that is also a ZIP archive (an archive appended or wrapped around it) opens as
+    either, depending on who opens it: built to smuggle one past a check for the other."""
+    if b"PK\x05\x06" not in data[-(66 * 1024) :]:  # the ZIP end record sits at the very end
+        return
+    try:
+        is_zip = zipfile.is_zipfile(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - whatever zipfile trips on, it is not a usable ZIP
+        is_zip = False
+    if is_zip:
+        raise DocumentError(
+            "polyglot",
+            "the file is both a PDF and a ZIP archive; save the resume again as a plain PDF",
+        )
+
+
 def detect_kind(
     data: bytes, filename: str, content_type: str | None = None
 ) -> tuple[Kind, list[str]]:
     """The parser to use, and warnings.
 
     Raises `unsupported_type` for a name we do not read, `type_mismatch` when the bytes are
-    some other known format, and `corrupt_pdf`/`corrupt_docx` when they are no format at all.
+    some other known format, `polyglot` for a PDF that is also a ZIP archive, and
+    `corrupt_pdf`/`corrupt_docx` when they are no format at all.
     """
     ext = PurePath(filename or "").suffix.lower()
     real = sniff(data)
@@ -116,6 +133,8 @@ def detect_kind(
                 "unsupported file type: no extension (expected PDF, DOCX or TXT)",
             )
     if real.kind in ("pdf", "docx"):  # magic bytes win over the name and the content type
+        if real.kind == "pdf":
+            _refuse_polyglot(data)
         warnings = [] if real.kind == expected else [f"file named {named} is {real.label}"]
         return _as_kind(real.kind), warnings
     if expected == "txt" and real.kind in ("text", "html", "binary"):

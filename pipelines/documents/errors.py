@@ -14,6 +14,7 @@ ErrorCode = Literal[
     "too_large",
     "unsupported_type",
     "type_mismatch",
+    "polyglot",
     "corrupt_pdf",
     "encrypted_pdf",
     "no_text_layer",

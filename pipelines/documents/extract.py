@@ -37,6 +37,9 @@ class ExtractedDocument:
     pages: int | None
     hidden_text: str = ""
     warnings: list[str] = field(default_factory=list)
+    # What a viewer could run or open by itself (PDF JavaScript, open actions, launch
+    # commands, embedded files); the text is still read, the resume is flagged.
+    active_content: list[str] = field(default_factory=list)
 
 
 def extract_document(
@@ -109,6 +112,7 @@ def _extract(data: bytes, kind: Kind, limits: DocumentLimits) -> ExtractedDocume
             pdf.pages,
             normalize_text(pdf.hidden_text),
             pdf.warnings,
+            pdf.active_content,
         )
     if kind == "docx":
         from pipelines.documents.docx import extract_docx
@@ -143,7 +147,9 @@ def _finish(
         text = text[: limits.max_text_chars]
         notes.append(f"text cut to the first {limits.max_text_chars} characters")
     hidden = hidden[: limits.max_text_chars]
-    return ExtractedDocument(text, document.kind, document.pages, hidden, notes)
+    return ExtractedDocument(
+        text, document.kind, document.pages, hidden, notes, document.active_content
+    )
 
 
 def _unexpected(kind: Kind) -> DocumentError:

@@ -24,6 +24,7 @@ from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
+from pipelines.documents import active_content
 from pipelines.documents.errors import DocumentError
 from pipelines.documents.layout import page_text, plain_text
 from pipelines.documents.limits import DocumentLimits
@@ -43,6 +44,7 @@ class PdfText:
     hidden_text: str
     pages: int
     warnings: list[str] = field(default_factory=list)
+    active_content: list[str] = field(default_factory=list)  # active_content.describe()
 
 
 def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
@@ -105,7 +107,15 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
     if reasons:
         listed = ", ".join(f"{why}: {n}" for why, n in sorted(reasons.items()))
         warnings.append(f"hidden text excluded ({listed} characters)")
-    return PdfText(visible, hidden_text, len(pages), warnings)
+    try:
+        found = active_content.in_catalog(document.catalog, pages)
+    except Exception:  # a malformed catalog still has its bytes scanned
+        found = set()
+    found |= active_content.in_bytes(data)
+    active = active_content.describe(found)
+    if active:
+        warnings.append(f"active content: {', '.join(active)}")
+    return PdfText(visible, hidden_text, len(pages), warnings, active)
 
 
 def _check_complete(data: bytes) -> None:

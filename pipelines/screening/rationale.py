@@ -60,29 +60,39 @@ def language_name(name: str, lang: Lang) -> str:
     return _LANG_NAMES[lang].get(key, key.capitalize())
 
 
+# What each flag found, in the rationale's words: (English, Russian, Russian verb agreeing
+# with it when it is the only one found).
+_FLAG_WORDS = {
+    FLAG_HIDDEN: ("hidden text", "скрытый текст", "Обнаружен"),
+    FLAG_INJECTION: (
+        "an attempt to manipulate the score", "попытка манипуляции оценкой", "Обнаружена"
+    ),
+    "active_content": (
+        "active content (scripts or actions that run when the file is opened)",
+        "активное содержимое (скрипты или действия при открытии файла)",
+        "Обнаружено",
+    ),
+}  # fmt: skip
+
+
 def flag_sentence(flags: list[str], lang: Lang) -> str | None:
     """The rationale's warning for flagged resumes, or None without flags."""
     if not flags:
         return None
-    hidden, injection = FLAG_HIDDEN in flags, FLAG_INJECTION in flags
+    known = [_FLAG_WORDS[f] for f in dict.fromkeys(flags) if f in _FLAG_WORDS]
+    unknown = [f for f in flags if f not in _FLAG_WORDS]
     if lang == "ru":
-        if hidden and injection:
-            found = "Обнаружены скрытый текст и попытка манипуляции оценкой"
-        elif hidden:
-            found = "Обнаружен скрытый текст"
-        elif injection:
-            found = "Обнаружена попытка манипуляции оценкой"
+        if known:
+            verb = known[0][2] if len(known) == 1 else "Обнаружены"
+            found = f"{verb} " + " и ".join(w[1] for w in known)
         else:
-            found = "Резюме отмечено проверкой (" + ", ".join(flags) + ")"
+            found = "Резюме отмечено проверкой (" + ", ".join(unknown) + ")"
         return found + " — проверьте резюме вручную."
-    if hidden and injection:
-        found = "Hidden text and an attempt to manipulate the score were found"
-    elif hidden:
-        found = "Hidden text was found"
-    elif injection:
-        found = "An attempt to manipulate the score was found"
+    if known:
+        words = " and ".join(w[0] for w in known)
+        found = words[0].upper() + words[1:] + (" was found" if len(known) == 1 else " were found")
     else:
-        found = "The resume was flagged (" + ", ".join(flags) + ")"
+        found = "The resume was flagged (" + ", ".join(unknown) + ")"
     return found + " — check the resume manually."
 
 
