@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -28,9 +29,16 @@ def api_base_url() -> str:
 class ApiClient:
     """Typed-enough wrappers over the REST endpoints the console uses."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout_s: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout_s: float = 15.0,
+        on_failure: Callable[[ApiFailure], None] | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=timeout_s)
+        self._on_failure = on_failure  # sees every failure first (a session that ended)
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The response of a successful call; anything else becomes an ApiFailure."""
@@ -43,9 +51,12 @@ class ApiClient:
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]
-                raise ApiFailure(response.status_code, error["code"], error["message"])
+                failure = ApiFailure(response.status_code, error["code"], error["message"])
             except (ValueError, KeyError, TypeError):
-                raise ApiFailure(response.status_code, "http_error", response.text[:200]) from None
+                failure = ApiFailure(response.status_code, "http_error", response.text[:200])
+            if self._on_failure is not None:
+                self._on_failure(failure)
+            raise failure
         return response
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
-from console.state import init_state, sign_out  # noqa: E402
+from console.state import init_state, keep_choices, sign_out  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
@@ -33,18 +33,39 @@ with st.sidebar:
         key="lang",
         horizontal=True,
     )
+    keep_choices()
     if st.session_state["user"]:
         st.caption(f"{t('signed_in_as')} {st.session_state['user']['email']}")
         if st.button(t("sign_out")):
             sign_out()
             st.rerun()
 
+PAGES = {  # url path → (page, title key, icon)
+    "workspaces": (workspaces_page, "workspaces", "🏢"),
+    "interviews": (interviews_page, "interviews", "🎙️"),
+    "team": (team_page, "team", "👥"),
+}
+
+
+def _sign_in_for(path: str):  # type: ignore[no-untyped-def]
+    """The sign-in page served at a signed-in page's address, so a deep link opened while
+    signed out asks for credentials there and then shows that page (the URL keeps it)."""
+
+    def page() -> None:
+        login_page()
+
+    page.__name__ = f"sign_in_{path}"
+    return page
+
+
 if st.session_state["token"]:
     pages = [
-        st.Page(workspaces_page, title=t("workspaces"), icon="🏢", url_path="workspaces"),
-        st.Page(interviews_page, title=t("interviews"), icon="🎙️", url_path="interviews"),
-        st.Page(team_page, title=t("team"), icon="👥", url_path="team"),
+        st.Page(page, title=t(title), icon=icon, url_path=path)
+        for path, (page, title, icon) in PAGES.items()
     ]
 else:
-    pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login")]
-st.navigation(pages).run()
+    pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login", default=True)]
+    pages += [
+        st.Page(_sign_in_for(path), title=t("sign_in"), icon="🔑", url_path=path) for path in PAGES
+    ]
+st.navigation(pages, position="sidebar" if st.session_state["token"] else "hidden").run()

@@ -197,6 +197,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Приглашать и видеть ожидающие приглашения могут только владельцы.",
     },
     "login_failed": {"en": "Sign-in failed", "ru": "Не удалось войти"},
+    "session_expired": {
+        "en": "Your session has ended (expired, signed out elsewhere or the password changed). "
+        "Sign in again.",
+        "ru": "Сеанс завершён (истёк срок, выход на другом устройстве или смена пароля). "
+        "Войдите снова.",
+    },
     "api_down": {"en": "The API is not reachable", "ru": "API недоступен"},
 }
 

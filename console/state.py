@@ -1,23 +1,91 @@
-"""Session state keys, initialised once per browser session, and the API client for it."""
+"""Session state keys, initialised once per browser session, and the API client for it.
+
+A signed-in session and the language survive reloads and deep links through the URL
+(`console.session_store`); an API answer that the session has ended signs the console out
+with a notice instead of leaving the recruiter on a page of errors.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from console import session_store
 from console.api_client import ApiClient, ApiFailure, api_base_url
 
-DEFAULTS = {"token": None, "user": None, "lang": "ru", "workspace_id": None}
+DEFAULTS = {
+    "token": None, "user": None, "lang": "ru", "workspace_id": None, "session_key": None,
+    "notice": None,
+}  # fmt: skip
+LANGUAGES = ("ru", "en")
+_ENDED = {"session_ended", "invalid_token", "user_disabled"}
 
 
 def init_state() -> None:
-    """Create every key this app reads, so pages never guess."""
+    """Create every key this app reads, so pages never guess; on a fresh browser session,
+    take back the signed-in session and language the URL names."""
+    fresh = "token" not in st.session_state
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    if not fresh:
+        return
+    lang = st.query_params.get(session_store.LANG_PARAM)
+    if lang in LANGUAGES:
+        st.session_state["lang"] = lang
+    key = st.query_params.get(session_store.SESSION_PARAM)
+    if not key:
+        return
+    session = session_store.find(key)
+    if session is None:
+        del st.query_params[session_store.SESSION_PARAM]
+        st.session_state["notice"] = "session_expired"
+        return
+    st.session_state.update(
+        token=session.token, user=session.user, session_key=key, lang=session.lang,
+        workspace_id=session.workspace_id,
+    )  # fmt: skip
+
+
+def keep_choices() -> None:
+    """Carry the language (and the chosen workspace) into the URL and the kept session."""
+    lang = st.session_state["lang"]
+    if st.query_params.get(session_store.LANG_PARAM) != lang:
+        st.query_params[session_store.LANG_PARAM] = lang
+    session = session_store.find(st.session_state.get("session_key"))
+    if session is not None:
+        session.lang = lang
+        session.workspace_id = st.session_state.get("workspace_id")
+
+
+def signed_in(answer: dict) -> None:  # type: ignore[type-arg]
+    """Remember a fresh sign-in (the API's login answer) here and in the URL."""
+    key = session_store.remember(
+        answer["access_token"], answer["user"], answer["expires_at"], st.session_state["lang"]
+    )
+    st.session_state.update(
+        token=answer["access_token"], user=answer["user"], session_key=key, notice=None
+    )
+    st.query_params[session_store.SESSION_PARAM] = key
+
+
+def _forget_locally(notice: str | None = None) -> None:
+    session_store.forget(st.session_state.get("session_key"))
+    for key in ("token", "user", "workspace_id", "session_key"):
+        st.session_state[key] = None
+    st.session_state["notice"] = notice
+    if session_store.SESSION_PARAM in st.query_params:
+        del st.query_params[session_store.SESSION_PARAM]
+
+
+def _ended(failure: ApiFailure) -> None:
+    """The API says this session is over: back to sign-in, saying why."""
+    if failure.status == 401 and failure.code in _ENDED and st.session_state.get("token"):
+        _forget_locally("session_expired")
+        st.rerun()
 
 
 def client() -> ApiClient:
     """A client carrying the signed-in user's token, if any."""
-    return ApiClient(api_base_url(), st.session_state.get("token"))
+    return ApiClient(api_base_url(), st.session_state.get("token"), on_failure=_ended)
 
 
 def sign_out() -> None:
@@ -25,8 +93,7 @@ def sign_out() -> None:
     token and the user; a session that already ended is simply forgotten."""
     if st.session_state.get("token"):
         try:
-            client().logout()
+            ApiClient(api_base_url(), st.session_state["token"]).logout()
         except ApiFailure:
             pass
-    for key in ("token", "user", "workspace_id"):
-        st.session_state[key] = None
+    _forget_locally()

@@ -6,13 +6,15 @@ import streamlit as st
 
 from console.api_client import ApiFailure
 from console.i18n import t
-from console.state import client
+from console.state import client, signed_in
 
 
 def login_page() -> None:
     """Ask for credentials; on success remember the token and reload into the app."""
     st.title(t("app_title"))
     st.subheader(t("sign_in"))
+    if st.session_state.get("notice"):
+        st.info(t(st.session_state["notice"]))
     with st.form("login"):
         email = st.text_input(t("email"), key="login_email")
         password = st.text_input(t("password"), type="password", key="login_password")
@@ -23,6 +25,5 @@ def login_page() -> None:
         except ApiFailure as e:
             st.error(f"{t('login_failed')}: {e.message}")
             return
-        st.session_state["token"] = answer["access_token"]
-        st.session_state["user"] = answer["user"]
-        st.rerun()
+        signed_in(answer)
+        st.rerun()  # the URL keeps its path: a deep link lands on its page
