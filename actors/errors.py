@@ -10,12 +10,14 @@ from typing import Any
 
 
 class InterviewUnavailable(Exception):
-    """The interview cannot take a connection now; `code` says why."""
+    """The interview cannot take a connection now; `code` says why, and `retry_after_s` (when
+    set) says when the same request may succeed."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after_s = retry_after_s
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.code, self.message))
+        return (type(self), (self.code, self.message, self.retry_after_s))

@@ -10,18 +10,29 @@ An actor is a cache of its interview, and every live one costs a node ~230 MB: o
 candidate connected for `interview_reconnect_grace_s` leaves. The interview stays resumable
 until its time limit (a reconnect starts a fresh actor from the database); past the limit it
 is ended as abandoned (db.interview_expiry).
+
+Offers are answered one at a time, so there is at most one peer connection: each new one
+closes the last (its UDP sockets with it), a queued offer that a newer one overtakes is dropped,
+and a link gets `interview_offer_limit` offers per window. Leaving (idle, or after the end) is
+a task that always finishes in an exit: a candidate who comes back before the exit begins
+cancels an idle leave, and a failed cleanup step is logged, not a reason to stay. The actor
+exits with `exit_actor`, so Ray records an intended exit rather than a kill and does not
+restart it; a crash still restarts it from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from typing import Any
+from collections import deque
+from typing import Any, Literal
 from uuid import UUID
 
 import psutil
 import ray
+from ray.exceptions import AsyncioActorExit
 
 from actors.errors import InterviewUnavailable
 from db import (
@@ -58,6 +69,33 @@ WATCH_EVERY_S = 5.0  # how often the idle watchdog looks for a connected candida
 # report and its PDF take seconds, rarely minutes); past this it leaves anyway and the job
 # can be run again from the API.
 ANALYSIS_WAIT_S = 600.0
+# Closing a pipeline and its peer takes milliseconds; one that hangs must not hold up the next
+# offer or the actor's exit.
+STOP_TIMEOUT_S = 10.0
+# `exit_actor` lets calls in progress finish first; one stuck past this is cut short with
+# ray.kill (the only way a normal end can still show as a kill in the dashboard).
+EXIT_FALLBACK_S = 30.0
+LeaveReason = Literal["idle", "finished"]
+
+
+class OfferWindow:
+    """A sliding window of the offers admitted in the last `window_s` seconds, at most `limit`:
+    every offer builds a pipeline and a peer, so a script or a reconnect loop must not be able
+    to make them without end. Refused offers do not count, so a client that waits gets in."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._admitted: deque[float] = deque()
+
+    def admit(self, now: float) -> float | None:
+        """Count an offer made at `now` and return None, or the seconds until one may come."""
+        while self._admitted and now - self._admitted[0] >= self.window_s:
+            self._admitted.popleft()
+        if len(self._admitted) >= self.limit:
+            return self._admitted[0] + self.window_s - now
+        self._admitted.append(now)
+        return None
 
 
 @ray.remote
@@ -77,51 +115,89 @@ class InterviewSession:
         self.connected_at: float | None = None
         self._tags = {"workspace": str(self.workspace_id)}
         self._idle_since: float | None = time.monotonic()  # None while a candidate is there
+        self._offers = OfferWindow(
+            self.settings.interview_offer_limit, self.settings.interview_offer_window_s
+        )
+        self._offer_lock = asyncio.Lock()  # one offer at a time: one peer connection
+        self._offer_seq = 0  # number of the newest offer; an older one still queued is dropped
         self._offers_in_flight = 0
         self._watchdog: asyncio.Task[None] | None = None
         self._analyses: list[Any] = []  # refs of the analysis tasks this actor owns
         self._leaving: asyncio.Task[None] | None = None
+        self._leaving_for: LeaveReason | None = None
+        self._exiting = False  # the exit has begun: the one state offers are turned away in
         log.info("interview %s actor up at epoch %s", interview_id, self.epoch)
 
     # ---- signalling ----------------------------------------------------------------------
     async def offer(self, sdp: str, type: str) -> dict[str, Any]:
-        """Answer a browser's offer; a new offer replaces an older connection (reconnect)."""
+        """Answer a browser's offer; a new offer replaces an older connection (reconnect).
+
+        Offers wait for each other, so the actor never holds two peers; one still waiting
+        when a newer one arrives is dropped (`offer_superseded`): the page uses the newest."""
         self._watch()
-        if self._leaving is not None:
+        if self._exiting:
             raise InterviewUnavailable(
                 "actor_leaving", "the interview is restarting; try again in a moment"
             )
+        wait_s = self._offers.admit(time.monotonic())
+        if wait_s is not None:
+            retry_after = max(1, math.ceil(wait_s))
+            raise InterviewUnavailable(
+                "too_many_offers",
+                f"too many connection attempts; try again in {retry_after} s",
+                retry_after_s=retry_after,
+            )
+        self._stay()
+        self._offer_seq += 1
+        seq = self._offer_seq
         self._offers_in_flight += 1
         try:
-            return await self._answer(sdp, type)
+            async with self._offer_lock:
+                return await self._answer(sdp, type, seq)
         finally:
             self._offers_in_flight -= 1
             self._idle_since = None  # the watchdog starts counting again from its next look
 
-    async def _answer(self, sdp: str, type: str) -> dict[str, Any]:
+    def _check_current(self, seq: int) -> None:
+        """Refuse an offer that a newer one has overtaken, or one the exit caught up with."""
+        if self._exiting:
+            raise InterviewUnavailable(
+                "actor_leaving", "the interview is restarting; try again in a moment"
+            )
+        if seq != self._offer_seq:
+            raise InterviewUnavailable(
+                "offer_superseded", "a newer offer from this interview link replaced this one"
+            )
+
+    async def _answer(self, sdp: str, type: str, seq: int) -> dict[str, Any]:
         from pipecat.transports.smallwebrtc.connection import SmallWebRTCConnection
 
+        self._check_current(seq)
         if "m=audio" not in sdp or not sdp.lstrip().startswith("v=0"):
             raise InterviewUnavailable(
                 "invalid_offer", "invalid SDP offer: an audio section (m=audio) is required"
             )
         context = await asyncio.to_thread(self._load)
         await self._check_capacity()
-        if self.pipeline is not None:
-            await self.pipeline.stop()
-            self.pipeline = None
+        self._check_current(seq)  # loading took a while: build no peer that is already stale
+        await self._stop_pipeline()
         connection = SmallWebRTCConnection(ice_servers=[])
         try:
             await connection.initialize(sdp=sdp, type=type)
         except Exception as e:
+            await connection.disconnect()  # it may have bound sockets already
             raise InterviewUnavailable("invalid_offer", f"invalid SDP offer: {e}") from e
-        self.pipeline = await start_pipeline(
-            connection,
-            stt=context["stt"],
-            tts=context["tts"],
-            conversation=context["conversation"],
-            on_disconnected=self._disconnected,
-        )
+        try:
+            self.pipeline = await start_pipeline(
+                connection,
+                stt=context["stt"],
+                tts=context["tts"],
+                conversation=context["conversation"],
+                on_disconnected=self._disconnected,
+            )
+        except BaseException:
+            await connection.disconnect()
+            raise
         self.connected_at = time.monotonic()
         interview_metrics()["active"].set(1, tags=self._tags)
         if context["status"] == "created":
@@ -183,34 +259,46 @@ class InterviewSession:
             self._watchdog = asyncio.get_running_loop().create_task(self._watch_idle())
 
     async def _watch_idle(self) -> None:
+        """Look for a candidate every few seconds until the exit; a failed look is logged and
+        the next one comes (a dead watchdog would keep an empty actor forever)."""
         grace = self.settings.interview_reconnect_grace_s
-        while True:
+        while not self._exiting:
             await asyncio.sleep(min(WATCH_EVERY_S, grace / 2))
-            now = time.monotonic()
-            if self._connected() or self._offers_in_flight:
-                self._idle_since = None
-            elif self._idle_since is None:
-                self._idle_since = now
-            elif now - self._idle_since >= grace and self._leaving is None:
-                await self._leave_idle(now - self._idle_since)
-                return
+            try:
+                self._look_for_candidate(grace)
+            except Exception:
+                log.exception("interview %s: idle watchdog failed", self.interview_id)
 
-    async def _leave_idle(self, idle_s: float) -> None:
-        """Nobody came back: end the interview if its time is up, free this process."""
-        self._leaving = asyncio.current_task()  # from now on offers are turned away
-        log.info("interview %s: no candidate for %.0f s, actor leaving", self.interview_id, idle_s)
-        if self.pipeline is not None:
-            await self.pipeline.stop()
-            self.pipeline = None
-        interview_metrics()["active"].set(0, tags=self._tags)
-        await self._expire_overdue()
-        await self._leave()
+    def _look_for_candidate(self, grace: float) -> None:
+        now = time.monotonic()
+        if self._connected() or self._offers_in_flight:
+            self._idle_since = None
+        elif self._idle_since is None:
+            self._idle_since = now
+        elif now - self._idle_since >= grace and self._leaving is None:
+            idle_s = now - self._idle_since
+            log.info(
+                "interview %s: no candidate for %.0f s, actor leaving", self.interview_id, idle_s
+            )
+            self._start_leaving("idle")
 
     async def shutdown(self) -> None:
         """Close the connection (the actor then leaves after the reconnect grace)."""
-        if self.pipeline is not None:
-            await self.pipeline.stop()
-            self.pipeline = None
+        async with self._offer_lock:
+            await self._stop_pipeline()
+
+    async def _stop_pipeline(self) -> None:
+        """Stop the pipeline and close its peer (its UDP sockets with it). Shielded: a caller
+        cancelled half-way must not leave a half-closed peer behind."""
+        pipeline, self.pipeline = self.pipeline, None
+        if pipeline is not None:
+            await asyncio.shield(self._close(pipeline))
+
+    async def _close(self, pipeline: RunningPipeline) -> None:
+        try:
+            await asyncio.wait_for(pipeline.stop(), STOP_TIMEOUT_S)
+        except Exception:
+            log.exception("interview %s: closing the pipeline failed", self.interview_id)
 
     # ---- internals -----------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -389,21 +477,75 @@ class InterviewSession:
         interview_metrics()["active"].set(0, tags=self._tags)
         log.info("interview %s completed", self.interview_id)
         # Nothing is left for this actor to do once the goodbye has gone out.
-        self._leaving = asyncio.create_task(self._leave(after_s=EXIT_AFTER_S))
+        self._start_leaving("finished", after_s=EXIT_AFTER_S)
 
-    async def _leave(self, *, after_s: float = 0.0) -> None:
-        """Exit after `after_s` and once the analyses this actor started have finished."""
-        await asyncio.sleep(after_s)
-        if self._analyses:
-            try:
-                await asyncio.wait_for(
-                    asyncio.gather(*self._analyses, return_exceptions=True), ANALYSIS_WAIT_S
-                )
-            except TimeoutError:
-                log.warning("interview %s: analysis still running, leaving", self.interview_id)
-        self._exit()
+    # ---- leaving ---------------------------------------------------------------------------
+    def _start_leaving(self, reason: LeaveReason, *, after_s: float = 0.0) -> None:
+        """Begin leaving, unless already on the way; the end of the interview overrides an
+        idle leave."""
+        if self._leaving is not None:
+            if self._leaving_for == "finished" or self._exiting:
+                return
+            self._leaving.cancel()
+        self._leaving_for = reason
+        self._leaving = asyncio.get_running_loop().create_task(
+            self._leave(reason, after_s=after_s), name=f"leave:{self.interview_id}"
+        )
 
-    def _exit(self) -> None:
-        """Leave for good (no restart): everything the interview needs is in the database."""
-        self.pool.close()
+    def _stay(self) -> None:
+        """An offer came: an actor leaving for want of a candidate stays. (After the end it
+        leaves anyway; the offer is refused as `interview_finished`.)"""
+        if self._leaving is not None and self._leaving_for == "idle" and not self._exiting:
+            self._leaving.cancel()
+            self._leaving = self._leaving_for = None
+            log.info("interview %s: candidate back, actor stays", self.interview_id)
+
+    async def _leave(self, reason: LeaveReason, *, after_s: float = 0.0) -> None:
+        """After `after_s`: close the peer, end the workspace's overdue interviews (idle), wait
+        for the analyses this actor started, exit. Every path ends in the exit: a failed step
+        is logged, since an actor stuck half-way out only turns candidates away."""
+        try:
+            await asyncio.sleep(after_s)
+            await self._stop_pipeline()
+            interview_metrics()["active"].set(0, tags=self._tags)
+            if reason == "idle":
+                await asyncio.shield(self._expire_overdue())  # runs to its end even if cancelled
+            await self._wait_for_analyses()
+        except Exception:
+            log.exception("interview %s: cleanup before leaving failed", self.interview_id)
+        await self._exit()
+
+    async def _wait_for_analyses(self) -> None:
+        if not self._analyses:
+            return
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*self._analyses, return_exceptions=True), ANALYSIS_WAIT_S
+            )
+        except TimeoutError:
+            log.warning("interview %s: analysis still running, leaving", self.interview_id)
+
+    async def _exit(self) -> None:
+        """Leave for good (no restart): everything the interview needs is in the database.
+
+        `exit_actor` is an intended exit, not a failure: Ray neither restarts the actor nor
+        shows it as killed. It waits for the calls in progress; a stuck one meets the kill."""
+        self._exiting = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        try:
+            await asyncio.to_thread(self.pool.close)
+        except Exception:
+            log.exception("interview %s: closing the database pool failed", self.interview_id)
+        log.info("interview %s: actor exits", self.interview_id)
+        asyncio.get_running_loop().call_later(EXIT_FALLBACK_S, self._kill)
+        try:
+            ray.actor.exit_actor()
+        except AsyncioActorExit:
+            pass  # meant to end the Ray call that asks; this task is none, the exit is set
+
+    def _kill(self) -> None:
+        log.warning(
+            "interview %s: still here %.0f s after exiting", self.interview_id, EXIT_FALLBACK_S
+        )
         ray.kill(ray.get_runtime_context().current_actor, no_restart=True)

@@ -57,13 +57,18 @@ class RunningPipeline:
     connection: SmallWebRTCConnection
 
     async def stop(self) -> None:
-        """Cancel the pipeline and close the peer connection."""
-        await self.runner.cancel("stopped")
+        """Cancel the pipeline and close the peer connection, however the pipeline ended: an
+        unclosed connection keeps its UDP sockets, and an error here must not stop the caller
+        (an offer replacing this connection, an actor leaving) from going on."""
         try:
+            await self.runner.cancel("stopped")
             await asyncio.wait_for(self.task, timeout=5)
         except (TimeoutError, asyncio.CancelledError):
             self.task.cancel()
-        await self.connection.disconnect()
+        except Exception:
+            log.exception("pipeline %s ended with an error", self.connection.pc_id)
+        finally:
+            await self.connection.disconnect()
 
 
 async def start_pipeline(

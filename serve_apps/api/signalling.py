@@ -3,6 +3,8 @@
 Serve validates the link, then forwards to the interview's actor (named by interview id,
 created on first use), always with a timeout: a stuck actor must not hold a request forever.
 Errors follow the validate contract (`canInterview: false` with a code) or the API's JSON.
+The actor limits offers per link (it is the one place that sees them all, whichever replica
+forwards them); a refused one is 429 with `Retry-After`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def _status_for(code: str) -> int:
         "invalid_offer": 400,
         "interview_finished": 410,
         "too_many_interviews": 429,
+        "too_many_offers": 429,
+        "offer_superseded": 409,
         "actor_leaving": 503,
         "unknown_connection": 404,
     }.get(code, 409)
@@ -63,7 +67,14 @@ async def _call(ref: Any) -> Any:
     except RayTaskError as e:
         cause = e.as_instanceof_cause()
         if isinstance(cause, InterviewUnavailable):
-            return JSONResponse(error_body(cause.code, cause.message), _status_for(cause.code))
+            headers = (
+                {"Retry-After": str(cause.retry_after_s)}
+                if cause.retry_after_s is not None
+                else None
+            )
+            return JSONResponse(
+                error_body(cause.code, cause.message), _status_for(cause.code), headers=headers
+            )
         raise
     except RayActorError:
         return JSONResponse(

@@ -1,0 +1,176 @@
+"""SDP offers to one interview link (issue 11): a burst of parallel offers leaves one live peer
+connection and never locks the candidate out; offers past the per-link limit get 429 with
+`Retry-After`; an interview that ends normally leaves an actor that exited, not one killed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+import pytest
+from aiortc import RTCPeerConnection
+
+from tests.e2e.conftest import invite_screened_candidate
+from tests.e2e.voice_client import InterviewClient, PcmMicrophone
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ray]
+GRACE_S = 3  # short, so an actor left idle by the burst decides to leave during the test
+OFFER_LIMIT = 10
+OFFER_WINDOW_S = 8
+BURST = 30
+
+
+@pytest.fixture(scope="module")
+def api_env() -> dict[str, str]:
+    return {
+        "SELECTIO_INTERVIEW_RECONNECT_GRACE_S": str(GRACE_S),
+        "SELECTIO_INTERVIEW_OFFER_LIMIT": str(OFFER_LIMIT),
+        "SELECTIO_INTERVIEW_OFFER_WINDOW_S": str(OFFER_WINDOW_S),
+    }
+
+
+def _actor_record(interview_id: int) -> dict[str, Any] | None:
+    """The live interview actor's GCS record (state, pid, death cause). The tests' Ray runs
+    without the dashboard that `ray.util.state` needs; the GCS actor table has the same facts."""
+    import ray
+
+    from actors.naming import NAMESPACE, interview_actor_name
+
+    try:
+        actor_id = ray.get_actor(interview_actor_name(interview_id), namespace=NAMESPACE)
+    except ValueError:
+        return None
+    return ray._private.state.actors(actor_id._actor_id.hex())
+
+
+def _wait_dead(actor_id: str, timeout: float) -> dict[str, Any]:
+    """The actor's GCS record once it has died (a dead named actor is no longer listed)."""
+    import ray
+
+    deadline = time.monotonic() + timeout
+    while (record := ray._private.state.actors(actor_id))["State"] != "DEAD":
+        assert time.monotonic() < deadline, record
+        time.sleep(0.5)
+    return record
+
+
+def _assert_exited(record: dict[str, Any]) -> None:
+    """Ended by `exit_actor` (an intended exit), not by ray.kill, and never restarted."""
+    cause = str(record["DeathCause"])
+    assert "RAY_KILL" not in cause and "INTENDED_USER_EXIT" in cause, cause
+    assert record["NumRestarts"] == 0
+
+
+def _udp_sockets(interview_id: int) -> int:
+    """UDP sockets of the interview actor's process: every peer connection holds its own."""
+    import psutil
+
+    record = _actor_record(interview_id)
+    assert record is not None and record["State"] == "ALIVE", record
+    return len(psutil.Process(record["Pid"]).net_connections(kind="udp"))
+
+
+async def _udp_settled(interview_id: int, target: int, within_s: float = 2.0) -> int:
+    """UDP sockets once closed peers have let theirs go (aiortc closes them a moment later)."""
+    deadline = time.monotonic() + within_s
+    while (count := _udp_sockets(interview_id)) > target and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return count
+
+
+async def _offer_sdp() -> str:
+    """A real browser-like offer (audio sendrecv + data channel), never answered."""
+    pc = RTCPeerConnection()
+    pc.addTransceiver(PcmMicrophone(), direction="sendrecv")
+    pc.createDataChannel("chat")
+    await pc.setLocalDescription(await pc.createOffer())
+    sdp = pc.localDescription.sdp
+    await pc.close()
+    return sdp
+
+
+async def _burst(api_url: str, token: str, count: int) -> list[httpx.Response]:
+    sdp = await _offer_sdp()
+    url = f"{api_url}/api/v1/interview-links/{token}/offer"
+    async with httpx.AsyncClient(timeout=60) as http:
+        return await asyncio.gather(
+            *(http.post(url, json={"sdp": sdp, "type": "offer"}) for _ in range(count))
+        )
+
+
+async def _hear_first_question(api_url: str, token: str) -> InterviewClient:
+    client = InterviewClient(api_url, token)
+    answer = await client.connect()
+    assert answer["status"] == 200, answer
+    await client.wait_for(lambda m: m.get("type") == "question", timeout=45)
+    return client
+
+
+def test_parallel_offers_leave_one_peer_and_the_candidate_still_connects(
+    api_url, settings, pool
+) -> None:
+    invited = invite_screened_candidate(pool, settings, "Burst")
+    interview_id, token = invited["interview_id"], invited["token"]
+
+    async def scenario() -> tuple[int, int, list[int], int]:
+        first = await _hear_first_question(api_url, token)
+        one_peer = _udp_sockets(interview_id)
+        responses = await _burst(api_url, token, BURST)
+        after_burst = await _udp_settled(interview_id, one_peer)
+        await first.close()
+        # Past the reconnect grace (the burst's last peer never connects) and the offer window.
+        await asyncio.sleep(max(GRACE_S, OFFER_WINDOW_S) + 2)
+        again = await _hear_first_question(api_url, token)
+        after_reconnect = await _udp_settled(interview_id, one_peer)
+        await again.close()
+        return one_peer, after_burst, [r.status_code for r in responses], after_reconnect
+
+    one_peer, after_burst, statuses, after_reconnect = asyncio.run(scenario())
+    print(f"UDP sockets: one peer {one_peer}, after {BURST} offers {after_burst}")
+    assert 0 < one_peer
+    assert after_burst <= one_peer, statuses
+    assert after_reconnect <= one_peer
+    assert 200 in statuses and set(statuses) <= {200, 409, 429}, statuses
+
+
+def test_offers_past_the_limit_get_429_with_retry_after(api_url, settings, pool) -> None:
+    invited = invite_screened_candidate(pool, settings, "Limit")
+    responses = asyncio.run(_burst(api_url, invited["token"], OFFER_LIMIT + 3))
+    actor_id = _actor_record(invited["interview_id"])["ActorID"]  # type: ignore[index]
+
+    limited = [r for r in responses if r.status_code == 429]
+    assert len(limited) == 3, [r.status_code for r in responses]
+    for response in limited:
+        assert response.json()["error"]["code"] == "too_many_offers"
+        assert response.json()["error"]["message"]
+        assert 0 < int(response.headers["Retry-After"]) <= OFFER_WINDOW_S
+    other = invite_screened_candidate(pool, settings, "Other")  # the limit is per link
+    assert asyncio.run(_burst(api_url, other["token"], 1))[0].status_code == 200
+    # Nobody connected to the last answer: the actor leaves after the grace, by exiting.
+    _assert_exited(_wait_dead(actor_id, timeout=GRACE_S + 30))
+
+
+def test_a_finished_interview_actor_exits_instead_of_being_killed(api_url, settings, pool) -> None:
+    from db import interviews
+    from db.pool import transaction
+
+    invited = invite_screened_candidate(pool, settings, "Ends")
+    with transaction(pool, workspace_id=invited["workspace"].id) as conn:
+        interviews.set_interview_status(conn, interview_id=invited["interview_id"], status="active")
+        conn.execute(  # over the time limit: the interview closes as soon as it starts
+            "update interviews set started_at = now() - interval '31 minutes' where id = %s",
+            (invited["interview_id"],),
+        )
+
+    async def scenario() -> str:
+        client = InterviewClient(api_url, invited["token"])
+        assert (await client.connect())["status"] == 200
+        await client.wait_for(lambda m: m.get("type") == "interview_complete", timeout=60)
+        actor_id = _actor_record(invited["interview_id"])["ActorID"]  # type: ignore[index]
+        await client.close()
+        return actor_id
+
+    actor_id = asyncio.run(scenario())
+    _assert_exited(_wait_dead(actor_id, timeout=40))
