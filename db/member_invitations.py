@@ -162,7 +162,8 @@ def revoke(conn: psycopg.Connection, *, workspace_id: UUID, invitation_id: UUID)
 
 
 def list_received(conn: psycopg.Connection, *, user_id: int) -> list[ReceivedInvitation]:
-    """Open, unexpired invitations addressed to the user's e-mail, newest first."""
+    """Open, unexpired invitations addressed to the user's e-mail, newest first. The inviter's
+    row is readable here through the `inviters` policy on users (0010_users_rls.sql)."""
     set_context(conn, user_id=user_id)
     with conn.cursor(row_factory=class_row(ReceivedInvitation)) as cur:
         cur.execute(

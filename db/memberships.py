@@ -87,7 +87,8 @@ def get_member(conn: psycopg.Connection, *, workspace_id: UUID, user_id: int) ->
 
 
 def list_members(conn: psycopg.Connection, *, workspace_id: UUID) -> list[Member]:
-    """Members of the workspace, owners first."""
+    """Members of the workspace, owners first. Needs the workspace's tenant context: RLS shows
+    the members' user rows only there (0010_users_rls.sql)."""
     with conn.cursor(row_factory=class_row(Member)) as cur:
         cur.execute(
             _MEMBER_SELECT

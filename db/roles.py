@@ -19,6 +19,20 @@ from db.errors import RoleSetupError
 _APPEND_ONLY = ("audit_log",)
 # Tables the application may not touch at all.
 _ADMIN_ONLY = ("schema_migrations",)
+# The functions of 0010_users_rls.sql: SECURITY DEFINER, so revoked from PUBLIC there and
+# granted here to the configured role alone (any other role that can connect would otherwise
+# read password hashes through them). The role's name is a setting, unknown to migrations.
+_APP_FUNCTIONS = (
+    "app_inviter_ids()",
+    "login_credentials(text)",
+    "create_user(text, text, text)",
+    "user_id_by_email(text)",
+)
+# `users`: the password hash is never selectable (sign-in reads it through login_credentials),
+# rows are created only by create_user(), and a user changes only their own name and password
+# (RLS picks the row; the e-mail is what invitations are matched on, so it stays put).
+_USERS_READABLE = ("id", "email", "full_name", "is_active", "created_at", "updated_at")
+_USERS_WRITABLE = ("full_name", "password_hash")
 
 
 def derive_app_password(secret_key: bytes, role: str) -> str:
@@ -58,7 +72,8 @@ def ensure_app_role(conn: psycopg.Connection, *, role: str, password: str | None
 
 
 def grant_app_privileges(conn: psycopg.Connection, *, role: str) -> None:
-    """Give the app role data access to every table, minus admin and append-only rights."""
+    """Give the app role data access to every table, minus admin and append-only rights and
+    the `users` columns it must not read or write, plus the account functions of 0010."""
     ident = sql.Identifier(role)
     statements = [
         sql.SQL("grant usage on schema public to {}").format(ident),
@@ -72,6 +87,19 @@ def grant_app_privileges(conn: psycopg.Connection, *, role: str) -> None:
     for table in _APPEND_ONLY:
         statements.append(
             sql.SQL("revoke update, delete on {} from {}").format(sql.Identifier(table), ident)
+        )
+    statements += [
+        sql.SQL("revoke select, insert, update, delete on users from {}").format(ident),
+        sql.SQL("grant select ({}) on users to {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, _USERS_READABLE)), ident
+        ),
+        sql.SQL("grant update ({}) on users to {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, _USERS_WRITABLE)), ident
+        ),
+    ]
+    for signature in _APP_FUNCTIONS:
+        statements.append(
+            sql.SQL("grant execute on function {} to {}").format(sql.SQL(signature), ident)
         )
     with conn.transaction():
         for statement in statements:

@@ -3,6 +3,9 @@
 The token itself is signed and carries the session id; a request is let in only while the
 row is live (not revoked, not expired). Signing out revokes one row; a password change
 revokes every other session of the user.
+
+Row-level security (0010_users_rls.sql) shows a session only to its own user: every function
+here needs `app.user_id` set to that user (`transaction(pool, user_id=...)`).
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ def revoke_all(conn: psycopg.Connection, *, user_id: int, keep: UUID | None = No
 
 
 def forget_expired(conn: psycopg.Connection) -> int:
-    """Delete sessions that ended more than a day ago; they can never be honoured again."""
+    """Delete the current user's sessions that ended more than a day ago; they can never be
+    honoured again. RLS limits it to `app.user_id`'s sessions."""
     cur = conn.execute(
         "delete from sessions where coalesce(revoked_at, expires_at) < now() - interval '1 day'"
     )

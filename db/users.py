@@ -1,6 +1,11 @@
 """Users: people who sign in to the console. Global (not per workspace); access to a
-workspace comes from `memberships`. The password hash never leaves this module except through
-`get_credentials`, which login alone calls.
+workspace comes from `memberships`.
+
+Row-level security (0010_users_rls.sql) shows the application role a user's row only in a
+context that explains it: the user's own (`app.user_id`), the members of the current workspace,
+whoever invited the current user. What must work before anyone is known goes through narrow
+database functions instead: `create_user`, `get_credentials` (the only way to the password
+hash, for sign-in alone) and `id_by_email` (operator actions only).
 """
 
 from __future__ import annotations
@@ -36,12 +41,11 @@ def normalize_email(email: str) -> str:
 def create_user(
     conn: psycopg.Connection, *, email: str, password_hash: str, full_name: str = ""
 ) -> User:
-    """Insert a user; a taken email is a `Conflict`."""
+    """Insert a user, in any context; a taken email is a `Conflict`."""
     try:
         with conn.transaction(), conn.cursor(row_factory=class_row(User)) as cur:
             cur.execute(
-                f"insert into users (email, full_name, password_hash) values (%s, %s, %s) "
-                f"returning {_COLUMNS}",
+                f"select {_COLUMNS} from create_user(%s, %s, %s)",
                 (normalize_email(email), full_name.strip(), password_hash),
             )
             row = cur.fetchone()
@@ -54,7 +58,7 @@ def create_user(
 
 
 def get_user(conn: psycopg.Connection, *, user_id: int) -> User:
-    """The user or `NotFound`."""
+    """The user or `NotFound` (also when the context does not show the user)."""
     with conn.cursor(row_factory=class_row(User)) as cur:
         cur.execute(f"select {_COLUMNS} from users where id = %s", (user_id,))
         row = cur.fetchone()
@@ -63,19 +67,17 @@ def get_user(conn: psycopg.Connection, *, user_id: int) -> User:
     return row
 
 
-def find_by_email(conn: psycopg.Connection, *, email: str) -> User | None:
-    """The user with this email, if any."""
-    with conn.cursor(row_factory=class_row(User)) as cur:
-        cur.execute(
-            f"select {_COLUMNS} from users where lower(email) = %s", (normalize_email(email),)
-        )
-        return cur.fetchone()
+def id_by_email(conn: psycopg.Connection, *, email: str) -> int | None:
+    """The id of the user with this email, in any context. It tells whether an address has an
+    account, so only operator actions (CLI, demo seed) call it, never the API."""
+    row = conn.execute("select user_id_by_email(%s)", (normalize_email(email),)).fetchone()
+    return row[0] if row else None
 
 
 def get_credentials(conn: psycopg.Connection, *, email: str) -> tuple[User, str] | None:
-    """The user and their password hash, for verifying a login."""
+    """The user and their password hash, in any context, for verifying a login."""
     row = conn.execute(
-        f"select {_COLUMNS}, password_hash from users where lower(email) = %s",
+        f"select {_COLUMNS}, password_hash from login_credentials(%s)",
         (normalize_email(email),),
     ).fetchone()
     if row is None:
@@ -84,16 +86,10 @@ def get_credentials(conn: psycopg.Connection, *, email: str) -> tuple[User, str]
 
 
 def set_password_hash(conn: psycopg.Connection, *, user_id: int, password_hash: str) -> None:
-    """Replace a user's password hash (password change or rehash on login)."""
+    """Replace the user's password hash (password change or rehash on login); RLS lets a user
+    rewrite only their own row, so this needs `app.user_id` = `user_id`."""
     cur = conn.execute(
         "update users set password_hash = %s where id = %s", (password_hash, user_id)
     )
-    if cur.rowcount == 0:
-        raise NotFound("user not found")
-
-
-def set_active(conn: psycopg.Connection, *, user_id: int, active: bool) -> None:
-    """Disable or re-enable sign-in for a user."""
-    cur = conn.execute("update users set is_active = %s where id = %s", (active, user_id))
     if cur.rowcount == 0:
         raise NotFound("user not found")

@@ -36,25 +36,32 @@ def create_user_account(
     problem = password_problem(password)
     if problem:
         raise Conflict(problem)
+    password_hash = hash_password(password)
+    # No context: nobody is signed in yet; the database's create_user() does the insert.
     with transaction(pool) as conn:
         return users.create_user(
-            conn, email=email, password_hash=hash_password(password), full_name=full_name
+            conn, email=email, password_hash=password_hash, full_name=full_name
         )
 
 
 def authenticate(pool: ConnectionPool, *, email: str, password: str) -> users.User | None:
     """The active user with these credentials, or None."""
+    # The hash is read with no context (login_credentials), and the slow checks run with the
+    # connection back in the pool.
     with transaction(pool) as conn:
         found = users.get_credentials(conn, email=email)
-        if found is None:
-            verify_password(_DUMMY_HASH, password)
-            return None
-        user, stored = found
-        if not verify_password(stored, password) or not user.is_active:
-            return None
-        if needs_rehash(stored):
-            users.set_password_hash(conn, user_id=user.id, password_hash=hash_password(password))
-        return user
+    if found is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    user, stored = found
+    if not verify_password(stored, password) or not user.is_active:
+        return None
+    if needs_rehash(stored):
+        rehashed = hash_password(password)
+        # Now the user is known: RLS lets them rewrite their own row only.
+        with transaction(pool, user_id=user.id) as conn:
+            users.set_password_hash(conn, user_id=user.id, password_hash=rehashed)
+    return user
 
 
 def change_password(pool: ConnectionPool, *, user_id: int, current: str, new: str) -> bool:
@@ -62,7 +69,8 @@ def change_password(pool: ConnectionPool, *, user_id: int, current: str, new: st
     problem = password_problem(new)
     if problem:
         raise Conflict(problem)
-    with transaction(pool) as conn:
+    # The user's own context: their row is visible and theirs alone to rewrite.
+    with transaction(pool, user_id=user_id) as conn:
         user = users.get_user(conn, user_id=user_id)
         found = users.get_credentials(conn, email=user.email)
         if found is None or not verify_password(found[1], current):
@@ -122,14 +130,14 @@ def add_member(
 
     An operator action (CLI, fixtures): it adds without the person's consent and says whether
     the address has an account, so the API never calls it; the API invites instead."""
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        user = users.find_by_email(conn, email=email)
-    if user is None:
+    with transaction(pool) as conn:
+        user_id = users.id_by_email(conn, email=email)
+    if user_id is None:
         if password is None:
             raise NotFound(f"no user with email {email}; give a password to create the account")
-        user = create_user_account(pool, email=email, password=password, full_name=full_name)
+        user_id = create_user_account(pool, email=email, password=password, full_name=full_name).id
     with transaction(pool, workspace_id=workspace_id) as conn:
-        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user.id, role=role)
+        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user_id, role=role)
         audit.record(
             conn,
             workspace_id=workspace_id,
@@ -137,7 +145,7 @@ def add_member(
             actor_user_id=actor_user_id,
             actor_api_key_id=actor_api_key_id,
             target_type="user",
-            target_id=user.id,
+            target_id=user_id,
             details={"role": role},
         )
     return member

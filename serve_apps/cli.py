@@ -173,11 +173,11 @@ def workspace_create(
             from db import users
             from db.pool import transaction
 
+            # An operator look-up: users.id_by_email needs no context (the CLI knows nobody).
             with transaction(pool) as conn:
-                found = users.find_by_email(conn, email=owner)
-            if found is None:
+                owner_id = users.id_by_email(conn, email=owner)
+            if owner_id is None:
                 raise fail(f"no user with email {owner}; create it with 'selectio user create'")
-            owner_id = found.id
         workspace = guarded(
             lambda: accounts.create_workspace(pool, name=name, slug=slug, owner_id=owner_id)
         )

@@ -37,13 +37,13 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
         state = "already present"
     except NotFound:
         with transaction(pool) as conn:
-            user = users.find_by_email(conn, email=DEMO_EMAIL)
-        if user is None:
-            user = accounts.create_user_account(
+            owner_id = users.id_by_email(conn, email=DEMO_EMAIL)
+        if owner_id is None:
+            owner_id = accounts.create_user_account(
                 pool, email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo Recruiter"
-            )
+            ).id
         workspace = accounts.create_workspace(
-            pool, name="Demo Company", slug=DEMO_SLUG, owner_id=user.id
+            pool, name="Demo Company", slug=DEMO_SLUG, owner_id=owner_id
         )
         _seed_funnel(pool, workspace.id)
         log.info("demo workspace seeded")

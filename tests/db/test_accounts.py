@@ -28,10 +28,14 @@ def test_users_are_unique_by_email_in_any_case(pool) -> None:
     with transaction(pool) as conn:
         found, stored = users.get_credentials(conn, email="anna@EXAMPLE.com")
         assert (found.id, stored) == (user.id, "h1")
-        users.set_active(conn, user_id=user.id, active=False)
-        assert users.get_user(conn, user_id=user.id).is_active is False
+        assert users.id_by_email(conn, email="ANNA@example.com") == user.id
+    with transaction(pool, user_id=user.id) as conn:  # RLS: a user rewrites their own row only
+        users.set_password_hash(conn, user_id=user.id, password_hash="h3")
+        assert users.get_user(conn, user_id=user.id).is_active is True
         with pytest.raises(NotFound):
             users.get_user(conn, user_id=10**9)
+    with transaction(pool) as conn:
+        assert users.get_credentials(conn, email="anna@example.com")[1] == "h3"
 
 
 def test_workspace_slug_conflict_and_rename(pool) -> None:
