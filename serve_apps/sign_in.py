@@ -73,6 +73,7 @@ def sign_in(
     ttl = timedelta(hours=settings.session_ttl_hours)
     with transaction(pool, user_id=user.id) as conn:
         login_failures.clear_email(conn, email=email)
+        sessions.forget_expired(conn)  # this user's long-ended sessions (RLS: only theirs)
         session_id = sessions.open_session(
             conn, user_id=user.id, expires_at=datetime.now(UTC) + ttl
         )

@@ -124,3 +124,23 @@ def test_one_address_guessing_many_accounts_is_throttled(
     ]
     assert codes[-1] == 429 and codes.count(401) == sign_in.MAX_FAILURES_PER_ADDRESS
     _clear_failures(pool)
+
+
+def test_signing_in_clears_the_users_long_ended_sessions(
+    client: TestClient, pool: ConnectionPool, person: str
+) -> None:
+    headers = login(client, person, PASSWORD)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    with transaction(pool) as conn:  # admin-free: back-date through the user's own context
+        user_id = conn.execute("select id from login_credentials(%s)", (person,)).fetchone()[0]
+    with transaction(pool, user_id=user_id) as conn:
+        conn.execute(
+            "update sessions set revoked_at = now() - interval '2 days' where user_id = %s",
+            (user_id,),
+        )
+    login(client, person, PASSWORD)
+    with transaction(pool, user_id=user_id) as conn:
+        ended = conn.execute(
+            "select count(*) from sessions where revoked_at is not null"
+        ).fetchone()[0]
+    assert ended == 0
