@@ -58,6 +58,25 @@ def test_workspace_user_and_key_commands(env, client_for) -> None:
     assert [w["slug"] for w in response.json()] == ["roga-i-kopyta"]
 
 
+def test_workspace_create_with_an_existing_owner(env, client_for) -> None:
+    """The owner is found by e-mail under RLS (the operator's narrow lookup)."""
+    made = run(env, "user", "create", "--email", "boss@owned.test", "--password", "longpassword2")
+    assert made.exit_code == 0, made.output
+    created = run(env, "workspace", "create", "Owned Co", "--owner", "boss@owned.test")
+    assert created.exit_code == 0, created.output
+    token = (
+        client_for()
+        .post("/api/v1/auth/login", json={"email": "boss@owned.test", "password": "longpassword2"})
+        .json()["access_token"]
+    )
+    spaces = (
+        client_for().get("/api/v1/workspaces", headers={"Authorization": f"Bearer {token}"}).json()
+    )
+    assert [(w["name"], w["role"]) for w in spaces] == [("Owned Co", "owner")]
+    unknown = run(env, "workspace", "create", "Nobody Co", "--owner", "ghost@owned.test")
+    assert unknown.exit_code == 1
+
+
 def test_user_create_prompts_for_password_without_echo(env) -> None:
     result = run(
         env, "user", "create", "--email", "typed@roga.test", input="typedpass1\ntypedpass1\n"

@@ -144,3 +144,24 @@ def test_signing_in_clears_the_users_long_ended_sessions(
             "select count(*) from sessions where revoked_at is not null"
         ).fetchone()[0]
     assert ended == 0
+
+
+def test_a_hash_with_old_parameters_is_replaced_at_sign_in(
+    client: TestClient, pool: ConnectionPool
+) -> None:
+    from argon2 import PasswordHasher
+
+    from db import users
+    from serve_apps.security import needs_rehash
+
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    assert needs_rehash(old)
+    with transaction(pool) as conn:
+        users.create_user(conn, email="legacy@sessions.test", password_hash=old)
+    login(client, "legacy@sessions.test", PASSWORD)
+    with transaction(pool) as conn:
+        stored = conn.execute(
+            "select password_hash from login_credentials(%s)", ("legacy@sessions.test",)
+        ).fetchone()[0]
+    assert stored != old and not needs_rehash(stored)
+    login(client, "legacy@sessions.test", PASSWORD)  # the new hash verifies
