@@ -5,8 +5,8 @@ Builds a ~1 MB PDF whose content stream inflates to 1 GiB, one whose 8 pages inf
 word/document.xml inflates to 512 MiB while its ZIP headers declare 1.6 KB, a 30 KB PDF that
 draws 8 MiB of text (within every byte limit; costly in the objects pdfminer builds), and an
 ordinary resume of each kind. Each file is parsed in a fresh child process with the default
-`DocumentLimits` ("in-process"), and the costly ones again with the Ray worker's limits
-(`actors.tasks`: parsed in an isolated parser process, 30 s, 1 GiB). The child reports its
+`DocumentLimits` ("in-process"), and the costly ones again with the product's limits
+(settings `parse_timeout_s`, `parse_memory_mb`: an isolated parser process, 30 s, 1 GiB). The child reports its
 RSS before parsing (imports done), its peak (`ru_maxrss`) and its RSS after (what a
 long-lived worker would keep), the peak RSS of the parser process for isolated rows (sampled
 every 10 ms), the wall time of `extract_document` (isolated: with the parser's ~0.3 s start),
@@ -52,9 +52,10 @@ def child(path: str, filename: str, isolated: bool) -> None:
 
     limits = DocumentLimits()
     if isolated:
-        from actors.tasks import PARSE_MEMORY, PARSE_TIMEOUT_S
+        from db.settings import Settings
+        from pipelines.engine_set import engines_from_settings
 
-        limits = DocumentLimits(parse_timeout_s=PARSE_TIMEOUT_S, parse_memory=PARSE_MEMORY)
+        limits = engines_from_settings(Settings()).limits  # what workers and replicas use
     data = Path(path).read_bytes()
     gc.collect()
     before = rss_now()
