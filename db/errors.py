@@ -67,6 +67,12 @@ class InvalidValue(DatabaseError):
     code = "invalid_value"
 
 
+class UnstorableValue(InvalidValue):
+    """A value PostgreSQL cannot hold: a NUL character in text, a number past bigint's range,
+    text that is no valid literal of its column's type. Said in the caller's terms, as the
+    value came from outside (an API request, an import)."""
+
+
 class InvalidTransition(DatabaseError):
     """A status change that the row's state machine does not allow from its current status."""
 

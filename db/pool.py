@@ -16,7 +16,7 @@ import psycopg
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from db.errors import DatabaseUnavailable
+from db.errors import DatabaseUnavailable, UnstorableValue
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,17 @@ def set_context(
     )
 
 
+# DataErrors about a value as given, not about stored data or a query's arithmetic: psycopg
+# refuses NUL in text before sending (no SQLSTATE); the server refuses a too long string
+# (22001), a number out of range (22003), an invalid literal or date (22P02, 22007, 22008) and
+# characters its encoding lacks (22021, 22P05).
+_VALUE_STATES = {None, "22001", "22003", "22007", "22008", "22021", "22P02", "22P05"}
+
+
+def _reason(error: psycopg.DataError) -> str:
+    return error.diag.message_primary or str(error).split("\n", 1)[0]
+
+
 @contextmanager
 def transaction(
     pool: ConnectionPool,
@@ -76,7 +87,17 @@ def transaction(
     user_id: int | None = None,
     workspace_slug: str | None = None,
 ) -> Iterator[psycopg.Connection]:
-    """One transaction in the given tenant context; with no context, tenant rows are hidden."""
-    with pool.connection() as conn, conn.transaction():
-        set_context(conn, workspace_id=workspace_id, user_id=user_id, workspace_slug=workspace_slug)
-        yield conn
+    """One transaction in the given tenant context; with no context, tenant rows are hidden.
+
+    A value the server cannot hold (see `_VALUE_STATES`) is an `UnstorableValue`; any other
+    database error rises as it is."""
+    try:
+        with pool.connection() as conn, conn.transaction():
+            set_context(
+                conn, workspace_id=workspace_id, user_id=user_id, workspace_slug=workspace_slug
+            )
+            yield conn
+    except psycopg.DataError as e:
+        if e.sqlstate not in _VALUE_STATES:
+            raise
+        raise UnstorableValue(f"a value cannot be stored: {_reason(e)}") from e

@@ -13,6 +13,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Path, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import ConnectionPool
 
 from db import api_keys, memberships, sessions, users, workspaces
@@ -21,7 +22,14 @@ from db.pool import transaction
 from db.settings import Settings
 from pipelines.engine_set import Engines
 from serve_apps.dispatch import Dispatcher
-from serve_apps.errors import ApiError, Forbidden, NotFoundError, Unauthorized
+from serve_apps.errors import (
+    ApiError,
+    Forbidden,
+    NotFoundError,
+    Responses,
+    Unauthorized,
+    error_responses,
+)
 from serve_apps.security import is_api_key, parse_api_key, verify_session_token
 
 
@@ -54,24 +62,34 @@ class Principal:
         return self.api_key.id if self.api_key else None
 
 
-def _credential(authorization: str | None, x_api_key: str | None) -> str:
-    if x_api_key:
+# Security schemes, so the OpenAPI document says how to authenticate; both refuse nothing
+# themselves (auto_error=False): get_principal answers a missing credential in the API's shape.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A session token from POST /api/v1/auth/login, or an API key.",
+)
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, scheme_name="apiKey", description="An API key."
+)
+
+
+def _credential(bearer: HTTPAuthorizationCredentials | None, x_api_key: str | None) -> str:
+    if x_api_key and x_api_key.strip():
         return x_api_key.strip()
-    if authorization:
-        scheme, _, value = authorization.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
     raise Unauthorized("missing credentials: send 'Authorization: Bearer <token or API key>'")
 
 
 def get_principal(
     pool: Pool,
     settings: AppSettings,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    x_api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Principal:
     """Authenticate the request or raise 401."""
-    credential = _credential(authorization, x_api_key)
+    credential = _credential(bearer, x_api_key)
     if is_api_key(credential):
         parsed = parse_api_key(credential)
         if parsed is None:
@@ -103,6 +121,8 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+# What the dependencies below can answer, for the `responses` of the routers that use them.
+PRINCIPAL_ERRORS: Responses = error_responses(401, 503)
 
 
 def require_user(principal: CurrentPrincipal) -> users.User:
@@ -113,6 +133,7 @@ def require_user(principal: CurrentPrincipal) -> users.User:
 
 
 CurrentUser = Annotated[users.User, Depends(require_user)]
+USER_ERRORS: Responses = {**PRINCIPAL_ERRORS, **error_responses(403)}
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,7 @@ def get_workspace_access(
 
 
 Access = Annotated[WorkspaceAccess, Depends(get_workspace_access)]
+ACCESS_ERRORS: Responses = {**PRINCIPAL_ERRORS, **error_responses(404, 422)}
 
 
 def get_current_workspace(
@@ -188,6 +210,8 @@ def get_current_workspace(
 
 
 CurrentWorkspace = Annotated[WorkspaceAccess, Depends(get_current_workspace)]
+# 400 `workspace_required` for a user in no workspace; 404/422 for a bad X-Workspace-Id.
+WORKSPACE_ERRORS: Responses = {**PRINCIPAL_ERRORS, **error_responses(400, 404, 422)}
 
 
 def get_engines(request: Request) -> Engines:

@@ -4,10 +4,12 @@ stable code; storage errors are mapped here so routers can simply let them rise.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import errors as db_errors
@@ -59,6 +61,7 @@ class ServiceUnavailable(ApiError):
 
 _DB_STATUS: dict[type[db_errors.DatabaseError], int] = {
     db_errors.NotFound: 404,
+    db_errors.UnstorableValue: 422,
     db_errors.Conflict: 409,
     db_errors.DatabaseUnavailable: 503,
 }
@@ -74,6 +77,56 @@ _HTTP_CODES = {
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     """The JSON shape of every error response."""
     return {"error": {"code": code, "message": message}}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable and machine-readable, e.g. `not_found`.")
+    message: str = Field(description="For people; its wording may change.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response (schema of `error_body`)."""
+
+    error: ErrorDetail
+
+
+Responses = dict[int | str, dict[str, Any]]
+
+_MEANING = {
+    400: "malformed request (`bad_request`: e.g. a body that cannot be parsed) or a request "
+         "the current state refuses (its own code)",
+    401: "missing, invalid or ended credentials (`unauthorized`, `invalid_token`, "
+         "`invalid_api_key`, `session_ended`, `user_disabled`)",
+    403: "the credential may not do this (`role_too_low`, `user_required`)",
+    404: "no such resource visible to the caller (`not_found`)",
+    409: "the resource's state does not allow this (`conflict` or a more precise code)",
+    413: "request body over the installation's limit (`request_too_large`)",
+    422: "invalid parameters or body (`invalid_request`), a value the database cannot hold "
+         "such as a NUL character (`invalid_value`), or a document that cannot be read",
+    429: "too many attempts; see `Retry-After`",
+    503: "the database is unavailable (`database_unavailable`)",
+}  # fmt: skip
+
+
+def error_doc(description: str) -> dict[str, Any]:
+    """One documented error response: the given description, the `ErrorBody` schema."""
+    return {"model": ErrorBody, "description": description}
+
+
+def error_responses(*statuses: int) -> Responses:
+    """OpenAPI `responses` for the given error statuses, with their usual meaning; a route
+    adds its own (`{409: error_doc("...")}`) where it can say more."""
+    return {status: error_doc(_MEANING[status]) for status in statuses}
+
+
+# The header that comes with a 429, for the response's `headers`.
+RETRY_AFTER = {
+    "Retry-After": {"description": "seconds to wait before trying again",
+                    "schema": {"type": "integer"}}
+}  # fmt: skip
+
+# A request body can be malformed (400), too large (413) or invalid (422).
+BODY_ERRORS = error_responses(400, 413, 422)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -19,10 +19,20 @@ from db.errors import NotFound
 from db.pool import transaction
 from pipelines.analysis import flow
 from pipelines.analysis.policy import AnalysisPolicy
-from serve_apps.deps import AppDispatcher, AppEngines, CurrentWorkspace, Pool
-from serve_apps.errors import ApiError, ConflictError, NotFoundError, ServiceUnavailable
+from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppEngines, CurrentWorkspace, Pool
+from serve_apps.errors import (
+    BODY_ERRORS,
+    ApiError,
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailable,
+    error_doc,
+)
 
-router = APIRouter(prefix="/analysis", tags=["analysis"])
+router = APIRouter(prefix="/analysis", tags=["analysis"], responses=WORKSPACE_ERRORS)
+_RECRUITER = {403: error_doc("needs the recruiter role (`role_too_low`)")}
+_NO_INTERVIEW = {404: error_doc("no such workspace or interview (`not_found`)")}
+_NO_VACANCY = {404: error_doc("no such workspace or vacancy (`not_found`)")}
 
 
 class JobOut(BaseModel):
@@ -132,7 +142,16 @@ def _latest_job(conn: Any, interview_id: int) -> jobs.Job | None:
     return jobs.latest_job(conn, kind=flow.JOB_KIND, payload={"interview_id": interview_id})
 
 
-@router.post("/interview-report/{interview_id}", response_model=JobOut, status_code=202)
+@router.post(
+    "/interview-report/{interview_id}",
+    response_model=JobOut,
+    status_code=202,
+    responses={
+        **_RECRUITER,
+        **_NO_INTERVIEW,
+        409: error_doc("the interview has not ended (`interview_not_finished`)"),
+    },
+)
 def start_analysis(
     interview_id: int, access: CurrentWorkspace, pool: Pool, dispatcher: AppDispatcher
 ) -> JobOut:
@@ -156,7 +175,11 @@ def start_analysis(
         return _job_out(jobs.get_job(conn, job_id=job.id))
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut)
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobOut,
+    responses={404: error_doc("no such workspace or analysis job (`not_found`)")},
+)
 def analysis_job(job_id: int, access: CurrentWorkspace, pool: Pool) -> JobOut:
     """How an analysis job stands (queued, running, succeeded with its result, failed)."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -166,7 +189,14 @@ def analysis_job(job_id: int, access: CurrentWorkspace, pool: Pool) -> JobOut:
     return _job_out(job)
 
 
-@router.get("/report/{interview_id}", response_model=ReportOut)
+@router.get(
+    "/report/{interview_id}",
+    response_model=ReportOut,
+    responses={
+        404: error_doc("no such workspace, interview or report (`not_found`)"),
+        409: error_doc("the report is being prepared (`report_not_ready`)"),
+    },
+)
 def get_report(interview_id: int, access: CurrentWorkspace, pool: Pool) -> ReportOut:
     """The interview's report: scores with evidence, verdict, strengths, concerns, red flags."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -219,7 +249,16 @@ def _report_out(report: reports.Report) -> ReportOut:
     )
 
 
-@router.post("/generate-pdf/{interview_id}", response_model=PdfOut)
+@router.post(
+    "/generate-pdf/{interview_id}",
+    response_model=PdfOut,
+    responses={
+        **_RECRUITER,
+        404: error_doc("no such workspace, interview or report (`not_found`)"),
+        503: error_doc("no browser to render with (`pdf_browser_missing`), the browser failed "
+                       "(`pdf_browser_failed`), or the database is unavailable"),
+    },
+)  # fmt: skip
 def generate_pdf(
     interview_id: int, access: CurrentWorkspace, pool: Pool, engines: AppEngines
 ) -> PdfOut:
@@ -249,7 +288,10 @@ def generate_pdf(
 @router.get(
     "/pdf-report/{interview_id}",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        404: error_doc("no such workspace or interview, or no PDF yet (`not_found`)"),
+    },
 )
 def download_pdf(interview_id: int, access: CurrentWorkspace, pool: Pool) -> Response:
     """The stored PDF report, as a download."""
@@ -265,7 +307,7 @@ def download_pdf(interview_id: int, access: CurrentWorkspace, pool: Pool) -> Res
     )
 
 
-@router.get("/vacancy/{vacancy_id}", response_model=VacancyAnalyticsOut)
+@router.get("/vacancy/{vacancy_id}", response_model=VacancyAnalyticsOut, responses=_NO_VACANCY)
 def vacancy_analytics(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> VacancyAnalyticsOut:
     """Interviews done, completion rate, average scores and the recommendation mix."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -273,7 +315,11 @@ def vacancy_analytics(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> 
     return VacancyAnalyticsOut(**asdict(stats))
 
 
-@router.get("/vacancy/{vacancy_id}/interviews", response_model=list[VacancyInterviewOut])
+@router.get(
+    "/vacancy/{vacancy_id}/interviews",
+    response_model=list[VacancyInterviewOut],
+    responses=_NO_VACANCY,
+)
 def vacancy_interviews(
     vacancy_id: int, access: CurrentWorkspace, pool: Pool
 ) -> list[VacancyInterviewOut]:
@@ -284,7 +330,7 @@ def vacancy_interviews(
     return [VacancyInterviewOut(**asdict(row)) for row in rows]
 
 
-@router.get("/vacancy/{vacancy_id}/policy", response_model=PolicyOut)
+@router.get("/vacancy/{vacancy_id}/policy", response_model=PolicyOut, responses=_NO_VACANCY)
 def get_policy(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> PolicyOut:
     """The weights and thresholds the vacancy's interviews are judged with."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -292,7 +338,17 @@ def get_policy(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> PolicyO
     return _policy_out(vacancy)
 
 
-@router.put("/vacancy/{vacancy_id}/policy", response_model=PolicyOut)
+@router.put(
+    "/vacancy/{vacancy_id}/policy",
+    response_model=PolicyOut,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        **_NO_VACANCY,
+        400: error_doc("weights or thresholds out of range (`invalid_policy`), or a malformed "
+                       "body (`bad_request`)"),
+    },
+)  # fmt: skip
 def set_policy(vacancy_id: int, body: PolicyIn, access: CurrentWorkspace, pool: Pool) -> PolicyOut:
     """Change the vacancy's weights and/or thresholds (omitted parts keep the defaults);
     an empty body restores the defaults. Applies to analyses run from now on."""

@@ -14,8 +14,15 @@ from serve_apps.api.schemas import (
     UserOut,
     WorkspaceOut,
 )
-from serve_apps.deps import AppSettings, CurrentPrincipal, CurrentUser, Pool
-from serve_apps.errors import ApiError
+from serve_apps.deps import (
+    PRINCIPAL_ERRORS,
+    USER_ERRORS,
+    AppSettings,
+    CurrentPrincipal,
+    CurrentUser,
+    Pool,
+)
+from serve_apps.errors import BODY_ERRORS, RETRY_AFTER, ApiError, error_doc, error_responses
 from serve_apps.sign_in import replace_password, sign_in, sign_out
 
 router = APIRouter(tags=["auth"])
@@ -24,8 +31,13 @@ router = APIRouter(tags=["auth"])
 @router.post(
     "/auth/login",
     response_model=LoginResponse,
-    responses={401: {"description": "wrong email or password"},
-               429: {"description": "too many attempts; see Retry-After"}},
+    responses={
+        **BODY_ERRORS,
+        **error_responses(503),
+        401: error_doc("wrong email or password (`invalid_credentials`)"),
+        429: {**error_doc("too many failed attempts (`too_many_attempts`)"),
+              "headers": RETRY_AFTER},
+    },
 )  # fmt: skip
 def login(body: LoginRequest, request: Request, pool: Pool, settings: AppSettings) -> LoginResponse:
     """Exchange email and password for a bearer token (a session until it expires or ends)."""
@@ -39,7 +51,11 @@ def login(body: LoginRequest, request: Request, pool: Pool, settings: AppSetting
     )
 
 
-@router.post("/auth/logout", status_code=204)
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    responses={**PRINCIPAL_ERRORS, 400: error_doc("an API key is no session (`not_a_session`)")},
+)
 def logout(principal: CurrentPrincipal, pool: Pool) -> Response:
     """End the calling session: its token is refused from now on."""
     if principal.user is None or principal.session_id is None:
@@ -48,7 +64,7 @@ def logout(principal: CurrentPrincipal, pool: Pool) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=MeResponse)
+@router.get("/me", response_model=MeResponse, responses=USER_ERRORS)
 def me(user: CurrentUser, pool: Pool) -> MeResponse:
     """The signed-in user and the workspaces they belong to."""
     with transaction(pool, user_id=user.id) as conn:
@@ -62,7 +78,16 @@ def me(user: CurrentUser, pool: Pool) -> MeResponse:
     )
 
 
-@router.post("/me/password", status_code=204)
+@router.post(
+    "/me/password",
+    status_code=204,
+    responses={
+        **USER_ERRORS,
+        **BODY_ERRORS,
+        401: error_doc("missing or ended credentials, or a wrong current password "
+                       "(`invalid_credentials`)"),
+    },
+)  # fmt: skip
 def update_password(
     body: PasswordChange, user: CurrentUser, principal: CurrentPrincipal, pool: Pool
 ) -> Response:

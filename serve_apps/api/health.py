@@ -12,7 +12,11 @@ from serve_apps.deps import Pool
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health)
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "the database does not answer"}},
+)
 def health(pool: Pool) -> JSONResponse:
     """200 when the database answers, 503 otherwise."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -14,9 +14,12 @@ from pydantic import BaseModel, Field
 from db import interviews, turns
 from db.pool import transaction
 from serve_apps import interview_invites
-from serve_apps.deps import AppDispatcher, AppSettings, CurrentWorkspace, Pool
+from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppSettings, CurrentWorkspace, Pool
+from serve_apps.errors import BODY_ERRORS, Responses, error_doc, error_responses
 
 router = APIRouter(tags=["interviews"])
+_RECRUITER: Responses = {403: error_doc("needs the recruiter role (`role_too_low`)")}
+_NO_INTERVIEW: Responses = {404: error_doc("no such workspace or interview (`not_found`)")}
 page_router = APIRouter(tags=["interview page"], include_in_schema=False)
 PAGE = Path(__file__).resolve().parent.parent / "static" / "interview.html"
 
@@ -89,8 +92,16 @@ def _invitation(invitation: interview_invites.Invitation) -> InvitationOut:
     "/interviews",
     response_model=InvitationOut,
     status_code=201,
-    responses={409: {"description": "interview_exists: the application has an unfinished one"}},
-)
+    responses={
+        **WORKSPACE_ERRORS,
+        **BODY_ERRORS,
+        **_RECRUITER,
+        400: error_doc("the application is not screened yet (`invalid_value`), or a "
+                       "malformed body (`bad_request`)"),
+        404: error_doc("no such workspace or application (`not_found`)"),
+        409: error_doc("`interview_exists`: the application has an unfinished one"),
+    },
+)  # fmt: skip
 def invite(
     body: InviteIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
 ) -> InvitationOut:
@@ -104,7 +115,11 @@ def invite(
     return _invitation(invitation)
 
 
-@router.get("/interviews/{interview_id}", response_model=InterviewOut)
+@router.get(
+    "/interviews/{interview_id}",
+    response_model=InterviewOut,
+    responses={**WORKSPACE_ERRORS, **_NO_INTERVIEW},
+)
 def get_interview(interview_id: int, access: CurrentWorkspace, pool: Pool) -> InterviewOut:
     """The interview with its transcript so far."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -117,7 +132,18 @@ def get_interview(interview_id: int, access: CurrentWorkspace, pool: Pool) -> In
     )
 
 
-@router.post("/interviews/{interview_id}/link", response_model=InvitationOut, status_code=201)
+@router.post(
+    "/interviews/{interview_id}/link",
+    response_model=InvitationOut,
+    status_code=201,
+    responses={
+        **WORKSPACE_ERRORS,
+        **BODY_ERRORS,
+        **_RECRUITER,
+        **_NO_INTERVIEW,
+        400: error_doc("the interview has ended (`invalid_value`), or a malformed body"),
+    },
+)
 def new_link(
     interview_id: int, body: LinkIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
 ) -> InvitationOut:
@@ -130,11 +156,50 @@ def new_link(
     return _invitation(invitation)
 
 
-@router.delete("/interviews/{interview_id}/link", status_code=204)
+@router.delete(
+    "/interviews/{interview_id}/link",
+    status_code=204,
+    responses={**WORKSPACE_ERRORS, **_RECRUITER, **_NO_INTERVIEW},
+)
 def revoke_link(interview_id: int, access: CurrentWorkspace, pool: Pool) -> Response:
     access.require("recruiter")
     interview_invites.revoke(pool, workspace_id=access.workspace_id, interview_id=interview_id)
     return Response(status_code=204)
+
+
+class LinkReady(BaseModel):
+    """The candidate page's contract for a usable link."""
+
+    canInterview: Literal[True]
+    message: str
+    language: str
+    status: str
+    candidateName: str
+    vacancyTitle: str
+    totalQuestions: int
+    maxDurationMinutes: int
+    elapsedSeconds: int
+
+
+class LinkRefusal(BaseModel):
+    """Why a link cannot start an interview: the candidate page's contract, not the API's
+    `{"error": ...}` shape, so the page reads one shape from every link route."""
+
+    canInterview: Literal[False]
+    message: str
+    code: str
+
+
+# What the link routes answer for an unusable link (signalling's routes answer it too).
+LINK_ERRORS: Responses = {
+    400: {"model": LinkRefusal, "description": "the interview is not ready (`not_ready`)"},
+    404: {"model": LinkRefusal, "description": "not a valid link (`unknown_link`)"},
+    410: {"model": LinkRefusal, "description": "replaced, revoked, expired, timed out or "
+                                               "finished (`link_replaced`, `link_revoked`, "
+                                               "`link_expired`, `interview_timed_out`, "
+                                               "`interview_finished`)"},
+    **error_responses(422, 503),
+}  # fmt: skip
 
 
 def link_error_response(error: interview_invites.LinkError) -> JSONResponse:
@@ -144,7 +209,7 @@ def link_error_response(error: interview_invites.LinkError) -> JSONResponse:
     )
 
 
-@router.get("/interview-links/{token}/validate")
+@router.get("/interview-links/{token}/validate", response_model=LinkReady, responses=LINK_ERRORS)
 def validate_link(
     token: str, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
 ) -> JSONResponse:

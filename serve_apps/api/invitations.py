@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Response
@@ -25,19 +24,23 @@ from serve_apps.api.schemas import (
     ReceivedInvitationOut,
     WorkspaceOut,
 )
-from serve_apps.deps import Access, CurrentUser, Pool, WorkspaceAccess
+from serve_apps.deps import ACCESS_ERRORS, USER_ERRORS, Access, CurrentUser, Pool, WorkspaceAccess
+from serve_apps.errors import BODY_ERRORS, Responses, error_doc
 
 router = APIRouter(tags=["invitations"])
 
-INVITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+INVITE_RESPONSES: Responses = {
     202: {"description": "invited (an open invitation to the address is refreshed); the same "
                          "answer whether or not the address has an account"},
-    403: {"description": "only owners invite (`role_too_low`)"},
-    409: {"description": "the address belongs to a member already (`already_member`)"},
+    403: error_doc("only owners invite (`role_too_low`)"),
+    409: error_doc("the address belongs to a member already (`already_member`)"),
 }  # fmt: skip
-_ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"description": "no such invitation addressed to you (`not_found`)"},
-    409: {"description": "`invitation_expired`, `invitation_answered` or `invitation_revoked`"},
+_OWNER_ERRORS: Responses = {**ACCESS_ERRORS, 403: error_doc("owners only (`role_too_low`)")}
+_ANSWER_RESPONSES: Responses = {
+    **USER_ERRORS,
+    422: error_doc("the invitation id is no UUID (`invalid_request`)"),
+    404: error_doc("no such invitation addressed to you (`not_found`)"),
+    409: error_doc("`invitation_expired`, `invitation_answered` or `invitation_revoked`"),
 }
 
 
@@ -65,14 +68,18 @@ def send_invitation(
     "/workspaces/{workspace_id}/invitations",
     response_model=InvitationSent,
     status_code=202,
-    responses=INVITE_RESPONSES,
+    responses={**ACCESS_ERRORS, **BODY_ERRORS, **INVITE_RESPONSES},
 )
 def invite(body: InvitationCreate, access: Access, pool: Pool) -> InvitationSent:
     """Invite someone by e-mail; they join when they accept (GET /me/invitations)."""
     return send_invitation(body, access, pool)
 
 
-@router.get("/workspaces/{workspace_id}/invitations", response_model=list[InvitationOut])
+@router.get(
+    "/workspaces/{workspace_id}/invitations",
+    response_model=list[InvitationOut],
+    responses=_OWNER_ERRORS,
+)
 def list_invitations(access: Access, pool: Pool) -> list[InvitationOut]:
     """Unanswered invitations of the workspace (pending or expired), for owners."""
     access.require("owner")
@@ -85,8 +92,9 @@ def list_invitations(access: Access, pool: Pool) -> list[InvitationOut]:
 @router.delete(
     "/workspaces/{workspace_id}/invitations/{invitation_id}",
     status_code=204,
-    responses={404: {"description": "no such invitation in this workspace"},
-               409: {"description": "already answered (`invitation_answered`) or revoked"}},
+    responses={**_OWNER_ERRORS,
+               404: error_doc("no such workspace, or no such invitation in it (`not_found`)"),
+               409: error_doc("already answered (`invitation_answered`) or revoked")},
 )  # fmt: skip
 def revoke_invitation(invitation_id: UUID, access: Access, pool: Pool) -> Response:
     """Withdraw an invitation that has not been answered."""
@@ -101,7 +109,7 @@ def revoke_invitation(invitation_id: UUID, access: Access, pool: Pool) -> Respon
     return Response(status_code=204)
 
 
-@router.get("/me/invitations", response_model=list[ReceivedInvitationOut])
+@router.get("/me/invitations", response_model=list[ReceivedInvitationOut], responses=USER_ERRORS)
 def my_invitations(user: CurrentUser, pool: Pool) -> list[ReceivedInvitationOut]:
     """Open invitations addressed to the signed-in user's e-mail."""
     with transaction(pool, user_id=user.id) as conn:

@@ -14,11 +14,12 @@ from pydantic import BaseModel
 
 from db import audit, resumes, vacancies
 from db.pool import transaction
-from serve_apps.deps import AppDispatcher, AppEngines, CurrentWorkspace, Pool
-from serve_apps.errors import ApiError
+from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppEngines, CurrentWorkspace, Pool
+from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 from serve_apps.file_names import safe_file_name
 
-router = APIRouter(tags=["resumes"])
+router = APIRouter(tags=["resumes"], responses=WORKSPACE_ERRORS)
+_RECRUITER = {403: error_doc("needs the recruiter role (`role_too_low`)")}
 MAX_FILES_PER_UPLOAD = 200
 
 
@@ -65,7 +66,20 @@ def summary(resume: resumes.Resume) -> ResumeSummary:
     )
 
 
-@router.post("/resumes", response_model=UploadResult, status_code=202)
+@router.post(
+    "/resumes",
+    response_model=UploadResult,
+    status_code=202,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        400: error_doc(
+            f"no files or more than {MAX_FILES_PER_UPLOAD} (`invalid_request`), or a "
+            "malformed body (`bad_request`)"
+        ),
+        404: error_doc("no such workspace or vacancy (`not_found`)"),
+    },
+)
 async def upload_resumes(
     access: CurrentWorkspace,
     pool: Pool,
@@ -135,7 +149,11 @@ def list_resumes(
     return [summary(r) for r in rows]
 
 
-@router.get("/resumes/{resume_id}", response_model=ResumeDetail)
+@router.get(
+    "/resumes/{resume_id}",
+    response_model=ResumeDetail,
+    responses={404: error_doc("no such workspace or resume (`not_found`)")},
+)
 def get_resume(resume_id: int, access: CurrentWorkspace, pool: Pool) -> ResumeDetail:
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         resume = resumes.get_resume(conn, resume_id=resume_id)
@@ -150,7 +168,11 @@ def get_resume(resume_id: int, access: CurrentWorkspace, pool: Pool) -> ResumeDe
     )
 
 
-@router.delete("/resumes/{resume_id}", status_code=204)
+@router.delete(
+    "/resumes/{resume_id}",
+    status_code=204,
+    responses={**_RECRUITER, 404: error_doc("no such workspace or resume (`not_found`)")},
+)
 def delete_resume(resume_id: int, access: CurrentWorkspace, pool: Pool) -> Response:
     access.require("recruiter")
     with transaction(pool, workspace_id=access.workspace_id) as conn:

@@ -15,11 +15,13 @@ from db.pool import transaction
 from db.ranking import rank_vacancy
 from pipelines import vacancy_flow
 from pipelines.search import search
-from serve_apps.deps import AppEngines, CurrentWorkspace, Pool
-from serve_apps.errors import NotFoundError
+from serve_apps.deps import WORKSPACE_ERRORS, AppEngines, CurrentWorkspace, Pool
+from serve_apps.errors import BODY_ERRORS, NotFoundError, error_doc
 from serve_apps.file_names import safe_file_name
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], responses=WORKSPACE_ERRORS)
+_RECRUITER = {403: error_doc("needs the recruiter role (`role_too_low`)")}
+_NO_VACANCY = {404: error_doc("no such workspace or vacancy (`not_found`)")}
 
 
 class VacancyIn(BaseModel):
@@ -76,7 +78,17 @@ def _detail(vacancy: vacancies.Vacancy) -> VacancyDetail:
     return VacancyDetail.model_validate(vacancy, from_attributes=True)
 
 
-@router.post("/vacancies", response_model=VacancyDetail, status_code=201)
+@router.post(
+    "/vacancies",
+    response_model=VacancyDetail,
+    status_code=201,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        400: error_doc("too little text to screen against (`vacancy_too_short`), or a "
+                       "malformed body (`bad_request`)"),
+    },
+)  # fmt: skip
 def create_vacancy(
     body: VacancyIn, access: CurrentWorkspace, pool: Pool, engines: AppEngines
 ) -> VacancyDetail:
@@ -91,7 +103,21 @@ def create_vacancy(
     return _detail(vacancy)
 
 
-@router.post("/vacancies/parse", response_model=VacancyDetail, status_code=201)
+@router.post(
+    "/vacancies/parse",
+    response_model=VacancyDetail,
+    status_code=201,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        400: error_doc("too little text to screen against (`vacancy_too_short`), or a "
+                       "malformed upload (`bad_request`)"),
+        413: error_doc("request body or file over the limit (`request_too_large`, "
+                       "`too_large`)"),
+        422: error_doc("invalid request (`invalid_request`), or a file that cannot be read "
+                       "(its own code: `empty_file`, `corrupt_pdf`, `unsupported_type`...)"),
+    },
+)  # fmt: skip
 async def parse_vacancy(
     access: CurrentWorkspace,
     pool: Pool,
@@ -112,13 +138,15 @@ async def parse_vacancy(
     return _detail(vacancy)
 
 
-@router.get("/vacancies/{vacancy_id}", response_model=VacancyDetail)
+@router.get("/vacancies/{vacancy_id}", response_model=VacancyDetail, responses=_NO_VACANCY)
 def get_vacancy(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> VacancyDetail:
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         return _detail(vacancies.get_vacancy(conn, vacancy_id=vacancy_id))
 
 
-@router.get("/vacancies/{vacancy_id}/ranking", response_model=list[RankedOut])
+@router.get(
+    "/vacancies/{vacancy_id}/ranking", response_model=list[RankedOut], responses=_NO_VACANCY
+)
 def ranking(
     vacancy_id: int,
     access: CurrentWorkspace,
@@ -133,7 +161,9 @@ def ranking(
     return [RankedOut(rank=offset + i + 1, **row.__dict__) for i, row in enumerate(rows)]
 
 
-@router.post("/vacancies/{vacancy_id}/rescreen", status_code=200)
+@router.post(
+    "/vacancies/{vacancy_id}/rescreen", status_code=200, responses={**_RECRUITER, **_NO_VACANCY}
+)
 def rescreen(
     vacancy_id: int, access: CurrentWorkspace, pool: Pool, engines: AppEngines
 ) -> dict[str, int]:
@@ -167,7 +197,10 @@ def search_resumes(
     return [SearchHitOut.model_validate(h, from_attributes=True) for h in hits]
 
 
-@router.get("/applications/{application_id}/plan")
+@router.get(
+    "/applications/{application_id}/plan",
+    responses={404: error_doc("no such application, or not screened yet (`no_plan`)")},
+)
 def interview_plan(application_id: int, access: CurrentWorkspace, pool: Pool) -> dict[str, Any]:
     """The interview plan made when the application was screened."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:

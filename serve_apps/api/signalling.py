@@ -19,9 +19,16 @@ from pydantic import BaseModel, Field
 from actors.errors import InterviewUnavailable
 from actors.naming import CALL_TIMEOUT_S, interview_session
 from serve_apps import interview_invites
-from serve_apps.api.interviews import link_error_response
+from serve_apps.api.interviews import LINK_ERRORS, LinkRefusal, link_error_response
 from serve_apps.deps import AppDispatcher, AppSettings, Pool
-from serve_apps.errors import error_body
+from serve_apps.errors import (
+    BODY_ERRORS,
+    RETRY_AFTER,
+    ErrorBody,
+    Responses,
+    error_body,
+    error_doc,
+)
 
 router = APIRouter(tags=["signalling"])
 
@@ -40,6 +47,22 @@ class IceCandidate(BaseModel):
 class IcePatch(BaseModel):
     pc_id: str = Field(max_length=200)
     candidates: list[IceCandidate] = Field(max_length=50)
+
+
+def _either(description: str) -> dict[str, Any]:
+    """A status answered both for the link (the page's shape) and by the API (its shape)."""
+    return {"model": LinkRefusal | ErrorBody, "description": description}
+
+
+# What every route here can answer besides its result: the link's refusals, then the actor's.
+_ACTOR_ERRORS: Responses = {
+    **LINK_ERRORS,
+    409: error_doc("the interview refuses this now (`offer_superseded`, ...)"),
+    429: {**error_doc("`too_many_offers` or `too_many_interviews`"), "headers": RETRY_AFTER},
+    503: error_doc("the interview is restarting or leaving (`actor_unavailable`, "
+                   "`actor_leaving`), or the database is unavailable"),
+    504: error_doc("the interview did not answer in time (`actor_timeout`)"),
+}  # fmt: skip
 
 
 def _status_for(code: str) -> int:
@@ -83,7 +106,15 @@ async def _call(ref: Any) -> Any:
         )
 
 
-@router.post("/interview-links/{token}/offer")
+@router.post(
+    "/interview-links/{token}/offer",
+    responses={
+        **BODY_ERRORS,
+        **_ACTOR_ERRORS,
+        400: _either("not ready (`not_ready`), an offer the interview refuses (`invalid_offer`), "
+                     "or a malformed body (`bad_request`)"),
+    },
+)  # fmt: skip
 async def offer(
     token: str, body: Offer, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
 ) -> Any:
@@ -99,7 +130,16 @@ async def offer(
     return await _call(actor.offer.remote(body.sdp, body.type))
 
 
-@router.patch("/interview-links/{token}/ice")
+@router.patch(
+    "/interview-links/{token}/ice",
+    responses={
+        **BODY_ERRORS,
+        **_ACTOR_ERRORS,
+        400: _either("not ready (`not_ready`) or a malformed body (`bad_request`)"),
+        404: _either("not a valid link (`unknown_link`) or no such connection "
+                     "(`unknown_connection`)"),
+    },
+)  # fmt: skip
 async def ice(
     token: str, body: IcePatch, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
 ) -> Any:
@@ -117,7 +157,7 @@ async def ice(
     return result if isinstance(result, JSONResponse) else {"added": result}
 
 
-@router.get("/interview-links/{token}/status")
+@router.get("/interview-links/{token}/status", responses=_ACTOR_ERRORS)
 async def status(token: str, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher) -> Any:
     """The interview's status, turn count and whether a client is connected."""
     try:

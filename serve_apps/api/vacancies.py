@@ -10,9 +10,10 @@ from db import audit, candidates, vacancies
 from db.pool import transaction
 from pipelines.vacancy_validation import check_vacancy_text
 from serve_apps.api.schemas import CandidateOut, VacancyCreate, VacancyOut
-from serve_apps.deps import Access, Pool
+from serve_apps.deps import ACCESS_ERRORS, Access, Pool
+from serve_apps.errors import BODY_ERRORS, error_doc
 
-router = APIRouter(tags=["vacancies"])
+router = APIRouter(tags=["vacancies"], responses=ACCESS_ERRORS)
 
 
 @router.get("/workspaces/{workspace_id}/vacancies", response_model=list[VacancyOut])
@@ -35,7 +36,16 @@ def list_vacancies(
     ]
 
 
-@router.post("/workspaces/{workspace_id}/vacancies", response_model=VacancyOut, status_code=201)
+@router.post(
+    "/workspaces/{workspace_id}/vacancies",
+    response_model=VacancyOut,
+    status_code=201,
+    responses={
+        **BODY_ERRORS,
+        400: error_doc("too little text to screen against (`vacancy_too_short`)"),
+        403: error_doc("needs the recruiter role (`role_too_low`)"),
+    },
+)
 def create_vacancy(body: VacancyCreate, access: Access, pool: Pool) -> VacancyOut:
     """Recruiters and owners add vacancies by hand (analysed when first screened against);
     one with too little text to screen against is refused like any other."""

@@ -20,9 +20,22 @@ from serve_apps.api.schemas import (
     WorkspaceCreate,
     WorkspaceOut,
 )
-from serve_apps.deps import Access, CurrentPrincipal, CurrentUser, Pool
+from serve_apps.deps import (
+    ACCESS_ERRORS,
+    PRINCIPAL_ERRORS,
+    USER_ERRORS,
+    Access,
+    CurrentPrincipal,
+    CurrentUser,
+    Pool,
+)
+from serve_apps.errors import BODY_ERRORS, Responses, error_doc
 
 router = APIRouter(tags=["workspaces"])
+OWNER_ERRORS: Responses = {
+    **ACCESS_ERRORS,
+    403: error_doc("only owners may do this (`role_too_low`)"),
+}
 
 
 def _out(workspace: workspaces.Workspace, role: str) -> WorkspaceOut:
@@ -35,7 +48,7 @@ def _out(workspace: workspaces.Workspace, role: str) -> WorkspaceOut:
     )
 
 
-@router.get("/workspaces", response_model=list[WorkspaceOut])
+@router.get("/workspaces", response_model=list[WorkspaceOut], responses=PRINCIPAL_ERRORS)
 def list_workspaces(principal: CurrentPrincipal, pool: Pool) -> list[WorkspaceOut]:
     """The caller's workspaces: a user's memberships, or an API key's own workspace."""
     if principal.api_key is not None:
@@ -48,20 +61,27 @@ def list_workspaces(principal: CurrentPrincipal, pool: Pool) -> list[WorkspaceOu
     return [_out(w, role) for w, role in rows]
 
 
-@router.post("/workspaces", response_model=WorkspaceOut, status_code=201)
+@router.post(
+    "/workspaces",
+    response_model=WorkspaceOut,
+    status_code=201,
+    responses={**USER_ERRORS, **BODY_ERRORS, 409: error_doc("the slug is taken (`conflict`)")},
+)
 def create_workspace(body: WorkspaceCreate, user: CurrentUser, pool: Pool) -> WorkspaceOut:
     """Create a workspace owned by the signed-in user."""
     workspace = accounts.create_workspace(pool, name=body.name, slug=body.slug, owner_id=user.id)
     return _out(workspace, "owner")
 
 
-@router.get("/workspaces/{workspace_id}", response_model=WorkspaceOut)
+@router.get("/workspaces/{workspace_id}", response_model=WorkspaceOut, responses=ACCESS_ERRORS)
 def get_workspace(access: Access, pool: Pool) -> WorkspaceOut:
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         return _out(workspaces.get_workspace(conn, workspace_id=access.workspace_id), access.role)
 
 
-@router.get("/workspaces/{workspace_id}/members", response_model=list[MemberOut])
+@router.get(
+    "/workspaces/{workspace_id}/members", response_model=list[MemberOut], responses=ACCESS_ERRORS
+)
 def list_members(access: Access, pool: Pool) -> list[MemberOut]:
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         rows = memberships.list_members(conn, workspace_id=access.workspace_id)
@@ -72,7 +92,7 @@ def list_members(access: Access, pool: Pool) -> list[MemberOut]:
     "/workspaces/{workspace_id}/members",
     response_model=InvitationSent,
     status_code=202,
-    responses=INVITE_RESPONSES,
+    responses={**ACCESS_ERRORS, **BODY_ERRORS, **INVITE_RESPONSES},
     deprecated=True,
 )
 def add_member(body: InvitationCreate, access: Access, pool: Pool) -> InvitationSent:
@@ -84,8 +104,9 @@ def add_member(body: InvitationCreate, access: Access, pool: Pool) -> Invitation
 @router.patch(
     "/workspaces/{workspace_id}/members/{user_id}",
     response_model=MemberOut,
-    responses={404: {"description": "not a member"},
-               409: {"description": "the workspace would be left without an owner"}},
+    responses={**OWNER_ERRORS, **BODY_ERRORS,
+               404: error_doc("no such workspace, or the user is not a member (`not_found`)"),
+               409: error_doc("the workspace would be left without an owner")},
 )  # fmt: skip
 def set_member_role(user_id: int, body: MemberRoleUpdate, access: Access, pool: Pool) -> MemberOut:
     """Owners change a member's role."""
@@ -101,7 +122,13 @@ def set_member_role(user_id: int, body: MemberRoleUpdate, access: Access, pool: 
     return MemberOut.model_validate(member, from_attributes=True)
 
 
-@router.delete("/workspaces/{workspace_id}/members/{user_id}", status_code=204)
+@router.delete(
+    "/workspaces/{workspace_id}/members/{user_id}",
+    status_code=204,
+    responses={**OWNER_ERRORS,
+               404: error_doc("no such workspace, or the user is not a member (`not_found`)"),
+               409: error_doc("the workspace would be left without an owner")},
+)  # fmt: skip
 def remove_member(user_id: int, access: Access, pool: Pool) -> Response:
     access.require("owner")
     accounts.remove_member(
@@ -113,7 +140,9 @@ def remove_member(user_id: int, access: Access, pool: Pool) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/workspaces/{workspace_id}/api-keys", response_model=list[ApiKeyOut])
+@router.get(
+    "/workspaces/{workspace_id}/api-keys", response_model=list[ApiKeyOut], responses=OWNER_ERRORS
+)
 def list_keys(access: Access, pool: Pool, include_revoked: bool = False) -> list[ApiKeyOut]:
     access.require("owner")
     with transaction(pool, workspace_id=access.workspace_id) as conn:
@@ -121,7 +150,12 @@ def list_keys(access: Access, pool: Pool, include_revoked: bool = False) -> list
     return [ApiKeyOut.model_validate(k, from_attributes=True) for k in rows]
 
 
-@router.post("/workspaces/{workspace_id}/api-keys", response_model=ApiKeyIssued, status_code=201)
+@router.post(
+    "/workspaces/{workspace_id}/api-keys",
+    response_model=ApiKeyIssued,
+    status_code=201,
+    responses={**OWNER_ERRORS, **BODY_ERRORS},
+)
 def create_key(body: ApiKeyCreate, access: Access, pool: Pool) -> ApiKeyIssued:
     """Issue a key; its plaintext is in this response only."""
     access.require("owner")
@@ -137,7 +171,9 @@ def create_key(body: ApiKeyCreate, access: Access, pool: Pool) -> ApiKeyIssued:
     return ApiKeyIssued(**shown, key=plaintext)
 
 
-@router.delete("/workspaces/{workspace_id}/api-keys/{key_id}", status_code=204)
+@router.delete(
+    "/workspaces/{workspace_id}/api-keys/{key_id}", status_code=204, responses=OWNER_ERRORS
+)
 def revoke_key(key_id: int, access: Access, pool: Pool) -> Response:
     access.require("owner")
     accounts.revoke_api_key(
@@ -149,7 +185,9 @@ def revoke_key(key_id: int, access: Access, pool: Pool) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/workspaces/{workspace_id}/audit", response_model=list[AuditOut])
+@router.get(
+    "/workspaces/{workspace_id}/audit", response_model=list[AuditOut], responses=OWNER_ERRORS
+)
 def list_audit(access: Access, pool: Pool, limit: int = 100) -> list[AuditOut]:
     """Recent changes, for owners."""
     access.require("owner")
