@@ -6,11 +6,11 @@ word/document.xml inflates to 512 MiB while its ZIP headers declare 1.6 KB, a 30
 draws 8 MiB of text (within every byte limit; costly in the objects pdfminer builds), and an
 ordinary resume of each kind. Each file is parsed in a fresh child process with the default
 `DocumentLimits` ("in-process"), and the costly ones again with the product's limits
-(settings `parse_timeout_s`, `parse_memory_mb`: an isolated parser process, 30 s, 1 GiB). The child reports its
-RSS before parsing (imports done), its peak (`ru_maxrss`) and its RSS after (what a
-long-lived worker would keep), the peak RSS of the parser process for isolated rows (sampled
-every 10 ms), the wall time of `extract_document` (isolated: with the parser's ~0.3 s start),
-and the outcome: the rejection code, or "parsed".
+(settings `parse_timeout_s`, `parse_memory_mb`: an isolated parser process, 30 s, 1 GiB). The
+child reports its RSS before parsing (imports done), its peak (`ru_maxrss`) and its RSS after
+(what a long-lived worker would keep), the peak RSS of the parser process for isolated rows
+(sampled every 10 ms), the wall time of `extract_document` (isolated: with the parser's ~0.3 s
+start), and the outcome: the rejection code, or "parsed".
 
 Run: .venv/bin/python benchmarks/document_bombs.py [--pdf-mib 1024] [--docx-mib 512] [--text-mib 8]
 """

@@ -1,8 +1,11 @@
 """Active interviews nobody can still be in: ended as failed, their analysis queued.
 
 A live conversation closes itself at the interview's maximum duration (counted from the
-first start, across reconnects). An interview still `active` well after that has lost its
-candidate: the browser closed and never came back, or the actor's node went away for good.
+first start, across reconnects, less the server's downtime already booked: db.interviews). An
+interview still `active` well after that has lost its candidate: the browser closed and never
+came back, or the actor's node went away for good. Downtime not yet booked (no actor copy has
+started since) counts as the candidate's absence, as it always did: whether the candidate
+would have come back is not known until they do.
 Left alone it would hold a slot of the workspace's concurrent-interview limit forever, so the
 callers that care (the link check, the capacity check, an idle interview actor leaving) expire
 the overdue ones of their workspace first. Whatever the candidate did answer is still worth a
@@ -40,9 +43,10 @@ def expire_overdue(
     rows = conn.execute(
         """
         update interviews i
-        set status = 'failed', failure_reason = %(reason)s, ended_at = now()
+        set status = 'failed', failure_reason = %(reason)s, ended_at = now(), heartbeat_at = null
         where i.status = 'active'
-          and i.started_at < now() - make_interval(secs => %(overdue_after)s)
+          and i.started_at
+              < now() - make_interval(secs => %(overdue_after)s + i.server_down_s)
         returning i.id, exists (
             select 1 from interview_turns t where t.interview_id = i.id and t.role = 'candidate'
         )

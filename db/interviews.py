@@ -3,6 +3,11 @@
 The row is the hard state of an `InterviewSession` actor: status, the invitation link (only its
 hash is stored) and `epoch`, the fencing number each restarted actor copy takes with
 `bump_epoch` so that a stale copy can no longer write turns (see db.turns).
+
+The interview's clock (its time limit) runs from the first start, across reconnects, except
+while the server is down under a connected candidate: the actor copy holding the candidate
+writes a heartbeat (`beat_clock`); one that is still there when the next copy starts
+(`resume_clock`) means the last copy died, and the gap is booked as `server_down_s`.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from db.statuses import INTERVIEW_TRANSITIONS, invalid_transition, sources_of
 _COLUMNS = (
     "id, workspace_id, application_id, channel, language, plan, status, link_token_hash, "
     "link_expires_at, link_revoked_at, epoch, failure_reason, started_at, ended_at, "
-    "created_at, updated_at"
+    "created_at, updated_at, server_down_s, heartbeat_at"
 )
+# A heartbeat comes every few seconds while a candidate is connected (actors.interview_session);
+# one older than this means the actor copy that wrote it is gone.
+HEARTBEAT_STALE_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -46,13 +54,21 @@ class Interview:
     ended_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    server_down_s: float
+    heartbeat_at: datetime | None
 
-    def elapsed_s(self) -> float:
-        """Seconds since the interview first started (0 before it has): its time limit counts
-        from there, across reconnects."""
+    def elapsed_s(self, now: datetime | None = None) -> float:
+        """Seconds the interview has run (0 before it started), the time its limit counts:
+        from the first start, across reconnects, less the server's downtime under a connected
+        candidate. With a stale heartbeat the copy holding the candidate is gone, so the clock
+        stands at that heartbeat until the next copy starts and books the gap."""
         if self.started_at is None:
             return 0.0
-        return max(0.0, (datetime.now(UTC) - self.started_at).total_seconds())
+        at = now or datetime.now(UTC)
+        if self.heartbeat_at is not None:
+            if (at - self.heartbeat_at).total_seconds() > HEARTBEAT_STALE_S:
+                at = self.heartbeat_at
+        return max(0.0, (at - self.started_at).total_seconds() - self.server_down_s)
 
 
 def _fetch(conn: psycopg.Connection, query: str, params: Any) -> Interview | None:
@@ -212,6 +228,55 @@ def bump_epoch(conn: psycopg.Connection, *, interview_id: int) -> int:
     if row is None:
         raise NotFound(f"interview {interview_id} not found")
     return int(row[0])
+
+
+def resume_clock(conn: psycopg.Connection, *, interview_id: int) -> float:
+    """Book the server's downtime when an actor copy starts; return the seconds booked.
+
+    A heartbeat still there means the previous copy died with a candidate connected: from that
+    heartbeat until now the candidate could not be connected because of the server, and that
+    time is not counted against the interview. Call it where the new copy takes its epoch.
+    """
+    row = conn.execute(
+        """
+        with gap as (
+            select id, case when status = 'active'
+                            then greatest(0, extract(epoch from now() - heartbeat_at))::float8
+                            else 0 end as seconds
+            from interviews where id = %s and heartbeat_at is not null
+            for update
+        )
+        update interviews i
+        set server_down_s = i.server_down_s + gap.seconds, heartbeat_at = null
+        from gap where i.id = gap.id
+        returning gap.seconds
+        """,
+        (interview_id,),
+    ).fetchone()
+    return float(row[0]) if row else 0.0
+
+
+def beat_clock(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> bool:
+    """Record that the copy at `epoch` holds a connected candidate now; False when it no longer
+    may (a newer copy took over, or the interview is not active)."""
+    cur = conn.execute(
+        """
+        update interviews set heartbeat_at = now()
+        where id = %s and epoch = %s and status = 'active'
+        """,
+        (interview_id, epoch),
+    )
+    return cur.rowcount == 1
+
+
+def stop_clock(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> None:
+    """The candidate went away, or the copy at `epoch` leaves on purpose: no heartbeat stays
+    behind, so the time until the candidate is back counts, as the candidate's own."""
+    conn.execute(
+        "update interviews set heartbeat_at = null "
+        "where id = %s and epoch = %s and heartbeat_at is not null",
+        (interview_id, epoch),
+    )
 
 
 def list_interviews(

@@ -1,13 +1,17 @@
 """The candidate's real page in headless Chromium (Debian's, driven by Playwright) with a
 fake microphone fed from a WAV: consent, microphone check, Start, live captions and question
 progress, an answer heard and transcribed, then End — the interview completes and is stored,
-and the analysis task it queues produces the report and its PDF."""
+and the analysis task it queues produces the report and its PDF. Then the page's offer retries
+against a scripted API: 429 waits `Retry-After`, a 409 for an offer it replaced is ignored, and
+the clock follows the server's `elapsedSeconds`."""
 
 from __future__ import annotations
 
+import re
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +133,116 @@ def _wait_for_report(pool, workspace_id, interview_id: int, timeout_s: float):  
             if time.monotonic() > deadline:
                 raise
         time.sleep(0.5)
+
+
+# ---- The page's offer retries, against a scripted API (no Ray, no server) -----------------
+# Every request is answered by Playwright's router, so each HTTP status comes exactly when the
+# test says. `localhost` keeps the page a secure context (the microphone needs one); nothing
+# listens there. A second page plays the server's side of WebRTC, so an answer is a real one.
+PAGE_URL = "http://localhost:9/interview/tok"
+PAGE_HTML = Path(__file__).parents[2] / "serve_apps" / "static" / "interview.html"
+READY = {
+    "canInterview": True, "message": "ready", "language": "en", "status": "active",
+    "candidateName": "Ann", "vacancyTitle": "QA Engineer", "totalQuestions": 3,
+    "maxDurationMinutes": 30, "elapsedSeconds": 0,
+}  # fmt: skip
+TIMED_OUT = {"canInterview": False, "message": "Time is up (scripted).", "code": "x"}
+SUPERSEDED = {"error": {"code": "offer_superseded", "message": "a newer offer replaced this"}}
+ANSWER_JS = """async (sdp) => {
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    window.keep = pc;
+    return pc.localDescription.sdp;
+}"""
+
+
+@pytest.fixture
+def scripted_page():  # type: ignore[no-untyped-def]
+    """The candidate's page on the scripted API, consent given and microphone checked, with
+    the offers it POSTs held in a list for the test to answer (route, body, monotonic time)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    args = [
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    ]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            context = browser.new_context()
+            page, server = context.new_page(), context.new_page()
+            server.goto("about:blank")
+            offers: list[tuple[Any, dict[str, Any], float]] = []
+            page.route(PAGE_URL, lambda route: route.fulfill(
+                body=PAGE_HTML.read_text(encoding="utf-8"), content_type="text/html"
+            ))  # fmt: skip
+            page.route("**/validate", lambda route: route.fulfill(json=READY))
+            page.route(
+                "**/offer",
+                lambda route: offers.append(
+                    (route, route.request.post_data_json, time.monotonic())
+                ),
+            )
+            page.goto(PAGE_URL)
+            expect(page.locator("#title")).to_have_text("QA Engineer")
+            page.locator("#consent").check()
+            page.locator("#mic-check").click()
+            expect(page.locator("#start")).to_be_enabled()
+            yield page, server, offers
+        finally:
+            browser.close()
+
+
+def _wait_offers(page, offers: list, count: int) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 15
+    while len(offers) < count:
+        assert time.monotonic() < deadline, f"{len(offers)} offers, expected {count}"
+        page.wait_for_timeout(50)  # lets Playwright deliver the page's requests
+
+
+def test_page_waits_retry_after_on_429_then_shows_the_servers_clock(scripted_page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page, server, offers = scripted_page
+    page.locator("#start").click()
+    _wait_offers(page, offers, 1)
+    offers[0][0].fulfill(
+        status=429, headers={"Retry-After": "2"},
+        json={"error": {"code": "too_many_offers", "message": "try again in 2 s"}},
+    )  # fmt: skip
+    expect(page.locator("#connect-status")).to_contain_text("connect automatically in")
+    expect(page.locator("#problem-card")).to_be_hidden()
+    _wait_offers(page, offers, 2)
+    route, body, sent_at = offers[1]
+    assert sent_at - offers[0][2] >= 1.9  # it waited as asked before trying again
+    assert body["sdp"] == offers[0][1]["sdp"]  # the same offer
+    sdp = server.evaluate(ANSWER_JS, body["sdp"])
+    route.fulfill(json={"sdp": sdp, "type": "answer", "pc_id": "pc", "elapsedSeconds": 754})
+    expect(page.locator("#live-card")).to_be_visible()
+    expect(page.locator("#connect-status")).to_be_empty()
+    # 12:34 as the server counts it (validation said 0): the answer's clock wins.
+    expect(page.locator("#elapsed")).to_have_text(re.compile(r"^12:3[4-9]$"))
+
+
+def test_page_ignores_409_for_an_offer_it_replaced_and_says_so_for_its_newest(
+    scripted_page,
+) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page, _server, offers = scripted_page
+    page.locator("#start").click()
+    _wait_offers(page, offers, 1)
+    page.evaluate("() => { start(); }")  # a second offer replaces the first, still unanswered
+    _wait_offers(page, offers, 2)
+    offers[0][0].fulfill(status=409, json=SUPERSEDED)
+    page.wait_for_timeout(300)
+    expect(page.locator("#problem-card")).to_be_hidden()  # the replaced offer's 409: ignored
+    offers[1][0].fulfill(status=410, json=TIMED_OUT)
+    expect(page.locator("#problem")).to_have_text(TIMED_OUT["message"])
+    expect(page.locator("#start")).to_be_enabled()  # the candidate may try again
+
+    page.locator("#start").click()
+    _wait_offers(page, offers, 3)
+    offers[2][0].fulfill(status=409, json=SUPERSEDED)  # its newest: another tab took over
+    expect(page.locator("#problem")).to_contain_text("another tab or window")

@@ -1,11 +1,13 @@
 """SDP offers to one interview link (issue 11): a burst of parallel offers leaves one live peer
 connection and never locks the candidate out; offers past the per-link limit get 429 with
-`Retry-After`; an interview that ends normally leaves an actor that exited, not one killed."""
+`Retry-After`; an interview that ends normally leaves an actor that exited, not one killed;
+a crash under a connected candidate is not counted against the interview's clock."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -174,3 +176,42 @@ def test_a_finished_interview_actor_exits_instead_of_being_killed(api_url, setti
 
     actor_id = asyncio.run(scenario())
     _assert_exited(_wait_dead(actor_id, timeout=40))
+
+
+def test_an_actor_crash_under_a_connected_candidate_is_not_counted(api_url, settings, pool) -> None:
+    """The interview clock (issue 11), through the real actor: it beats while the candidate is
+    connected, and the copy Ray restarts after a crash books the gap as server downtime."""
+    import ray
+
+    from actors.naming import NAMESPACE, interview_actor_name
+    from db import interviews
+    from db.pool import transaction
+
+    invited = invite_screened_candidate(pool, settings, "Crash")
+    interview_id, workspace_id = invited["interview_id"], invited["workspace"].id
+
+    def row() -> interviews.Interview:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            return interviews.get_interview(conn, interview_id=interview_id)
+
+    async def scenario() -> tuple[dict[str, Any], interviews.Interview]:
+        client = InterviewClient(api_url, invited["token"])
+        answer = await client.connect()
+        assert answer["status"] == 200, answer
+        await client.wait_for(lambda m: m.get("type") == "question", timeout=45)
+        beating = row()
+        actor = ray.get_actor(interview_actor_name(interview_id), namespace=NAMESPACE)
+        ray.kill(actor, no_restart=False)  # a crash: Ray restarts the actor at once
+        deadline = time.monotonic() + 60
+        while (after := row()).epoch == beating.epoch or after.heartbeat_at is not None:
+            assert time.monotonic() < deadline, after
+            await asyncio.sleep(0.5)
+        await client.close()
+        return answer, beating
+
+    answer, beating = asyncio.run(scenario())
+    after = row()
+    assert answer["elapsedSeconds"] == 0  # the server's clock, in the answer
+    assert beating.heartbeat_at is not None and beating.server_down_s == 0
+    assert after.server_down_s > 0  # from the last heartbeat to the restart
+    assert after.elapsed_s() < (datetime.now(UTC) - after.started_at).total_seconds()
