@@ -95,9 +95,7 @@ def test_a_deep_link_opened_signed_out_lands_on_its_page_after_sign_in(
 ) -> None:
     at = _open(api_url, monkeypatch)
     # AppTest.switch_page only knows file pages; ours are functions: open the address by hash.
-    at._page_hash = next(
-        h for h, p in at._registered_pages.items() if p["url_pathname"] == "team"
-    )
+    at._page_hash = next(h for h, p in at._registered_pages.items() if p["url_pathname"] == "team")
     at = at.run()
     assert at.text_input(key="login_email") is not None  # asks to sign in there, no 404
     at.text_input(key="login_email").input("sam@reload.test")
