@@ -104,6 +104,7 @@ def load_context(conn: psycopg.Connection, *, interview_id: int) -> InterviewCon
         vacancy_title=vacancy.title,
         started_at=interview.started_at,
         ended_at=interview.ended_at,
+        server_down_s=interview.server_down_s,
     )
     return InterviewContext(
         data=data,
@@ -295,7 +296,8 @@ def _error_text(error: Exception) -> str:
 
 def _duration_s(data: AnalysisInput) -> float | None:
     if data.started_at and data.ended_at:
-        return max(0.0, (data.ended_at - data.started_at).total_seconds())
+        span = (data.ended_at - data.started_at).total_seconds()
+        return max(0.0, span - data.server_down_s)
     stamps = [t.ended_at or t.started_at for t in data.turns if t.ended_at or t.started_at]
     if len(stamps) >= 2:
         return max(0.0, (max(stamps) - min(stamps)).total_seconds())

@@ -63,6 +63,7 @@ class AnalysisInput:
     vacancy_title: str | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    server_down_s: float = 0.0  # time the server could not run the interview; not its length
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

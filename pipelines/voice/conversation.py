@@ -68,8 +68,9 @@ class InterviewConversation(FrameProcessor):
         as it is asked, so the answer is recognised in its context. `speech_end_lag_s` is how
         long after the last word the VAD reports the stop (its `stop_secs`): latencies are
         measured from the last word, not from the VAD's report. `elapsed_before_s` is the
-        time since the interview first started when this connection resumes it: the time
-        budget and `max_duration_s` count from the first start, across reconnects."""
+        interview's running time when this connection resumes it (since the first start, less
+        server downtime; `db.interviews.Interview.elapsed_s`): the time budget and
+        `max_duration_s` go on from there, across reconnects."""
         super().__init__(name="interviewer")
         self._brain = brain
         self._recorder = recorder

@@ -215,7 +215,8 @@ def validate_link(
 ) -> JSONResponse:
     """Whether the candidate can start: 200, or 404 unknown, 400 not ready, 410 expired/used.
 
-    `elapsedSeconds` is the time since the interview first started (0 before): after a
+    `elapsedSeconds` is the interview's running time (0 before it starts): since it first
+    started, less the time the server was down with the candidate connected; after a
     reconnect the page's clock goes on from there, as the time limit does."""
     try:
         context = interview_invites.check_link(
