@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
@@ -137,17 +138,24 @@ def add_member(
             raise NotFound(f"no user with email {email}; give a password to create the account")
         user_id = create_user_account(pool, email=email, password=password, full_name=full_name).id
     with transaction(pool, workspace_id=workspace_id) as conn:
-        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user_id, role=role)
-        audit.record(
-            conn,
-            workspace_id=workspace_id,
-            action="member.set",
-            actor_user_id=actor_user_id,
-            actor_api_key_id=actor_api_key_id,
-            target_type="user",
-            target_id=user_id,
-            details={"role": role},
-        )
+        return _set_member(conn, workspace_id, user_id, role, actor_user_id, actor_api_key_id)
+
+
+def _set_member(
+    conn: Any,
+    workspace_id: UUID,
+    user_id: int,
+    role: memberships.Role,
+    actor_user_id: int | None,
+    actor_api_key_id: int | None,
+) -> memberships.Member:
+    """Give a user a role in the workspace, audited as `member.set`."""
+    member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user_id, role=role)
+    audit.record(
+        conn, workspace_id=workspace_id, action="member.set", actor_user_id=actor_user_id,
+        actor_api_key_id=actor_api_key_id, target_type="user", target_id=user_id,
+        details={"role": role},
+    )  # fmt: skip
     return member
 
 
@@ -164,18 +172,7 @@ def set_member_role(
     with transaction(pool, workspace_id=workspace_id) as conn:
         if memberships.get_role(conn, workspace_id=workspace_id, user_id=user_id) is None:
             raise NotFound("member not found")
-        member = memberships.add_member(conn, workspace_id=workspace_id, user_id=user_id, role=role)
-        audit.record(
-            conn,
-            workspace_id=workspace_id,
-            action="member.set",
-            actor_user_id=actor_user_id,
-            actor_api_key_id=actor_api_key_id,
-            target_type="user",
-            target_id=user_id,
-            details={"role": role},
-        )
-    return member
+        return _set_member(conn, workspace_id, user_id, role, actor_user_id, actor_api_key_id)
 
 
 def invite_member(

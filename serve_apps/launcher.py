@@ -263,22 +263,22 @@ def start(settings: Settings, *, demo: bool) -> RunningProduct:
     return product
 
 
+def _terminate(process: subprocess.Popen[bytes] | None) -> None:
+    """Ask a child process to stop; kill it if it has not within 10 s."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def stop(product: RunningProduct) -> None:
     """Stop in reverse order; each step is attempted even if an earlier one failed."""
-    if product.prometheus is not None and product.prometheus.poll() is None:
-        product.prometheus.terminate()
-        try:
-            product.prometheus.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            product.prometheus.kill()
-            product.prometheus.wait()
-    if product.console is not None and product.console.poll() is None:
-        product.console.terminate()
-        try:
-            product.console.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            product.console.kill()
-            product.console.wait()
+    for process in (product.prometheus, product.console):
+        _terminate(process)
     try:
         import ray
 
