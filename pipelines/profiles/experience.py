@@ -109,7 +109,8 @@ def _title_then_company(piece: str) -> list[str]:
         grade = _GRADE.match(piece, before[-1].end())
         cut = grade.end() if grade else before[-1].end()
     else:
-        after = [m for m in jobs if m.start() >= mark.end()]
+        # ...but not inside the company's own description: "ПАО «Телеком» (оператор связи)"
+        after = [m for m in jobs if m.start() >= mark.end() and "(" not in piece[: m.start()]]
         if not after:
             return [piece]
         cut = after[0].start()

@@ -25,6 +25,7 @@ import numpy as np
 
 from pipelines.profiles.contacts import TITLE_WORDS
 from pipelines.profiles.sections import RESUME_HEADINGS, HeadingMatcher, split_sections
+from pipelines.skills import canonical_skill
 from pipelines.terms import stem, weight, words
 
 K1, B = 1.2, 0.5
@@ -115,6 +116,10 @@ def title_words(title: str) -> dict[str, float]:
     return out
 
 
+_TRADE_STEMS = frozenset(stem(w) for w in _ANY_TRADE)
+GENERIC_ONLY = 0.3  # what sharing only "technician" / "manager" is worth when the field differs
+
+
 def title_overlap(wanted: dict[str, float], title: str) -> float:
     """Share of the vacancy title's word weight that this title has."""
     total = sum(wanted.values())
@@ -122,6 +127,21 @@ def title_overlap(wanted: dict[str, float], title: str) -> float:
         return 0.0
     have = set(title_words(title))
     return sum(w for s, w in wanted.items() if s in have) / total
+
+
+def field_factor(vacancy_title: str, wanted: dict[str, float], title: str) -> float:
+    """GENERIC_ONLY when the title shares only the generic occupation noun with a vacancy title
+    that names a field ("Engineering *Technician*" for "Aircraft Maintenance *Technician*",
+    "*Администратор* салона" for "Системный *администратор*"): weak evidence of the same
+    trade. 1 otherwise. A technology in the title names the stack, not the trade: a "Backend
+    Developer" is in a "Python Developer"'s field."""
+    field = {
+        s for w in words(vacancy_title)
+        if (s := stem(w)) in wanted and s not in _TRADE_STEMS and canonical_skill(w) is None
+    }  # fmt: skip
+    shared = set(wanted) & set(title_words(title))
+    generic_only = bool(shared) and shared <= _TRADE_STEMS  # "chef" is a trade of its own
+    return GENERIC_ONLY if field and generic_only else 1.0
 
 
 def role_fit(
@@ -140,13 +160,13 @@ def role_fit(
     wanted = title_words(vacancy_title)
     if not titles or not wanted:
         return None, [0.0] * len(titles)
-    sims = [title_overlap(wanted, t) for t in titles]
+    sims = [title_overlap(wanted, t) * field_factor(vacancy_title, wanted, t) for t in titles]
     script = _script(vacancy_title)
-    foreign = [i for i, t in enumerate(titles) if t and _script(t) not in (script, None)]
+    foreign = {i for i, t in enumerate(titles) if t and _script(t) not in (script, None)}
     if embed is not None and foreign:
-        vectors = embed([vacancy_title, *(titles[i] for i in foreign)])
+        vectors = embed([vacancy_title, *(titles[i] for i in sorted(foreign))])
         span = TITLE_CEILING - TITLE_FLOOR
-        for i, cosine in zip(foreign, vectors[1:] @ vectors[0], strict=True):
+        for i, cosine in zip(sorted(foreign), vectors[1:] @ vectors[0], strict=True):
             sims[i] = max(sims[i], float(np.clip((cosine - TITLE_FLOOR) / span, 0.0, 1.0)))
     fit = max(s * RECENCY[min(i, len(RECENCY) - 1)] for i, s in enumerate(sims))
     return fit, sims

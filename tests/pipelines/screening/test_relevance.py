@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pipelines.screening.relevance import role_fit, text_relevance, title_words
+import pytest
+
+from pipelines.screening.relevance import (
+    GENERIC_ONLY,
+    field_factor,
+    role_fit,
+    text_relevance,
+    title_overlap,
+    title_words,
+)
 
 TITLE = "Staff Accountant"
 VACANCY = "Reconcile accounts payable and receivable, month-end close, GAAP."
@@ -36,3 +45,34 @@ def test_titles_in_one_language_meet_by_words_across_languages_by_meaning() -> N
     assert fit == 0.0
     fit, sims = role_fit("Бухгалтер", ["Accountant", "Sous Chef"], embed)
     assert sims[0] > 0.8 > 0.2 > sims[1]
+
+
+@pytest.mark.parametrize(
+    ("vacancy", "other_trade", "same_trade"),
+    [
+        (
+            "Системный администратор",
+            "Администратор салона красоты",
+            "Системный администратор Linux",
+        ),
+        ("Aircraft Maintenance Technician", "Engineering Technician", "Aircraft Technician"),
+        ("Graphic Designer", "Interior Designer", "Senior Graphic Designer"),
+    ],
+)
+def test_sharing_only_the_generic_occupation_word_is_weak(
+    vacancy: str, other_trade: str, same_trade: str
+) -> None:
+    """An "administrator" of a beauty salon is not a third of a system administrator: when the
+    vacancy names a field, a title sharing only the occupation noun fits GENERIC_ONLY of that."""
+    wanted = title_words(vacancy)
+    assert field_factor(vacancy, wanted, other_trade) == GENERIC_ONLY
+    assert field_factor(vacancy, wanted, same_trade) == 1.0
+    fit, _ = role_fit(vacancy, [other_trade])
+    assert fit > 0
+    assert fit == pytest.approx(GENERIC_ONLY * title_overlap(wanted, other_trade))
+    assert role_fit(vacancy, [same_trade])[0] > 2 * fit
+
+
+def test_a_technology_in_the_title_names_the_stack_not_the_trade() -> None:
+    wanted = title_words("Python Developer")
+    assert field_factor("Python Developer", wanted, "Backend Developer") == 1.0
