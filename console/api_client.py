@@ -158,6 +158,12 @@ class ApiClient:
     def report_pdf(self, workspace_id: str, interview_id: int) -> bytes:
         return self._bytes("GET", f"/analysis/pdf-report/{interview_id}", headers=_in(workspace_id))
 
+    def analytics_extract(self, workspace_id: str, table: str) -> bytes:
+        """One table of the workspace's analytics extract, as Parquet bytes."""
+        return self._bytes(
+            "GET", "/analytics/extract", params={"table": table}, headers=_in(workspace_id)
+        )
+
 
 def _in(workspace_id: str) -> dict[str, str]:
     """The header that scopes a call to one workspace."""

@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
 from console.state import init_state, keep_choices, sign_out  # noqa: E402
+from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
@@ -42,6 +43,7 @@ with st.sidebar:
 
 PAGES = {  # url path → (page, title key, icon)
     "workspaces": (workspaces_page, "workspaces", "🏢"),
+    "dashboard": (dashboard_page, "dashboard", "📊"),
     "interviews": (interviews_page, "interviews", "🎙️"),
     "team": (team_page, "team", "👥"),
 }

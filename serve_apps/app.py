@@ -14,6 +14,7 @@ from pipelines.engine_set import Engines, engines_from_settings
 from serve_apps import __version__
 from serve_apps.api import (
     analysis,
+    analytics_extract,
     auth,
     health,
     interviews,
@@ -53,6 +54,7 @@ def build_app() -> FastAPI:
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(invitations.router, prefix=API_PREFIX)
+    app.include_router(analytics_extract.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 
