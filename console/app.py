@@ -42,8 +42,8 @@ with st.sidebar:
             st.rerun()
 
 PAGES = {  # url path → (page, title key, icon)
+    "dashboard": (dashboard_page, "dashboard", "📊"),  # first: where a sign-in lands
     "workspaces": (workspaces_page, "workspaces", "🏢"),
-    "dashboard": (dashboard_page, "dashboard", "📊"),
     "interviews": (interviews_page, "interviews", "🎙️"),
     "team": (team_page, "team", "👥"),
 }

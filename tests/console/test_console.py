@@ -63,6 +63,12 @@ def test_sign_in_lists_workspace_vacancies_and_candidates(api_url, recruiter, mo
     at = _sign_in(_app(api_url, monkeypatch), "rita@northwind.test", "rita-password")
     assert not at.exception, at.exception
     assert at.session_state["token"]
+    assert [t.value for t in at.title] == ["Дашборд"]  # a sign-in lands on the dashboard
+    # AppTest.switch_page only knows file pages; ours are functions: open the address by hash.
+    at._page_hash = next(
+        h for h, p in at._registered_pages.items() if p["url_pathname"] == "workspaces"
+    )
+    at = at.run()
     assert [t.value for t in at.title] == ["Рабочие пространства"]
     options = at.selectbox(key="workspace_select").options
     assert options == ["Northwind (northwind)"]

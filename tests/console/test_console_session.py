@@ -50,7 +50,7 @@ def test_a_reload_keeps_the_session_and_the_language(api_url, sam, monkeypatch) 
     assert not reloaded.exception, reloaded.exception
     assert reloaded.session_state["token"] == at.session_state["token"]
     assert reloaded.session_state["lang"] == "en"
-    assert [t.value for t in reloaded.title] == ["Workspaces"]
+    assert [t.value for t in reloaded.title] == ["Dashboard"]
 
 
 def test_a_signed_out_link_does_not_sign_anyone_in(api_url, sam, monkeypatch) -> None:
