@@ -28,6 +28,7 @@ from serve_apps.errors import (
     NotFoundError,
     Responses,
     Unauthorized,
+    error_doc,
     error_responses,
 )
 from serve_apps.security import is_api_key, parse_api_key, verify_session_token
@@ -172,6 +173,7 @@ def get_workspace_access(
 
 Access = Annotated[WorkspaceAccess, Depends(get_workspace_access)]
 ACCESS_ERRORS: Responses = {**PRINCIPAL_ERRORS, **error_responses(404, 422)}
+OWNER_ERRORS: Responses = {**ACCESS_ERRORS, 403: error_doc("owners only (`role_too_low`)")}
 
 
 def get_current_workspace(

@@ -24,7 +24,15 @@ from serve_apps.api.schemas import (
     ReceivedInvitationOut,
     WorkspaceOut,
 )
-from serve_apps.deps import ACCESS_ERRORS, USER_ERRORS, Access, CurrentUser, Pool, WorkspaceAccess
+from serve_apps.deps import (
+    ACCESS_ERRORS,
+    OWNER_ERRORS,
+    USER_ERRORS,
+    Access,
+    CurrentUser,
+    Pool,
+    WorkspaceAccess,
+)
 from serve_apps.errors import BODY_ERRORS, Responses, error_doc
 
 router = APIRouter(tags=["invitations"])
@@ -35,7 +43,6 @@ INVITE_RESPONSES: Responses = {
     403: error_doc("only owners invite (`role_too_low`)"),
     409: error_doc("the address belongs to a member already (`already_member`)"),
 }  # fmt: skip
-_OWNER_ERRORS: Responses = {**ACCESS_ERRORS, 403: error_doc("owners only (`role_too_low`)")}
 _ANSWER_RESPONSES: Responses = {
     **USER_ERRORS,
     422: error_doc("the invitation id is no UUID (`invalid_request`)"),
@@ -78,7 +85,7 @@ def invite(body: InvitationCreate, access: Access, pool: Pool) -> InvitationSent
 @router.get(
     "/workspaces/{workspace_id}/invitations",
     response_model=list[InvitationOut],
-    responses=_OWNER_ERRORS,
+    responses=OWNER_ERRORS,
 )
 def list_invitations(access: Access, pool: Pool) -> list[InvitationOut]:
     """Unanswered invitations of the workspace (pending or expired), for owners."""
@@ -92,7 +99,7 @@ def list_invitations(access: Access, pool: Pool) -> list[InvitationOut]:
 @router.delete(
     "/workspaces/{workspace_id}/invitations/{invitation_id}",
     status_code=204,
-    responses={**_OWNER_ERRORS,
+    responses={**OWNER_ERRORS,
                404: error_doc("no such workspace, or no such invitation in it (`not_found`)"),
                409: error_doc("already answered (`invitation_answered`) or revoked")},
 )  # fmt: skip

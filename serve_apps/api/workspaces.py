@@ -22,6 +22,7 @@ from serve_apps.api.schemas import (
 )
 from serve_apps.deps import (
     ACCESS_ERRORS,
+    OWNER_ERRORS,
     PRINCIPAL_ERRORS,
     USER_ERRORS,
     Access,
@@ -29,13 +30,9 @@ from serve_apps.deps import (
     CurrentUser,
     Pool,
 )
-from serve_apps.errors import BODY_ERRORS, Responses, error_doc
+from serve_apps.errors import BODY_ERRORS, error_doc
 
 router = APIRouter(tags=["workspaces"])
-OWNER_ERRORS: Responses = {
-    **ACCESS_ERRORS,
-    403: error_doc("only owners may do this (`role_too_low`)"),
-}
 
 
 def _out(workspace: workspaces.Workspace, role: str) -> WorkspaceOut:
