@@ -18,7 +18,11 @@ from pipelines.profiles.sections import (
     detect_language,
     split_sections,
 )
-from pipelines.profiles.vacancy_requirements import merge_requirements, requirements_from_line
+from pipelines.profiles.vacancy_requirements import (
+    clauses,
+    merge_requirements,
+    requirements_from_line,
+)
 from pipelines.skills import find_skills
 
 _VACANCY = HeadingMatcher(VACANCY_HEADINGS)
@@ -122,10 +126,18 @@ def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequir
         if section.key == "offer":
             continue
         for line in ([section.inline] if section.inline else []) + section.lines:
-            kind = _line_kind(line, section.key, has_must)
-            skills = find_skills(line, skills_section=section.key in ("must", "nice"))
-            (nice if kind == "nice" else must).extend(skills)
-            # Must or nice is decided per clause: a prose line may hold both.
+            # Must or nice is decided per clause: a prose line may hold both ("1 year of
+            # acute care; new graduates are welcome" asks for the year all the same).
+            for clause in clauses(line) or [line]:
+                kind = _line_kind(clause, section.key, has_must)
+                skills = find_skills(clause, skills_section=section.key in ("must", "nice"))
+                (nice if kind == "nice" else must).extend(skills)
+                if kind == "must" or section.key in ("header", "duties"):
+                    years += _years(
+                        clause,
+                        in_requirements=section.key == "must",
+                        experience=bool(_EXPERIENCE_WORD.search(line)),
+                    )
             if section.key in ("must", "nice"):
                 stated += requirements_from_line(
                     line, must=section.key == "must", nice_marker=_NICE
@@ -134,8 +146,6 @@ def analyze_vacancy_text(title: str, text: str, *, engine: str) -> VacancyRequir
                 stated += requirements_from_line(
                     line, must=True, nice_marker=_NICE, cue=_REQUIREMENT_CUE
                 )
-            if kind == "must" or section.key in ("header", "duties"):
-                years += _years(line, in_requirements=section.key == "must")
             if section.key in ("must", "nice"):
                 listed_languages += find_languages(line)
     must = list(dict.fromkeys(must))
@@ -167,12 +177,14 @@ def _line_kind(line: str, section: str, has_must: bool) -> str:
     return "nice" if has_must else "must"
 
 
-def _years(line: str, *, in_requirements: bool) -> list[float]:
-    """Minimum years asked for on one line ("опыт от 3 лет", "3+ years", "at least five")."""
+def _years(line: str, *, in_requirements: bool, experience: bool = False) -> list[float]:
+    """Minimum years asked for on one line or clause ("опыт от 3 лет", "3+ years", "at least
+    five"); `experience` says the surrounding line is about experience when the clause alone
+    does not ("… three years in a kitchen. Experience with … is a plus")."""
     if _NO_EXPERIENCE.search(line):
         return [0.0]
     out: list[float] = []
-    experience = bool(_EXPERIENCE_WORD.search(line))
+    experience = experience or bool(_EXPERIENCE_WORD.search(line))
     if experience and (bare := _BARE_YEAR.search(line)):
         out.append(0.5 if bare.group(1).lower() == "полугода" else 1.0)
     for match in _YEARS.finditer(line):

@@ -128,6 +128,13 @@ def test_empty_title_falls_back_to_the_first_line(engine: OfflineProfileEngine) 
         ("Опыт работы не требуется", 0),
         ("Мы на рынке более 10 лет", None),
         ("Nice to have:\n- 7+ years of experience with Kafka", None),
+        # A welcoming clause beside the demand does not make the demand optional.
+        (
+            "Requirements:\n- At least 1 year of acute care nursing experience; new graduates "
+            "are welcome to apply for our residency program",
+            1,
+        ),
+        ("Requirements:\n- Python; 3+ years with Kafka is a plus", None),
     ],
 )
 def test_min_years(engine: OfflineProfileEngine, text: str, years: float | None) -> None:
