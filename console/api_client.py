@@ -122,6 +122,141 @@ class ApiClient:
     def create_vacancy(self, workspace_id: str, **fields: Any) -> dict[str, Any]:
         return self._call("POST", f"/workspaces/{workspace_id}/vacancies", json=fields)
 
+    # ---- vacancies: a page of the list, preview, create with corrections, edit ----
+
+    def vacancy_page(
+        self,
+        workspace_id: str,
+        *,
+        status: str | None = None,
+        source: str | None = None,
+        query: str | None = None,
+        limit: int = 25,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the workspace's vacancies and how many match the filters in all."""
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        params |= {k: v for k, v in (("status", status), ("source", source), ("q", query)) if v}
+        response = self._send("GET", f"/workspaces/{workspace_id}/vacancies", params=params)
+        rows = response.json()
+        return rows, int(response.headers.get("X-Total-Count", len(rows)))
+
+    def preview_vacancy(
+        self, workspace_id: str, title: str, description: str, location: str | None = None
+    ) -> dict[str, Any]:
+        """What the product reads from a vacancy text, nothing stored."""
+        body = {"title": title, "description": description, "location": location or None}
+        return self._call("POST", "/vacancies/preview", json=body, headers=_in(workspace_id))
+
+    def preview_vacancy_file(self, workspace_id: str, name: str, data: bytes) -> dict[str, Any]:
+        """The same preview for an uploaded TXT, DOCX or PDF (its text included)."""
+        return self._call(
+            "POST", "/vacancies/preview-file", files={"file": (name, data)},
+            headers=_in(workspace_id), timeout=60,
+        )  # fmt: skip
+
+    def save_vacancy(self, workspace_id: str, **fields: Any) -> dict[str, Any]:
+        """Create an analysed vacancy; `requirements` carries the recruiter's corrections."""
+        return self._call("POST", "/vacancies", json=fields, headers=_in(workspace_id))
+
+    def vacancy(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/vacancies/{vacancy_id}", headers=_in(workspace_id))
+
+    def update_vacancy(self, workspace_id: str, vacancy_id: int, **fields: Any) -> dict[str, Any]:
+        """Change text, requirements or status (archive / restore) of a vacancy."""
+        return self._call(
+            "PATCH", f"/vacancies/{vacancy_id}", json=fields, headers=_in(workspace_id)
+        )
+
+    def vacancy_policy(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+        return self._call(
+            "GET", f"/analysis/vacancy/{vacancy_id}/policy", headers=_in(workspace_id)
+        )
+
+    def set_vacancy_policy(
+        self, workspace_id: str, vacancy_id: int, policy: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store weights and thresholds; an empty policy restores the defaults."""
+        return self._call(
+            "PUT", f"/analysis/vacancy/{vacancy_id}/policy", json=policy,
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    # ---- candidates of a vacancy: the ranked page, uploads, one-by-one bulk steps ----
+
+    def ranking_page(
+        self,
+        workspace_id: str,
+        vacancy_id: int,
+        *,
+        stage: str | None = None,
+        flagged: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the vacancy's ranked applications and how many match in all."""
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        params |= {"stage": stage} if stage else {}
+        params |= {"flagged": "true"} if flagged else {}
+        response = self._send(
+            "GET", f"/vacancies/{vacancy_id}/ranking", params=params, headers=_in(workspace_id)
+        )
+        rows = response.json()
+        return rows, int(response.headers.get("X-Total-Count", len(rows)))
+
+    def upload_resumes(
+        self, workspace_id: str, files: list[tuple[str, bytes]], vacancy_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Store the files as resumes (parsed and screened in the background)."""
+        data = {"vacancy_id": str(vacancy_id)} if vacancy_id is not None else {}
+        answer = self._call(
+            "POST", "/resumes", files=[("files", f) for f in files], data=data,
+            headers=_in(workspace_id), timeout=120,
+        )  # fmt: skip
+        return answer["resumes"]
+
+    def resumes_by_id(self, workspace_id: str, ids: list[int]) -> list[dict[str, Any]]:
+        """The current state of these resumes (an upload following its files)."""
+        return self._call(
+            "GET", "/resumes", params={"id": ids, "limit": len(ids)}, headers=_in(workspace_id)
+        )
+
+    def screen_application(self, workspace_id: str, application_id: int) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/applications/{application_id}/screen", headers=_in(workspace_id),
+            timeout=60,
+        )  # fmt: skip
+
+    def set_stage(self, workspace_id: str, application_id: int, stage: str) -> dict[str, Any]:
+        return self._call(
+            "PATCH", f"/applications/{application_id}", json={"stage": stage},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    def invite_to_interview(
+        self, workspace_id: str, application_id: int, ttl_hours: float = 72
+    ) -> dict[str, Any]:
+        """A voice interview for the application; the answer holds the candidate's link."""
+        return self._call(
+            "POST", "/interviews", json={"application_id": application_id, "ttl_hours": ttl_hours},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    # ---- one candidate: everything about them, notes ----
+
+    def candidate_page(self, workspace_id: str, candidate_id: int) -> dict[str, Any]:
+        """Candidate, resumes, applications, interviews, notes and timeline in one answer."""
+        return self._call("GET", f"/candidates/{candidate_id}", headers=_in(workspace_id))
+
+    def add_note(self, workspace_id: str, candidate_id: int, body: str) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/candidates/{candidate_id}/notes", json={"body": body},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    def interview_plan(self, workspace_id: str, application_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/applications/{application_id}/plan", headers=_in(workspace_id))
+
     # ---- interviews and their analysis (workspace-scoped by header) ----
 
     def vacancy_interviews(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:

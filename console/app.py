@@ -17,10 +17,13 @@ import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
 from console.state import init_state, keep_choices, sign_out  # noqa: E402
+from console.views.candidate import candidate_page  # noqa: E402
+from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
+from console.views.vacancies import vacancies_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
 
 st.set_page_config(page_title="Selectio", page_icon="🎯", layout="wide")
@@ -43,6 +46,9 @@ with st.sidebar:
 
 PAGES = {  # url path → (page, title key, icon)
     "dashboard": (dashboard_page, "dashboard", "📊"),  # first: where a sign-in lands
+    "vacancies": (vacancies_page, "vacancies", "📋"),
+    "candidates": (candidates_page, "candidates", "🧑‍💼"),
+    "candidate": (candidate_page, "candidate", "🪪"),
     "workspaces": (workspaces_page, "workspaces", "🏢"),
     "interviews": (interviews_page, "interviews", "🎙️"),
     "team": (team_page, "team", "👥"),

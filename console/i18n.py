@@ -54,6 +54,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "name": {"en": "Name", "ru": "Имя"},
     "phone": {"en": "Phone", "ru": "Телефон"},
     "telegram": {"en": "Telegram", "ru": "Telegram"},
+    # ---- application stages and resume statuses ----
+    "stage_new": {"en": "new", "ru": "новый"},
+    "stage_screened": {"en": "screened", "ru": "скрининг пройден"},
+    "stage_interview_scheduled": {"en": "interview scheduled", "ru": "назначено интервью"},
+    "stage_interviewed": {"en": "interviewed", "ru": "интервью пройдено"},
+    "stage_offer": {"en": "offer", "ru": "оффер"},
+    "stage_hired": {"en": "hired", "ru": "нанят"},
+    "stage_rejected": {"en": "rejected", "ru": "отказ"},
+    "stage": {"en": "Stage", "ru": "Этап"},
+    "res_pending": {"en": "waiting", "ru": "в очереди"},
+    "res_parsing": {"en": "reading", "ru": "читается"},
+    "res_parsed": {"en": "parsed", "ru": "разобрано"},
+    "res_failed": {"en": "failed", "ru": "ошибка"},
     # ---- interviews and reports ----
     "interviews": {"en": "Interviews & reports", "ru": "Интервью и отчёты"},
     "no_interviews": {
@@ -239,9 +252,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind": {"en": "Kind", "ru": "Вид"},
     "no_chart_data": {"en": "Nothing to show yet.", "ru": "Пока нечего показать."},
     "dashboard_empty": {
-        "en": "No applications yet. Create a vacancy on the Workspaces page and upload "
+        "en": "No applications yet. Create a vacancy on the Vacancies page and upload "
         "resumes or connect a job board; the charts fill in as candidates apply.",
-        "ru": "Откликов пока нет. Создайте вакансию на странице «Рабочие пространства» "
+        "ru": "Откликов пока нет. Создайте вакансию на странице «Вакансии» "
         "и загрузите резюме или подключите площадку — графики заполнятся с откликами.",
     },
     "dashboard_failed": {
@@ -257,6 +270,17 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "api_down": {"en": "The API is not reachable", "ru": "API недоступен"},
 }
+
+
+def add_texts(texts: dict[str, dict[str, str]]) -> None:
+    """Register a page's own texts (kept beside the page); a key already taken with other
+    wording is a mistake caught at import, not a silently changed label elsewhere."""
+    for key, value in texts.items():
+        if set(value) != {"en", "ru"}:
+            raise ValueError(f"console text {key!r} needs exactly 'en' and 'ru'")
+        if key in TEXTS and TEXTS[key] != value:
+            raise ValueError(f"console text {key!r} is already defined differently")
+        TEXTS[key] = value
 
 
 def language() -> str:

@@ -68,6 +68,8 @@ def signed_in(answer: dict) -> None:  # type: ignore[type-arg]
 
 
 def _forget_locally(notice: str | None = None) -> None:
+    if st.session_state.get("token"):
+        _shared_client.clear(api_base_url(), st.session_state["token"])
     session_store.forget(st.session_state.get("session_key"))
     for key in ("token", "user", "workspace_id", "session_key"):
         st.session_state[key] = None
@@ -83,17 +85,31 @@ def _ended(failure: ApiFailure) -> None:
         st.rerun()
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _shared_client(base_url: str, token: str | None) -> ApiClient:
+    """One HTTP client (and connection pool) per API address and credential, shared by the
+    reruns and pages of that user's sessions instead of a new connection per call."""
+    return ApiClient(base_url, token, on_failure=_ended)
+
+
+def api_for(token: str | None) -> ApiClient:
+    """The shared client carrying `token` (cached loaders take the token as their key)."""
+    return _shared_client(api_base_url(), token)
+
+
 def client() -> ApiClient:
-    """A client carrying the signed-in user's token, if any."""
-    return ApiClient(api_base_url(), st.session_state.get("token"), on_failure=_ended)
+    """The client carrying the signed-in user's token, if any."""
+    return api_for(st.session_state.get("token"))
 
 
 def sign_out() -> None:
     """End the session on the server (its token stops working everywhere), then forget the
     token and the user; a session that already ended is simply forgotten."""
-    if st.session_state.get("token"):
+    token = st.session_state.get("token")
+    if token:
         try:
-            ApiClient(api_base_url(), st.session_state["token"]).logout()
+            ApiClient(api_base_url(), token).logout()
         except ApiFailure:
             pass
+        _shared_client.clear(api_base_url(), token)  # the ended token leaves memory too
     _forget_locally()

@@ -173,17 +173,35 @@ def list_for_candidate(conn: psycopg.Connection, *, candidate_id: int) -> list[A
 
 def set_stage(conn: psycopg.Connection, *, application_id: int, stage: str) -> Application:
     """Move the application to any funnel stage (recruiters may skip or go back)."""
+    return change_stage(conn, application_id=application_id, stage=stage)[0]
+
+
+def change_stage(
+    conn: psycopg.Connection, *, application_id: int, stage: str
+) -> tuple[Application, str]:
+    """Move the application to `stage`; returns (application, the stage it was in).
+
+    The row is locked while it is read, so two concurrent moves each see the stage the other
+    left. Moving to the stage it is already in writes nothing (not even `updated_at`).
+    """
     if stage not in STAGES:
         raise InvalidValue(f"unknown application stage '{stage}'; expected one of {STAGES}")
-    with conn.cursor(row_factory=class_row(Application)) as cur:
-        cur.execute(
-            f"update applications set stage = %s where id = %s returning {_COLUMNS}",
-            (stage, application_id),
-        )
-        row = cur.fetchone()
-    if row is None:
-        raise NotFound(f"application {application_id} not found")
-    return row
+    with conn.transaction():
+        current = conn.execute(
+            "select stage from applications where id = %s for update", (application_id,)
+        ).fetchone()
+        if current is None:
+            raise NotFound(f"application {application_id} not found")
+        if current[0] == stage:
+            return get_application(conn, application_id=application_id), stage
+        with conn.cursor(row_factory=class_row(Application)) as cur:
+            cur.execute(
+                f"update applications set stage = %s where id = %s returning {_COLUMNS}",
+                (stage, application_id),
+            )
+            row = cur.fetchone()
+    assert row is not None  # locked above, so still there
+    return row, current[0]
 
 
 def set_interview_plan(

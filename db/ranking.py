@@ -7,6 +7,7 @@ and the vacancy's or query's embeddings), so ranking needs no model at read time
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -17,8 +18,10 @@ from psycopg.types.json import Jsonb
 
 @dataclass(frozen=True)
 class RankedApplication:
-    """One row of a vacancy's shortlist, best first."""
+    """One row of a vacancy's shortlist, best first; `rank` is the place among all the
+    vacancy's applications, whatever filter picked the row."""
 
+    rank: int
     application_id: int
     candidate_id: int
     full_name: str
@@ -33,35 +36,82 @@ class RankedApplication:
     flags: list[Any] | None
     rationale: str | None
     engine: str | None
+    applied_at: datetime
+    interview_id: int | None
+    interview_status: str | None
+
+
+# Every application of the vacancy with its place in the ranking, its latest screening and
+# its latest interview; the filters apply to this, so ranks stay those of the whole list.
+_RANKED = """
+with ranked as (
+    select a.id as application_id, a.candidate_id, c.full_name, c.email, a.resume_id,
+           a.stage, a.score, a.recommendation, a.created_at as applied_at,
+           case when r.embedding_engine = v.embedding_engine
+                then (1 - (r.embedding <=> v.embedding))::float end as similarity
+    from applications a
+    join candidates c on c.id = a.candidate_id
+    join vacancies v on v.id = a.vacancy_id
+    left join resumes r on r.id = a.resume_id
+    where a.vacancy_id = %(vacancy)s
+), placed as (
+    select ranked.*, row_number() over (
+        order by score desc nulls last, similarity desc nulls last, application_id) as rank
+    from ranked
+), picked as (
+    select p.*, s.matched, s.missing, s.flags, s.rationale, s.engine
+    from placed p
+    left join lateral (
+        select matched, missing, flags, rationale, engine from screenings
+        where application_id = p.application_id order by created_at desc, id desc limit 1
+    ) s on true
+    where (%(stage)s::text is null or p.stage = %(stage)s)
+      and (not %(flagged)s or jsonb_array_length(coalesce(s.flags, '[]')) > 0)
+)
+"""
 
 
 def rank_vacancy(
-    conn: psycopg.Connection, *, vacancy_id: int, limit: int = 100, offset: int = 0
+    conn: psycopg.Connection,
+    *,
+    vacancy_id: int,
+    limit: int = 100,
+    offset: int = 0,
+    stage: str | None = None,
+    flagged: bool = False,
 ) -> list[RankedApplication]:
-    """Applications of a vacancy by screening score, then semantic similarity."""
+    """Applications of a vacancy by screening score, then semantic similarity; optionally
+    only those at one stage, or only those whose screening raised a flag."""
+    params = {"vacancy": vacancy_id, "stage": stage, "flagged": flagged}
     with conn.cursor(row_factory=class_row(RankedApplication)) as cur:
         cur.execute(
-            """
-            select a.id as application_id, a.candidate_id, c.full_name, c.email, a.resume_id,
-                   a.stage, a.score, a.recommendation,
-                   case when r.embedding_engine = v.embedding_engine
-                        then (1 - (r.embedding <=> v.embedding))::float end as similarity,
-                   s.matched, s.missing, s.flags, s.rationale, s.engine
-            from applications a
-            join candidates c on c.id = a.candidate_id
-            join vacancies v on v.id = a.vacancy_id
-            left join resumes r on r.id = a.resume_id
+            _RANKED
+            + """
+            select p.rank, p.application_id, p.candidate_id, p.full_name, p.email,
+                   p.resume_id, p.stage, p.score, p.recommendation, p.similarity, p.matched,
+                   p.missing, p.flags, p.rationale, p.engine, p.applied_at,
+                   i.id as interview_id, i.status as interview_status
+            from (select * from picked order by rank limit %(limit)s offset %(offset)s) p
             left join lateral (
-                select matched, missing, flags, rationale, engine from screenings
-                where application_id = a.id order by created_at desc, id desc limit 1
-            ) s on true
-            where a.vacancy_id = %s
-            order by a.score desc nulls last, similarity desc nulls last, a.id
-            limit %s offset %s
+                select id, status from interviews where application_id = p.application_id
+                order by created_at desc, id desc limit 1
+            ) i on true
+            order by p.rank
             """,
-            (vacancy_id, limit, offset),
+            {**params, "limit": limit, "offset": offset},
         )
         return cur.fetchall()
+
+
+def count_ranked(
+    conn: psycopg.Connection, *, vacancy_id: int, stage: str | None = None, flagged: bool = False
+) -> int:
+    """How many applications `rank_vacancy` would list with these filters, for paging."""
+    row = conn.execute(
+        _RANKED + "select count(*) from picked",
+        {"vacancy": vacancy_id, "stage": stage, "flagged": flagged},
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def vacancy_similarity(conn: psycopg.Connection, *, vacancy_id: int, resume_id: int) -> float:

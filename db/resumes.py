@@ -157,11 +157,13 @@ def list_resumes(
     vacancy_id: int | None = None,
     skills: Sequence[str] | None = None,
     min_years: float | None = None,
+    ids: Sequence[int] | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Resume]:
     """Resumes of the current workspace, newest first, filtered by status, candidate,
-    vacancy applied to, skills (all of them, canonical names) and years of experience."""
+    vacancy applied to, skills (all of them, canonical names), years of experience and ids
+    (an upload watching its own files)."""
     with conn.cursor(row_factory=class_row(Resume)) as cur:
         cur.execute(
             f"""
@@ -174,6 +176,7 @@ def list_resumes(
               and (%(skills)s::jsonb is null or profile -> 'skills' @> %(skills)s::jsonb)
               and (%(min_years)s::float is null
                    or (profile ->> 'total_years')::float >= %(min_years)s)
+              and (%(ids)s::bigint[] is null or id = any(%(ids)s::bigint[]))
             order by created_at desc, id desc
             limit %(limit)s offset %(offset)s
             """,
@@ -183,6 +186,7 @@ def list_resumes(
                 "vacancy": vacancy_id,
                 "skills": Jsonb(list(skills)) if skills else None,
                 "min_years": min_years,
+                "ids": list(ids) if ids else None,
                 "limit": limit,
                 "offset": offset,
             },

@@ -6,6 +6,7 @@ instead of adding a copy; the recruiter's archive decision survives a re-import.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ _RULES = (
     "title must be 1-300 characters, language 'ru' or 'en', status 'active' or 'archived', "
     "source one of manual, upload, hh, djinni, board, api"
 )
+SOURCES = ("manual", "upload", "hh", "djinni", "board", "api")  # as the schema's check allows
 
 
 @dataclass(frozen=True)
@@ -114,21 +116,58 @@ def get_vacancy(conn: psycopg.Connection, *, vacancy_id: int) -> Vacancy:
     return row
 
 
+def _filters(status: str | None, source: str | None, search: str | None) -> dict[str, Any]:
+    """Query parameters of the list filters; `search`'s LIKE wildcards are matched literally."""
+    pattern = None
+    if search and search.strip():
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search.strip()) + "%"
+    return {"status": status, "source": source, "pattern": pattern}
+
+
+_WHERE = """
+    where (%(status)s::text is null or status = %(status)s)
+      and (%(source)s::text is null or source = %(source)s)
+      and (%(pattern)s::text is null
+           or title ilike %(pattern)s or description ilike %(pattern)s)
+"""
+
+
 def list_vacancies(
-    conn: psycopg.Connection, *, status: str | None = None, limit: int = 50, offset: int = 0
+    conn: psycopg.Connection,
+    *,
+    status: str | None = None,
+    source: str | None = None,
+    search: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[Vacancy]:
-    """Vacancies of the current workspace, newest first, optionally of one status."""
+    """Vacancies of the current workspace, newest first, optionally of one status and source,
+    and whose title or description contains `search` (any case)."""
     with conn.cursor(row_factory=class_row(Vacancy)) as cur:
         cur.execute(
             f"""
-            select {_COLUMNS} from vacancies
-            where %(status)s::text is null or status = %(status)s
+            select {_COLUMNS} from vacancies {_WHERE}
             order by created_at desc, id desc
             limit %(limit)s offset %(offset)s
             """,
-            {"status": status, "limit": limit, "offset": offset},
+            {**_filters(status, source, search), "limit": limit, "offset": offset},
         )
         return cur.fetchall()
+
+
+def count_vacancies(
+    conn: psycopg.Connection,
+    *,
+    status: str | None = None,
+    source: str | None = None,
+    search: str | None = None,
+) -> int:
+    """How many vacancies `list_vacancies` would find with these filters, paging aside."""
+    row = conn.execute(
+        f"select count(*) from vacancies {_WHERE}", _filters(status, source, search)
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def update_vacancy(
@@ -141,7 +180,8 @@ def update_vacancy(
     location: str | None = None,
     language: str | None = None,
 ) -> Vacancy:
-    """Change only the fields given (None leaves a field as it is)."""
+    """Change only the fields given (None leaves a field as it is; a blank location clears
+    it)."""
     changes: dict[str, Any] = {
         "title": title.strip() if title is not None else None,
         "description": description,
@@ -150,6 +190,8 @@ def update_vacancy(
         "language": language,
     }
     changes = {name: value for name, value in changes.items() if value is not None}
+    if location is not None and not location.strip():
+        changes["location"] = None
     if not changes:
         return get_vacancy(conn, vacancy_id=vacancy_id)
     assignments = sql.SQL(", ").join(
@@ -272,6 +314,28 @@ def save_analysis(
             embedding_engine,
             vacancy_id,
         ),
+    )
+    if row is None:
+        raise NotFound(f"vacancy {vacancy_id} not found")
+    return row
+
+
+def save_requirements(
+    conn: psycopg.Connection,
+    *,
+    vacancy_id: int,
+    requirements: dict[str, Any],
+    requirements_engine: str,
+) -> Vacancy:
+    """Store requirements read or corrected without touching the embedding (the text it was
+    made from is unchanged)."""
+    row = _one(
+        conn,
+        f"""
+        update vacancies set requirements = %s, requirements_engine = %s
+        where id = %s returning {_COLUMNS}
+        """,
+        (Jsonb(requirements), requirements_engine, vacancy_id),
     )
     if row is None:
         raise NotFound(f"vacancy {vacancy_id} not found")

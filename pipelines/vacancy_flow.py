@@ -23,6 +23,7 @@ from pipelines.engines.embeddings import embed_document
 from pipelines.engines.errors import EngineError
 from pipelines.models import Profile, ScreeningResult, VacancyRequirements
 from pipelines.profiles.base import ProfileEngineError
+from pipelines.profiles.vacancy_edit import RECRUITER_ENGINE, RecruiterEdit, apply_edit
 from pipelines.screening import build_interview_plan, sanitize, screen_offline
 from pipelines.vacancy_validation import check_vacancy_text
 
@@ -48,6 +49,18 @@ def analyze_vacancy(engines: Engines, title: str, text: str) -> VacancyRequireme
         return engines.offline_profiles.analyze_vacancy(title, text)
 
 
+def preview_vacancy(
+    engines: Engines, title: str, text: str, edit: RecruiterEdit | None = None
+) -> VacancyRequirements:
+    """What `create_vacancy` would store as requirements, storing nothing; `VacancyTooShort`
+    like it. Lets the recruiter check (and correct) the reading before saving."""
+    check_vacancy_text(title, text)
+    requirements = analyze_vacancy(engines, title, text)
+    if edit is not None:
+        requirements = apply_edit(requirements, list(edit.items), edit.min_years)
+    return requirements
+
+
 def create_vacancy(
     pool: ConnectionPool,
     engines: Engines,
@@ -59,11 +72,12 @@ def create_vacancy(
     location: str | None = None,
     actor_user_id: int | None = None,
     actor_api_key_id: int | None = None,
+    edit: RecruiterEdit | None = None,
 ) -> vacancies.Vacancy:
     """Analyse and store a vacancy with its requirements and embedding; `VacancyTooShort`
-    (an `InvalidValue`) when it has too few words to screen against."""
-    check_vacancy_text(title, text)
-    requirements = analyze_vacancy(engines, title, text)
+    (an `InvalidValue`) when it has too few words to screen against. With the recruiter's
+    `edit`, its requirements replace the analysed ones (engine "recruiter")."""
+    requirements = preview_vacancy(engines, title, text, edit)
     vector = engines.embedder.embed([f"{title}\n{text}"])[0]
     with transaction(pool, workspace_id=workspace_id) as conn:
         vacancy = vacancies.create_vacancy(
@@ -100,30 +114,137 @@ def ensure_analysis(
     pool: ConnectionPool, engines: Engines, *, workspace_id: UUID, vacancy_id: int
 ) -> tuple[vacancies.Vacancy, VacancyRequirements]:
     """The vacancy and its stored requirements, analysing it first if it never was (imports),
-    was analysed in an older form, or was embedded by another engine."""
+    was analysed in an older form, or was embedded by another engine. Requirements the
+    recruiter corrected are never analysed over: only their missing embedding is made."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         vacancy = vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
+    embedded = vacancy.has_embedding and vacancy.embedding_engine == engines.embedder.id
+    if vacancy.requirements_engine == RECRUITER_ENGINE:
+        requirements = VacancyRequirements.model_validate(vacancy.requirements)
+        if not embedded:
+            vacancy = _save(pool, engines, workspace_id, vacancy, requirements)
+        return vacancy, requirements
     current = (
         vacancy.requirements_engine
-        and vacancy.has_embedding
-        and vacancy.embedding_engine == engines.embedder.id
+        and embedded
         # offline analyses from before requirements were grouped are redone (cheap, local)
         and (vacancy.requirements_engine != "offline" or "requirements" in vacancy.requirements)
     )
     if current:
         return vacancy, VacancyRequirements.model_validate(vacancy.requirements)
     requirements = analyze_vacancy(engines, vacancy.title, vacancy.description)
+    vacancy = _save(pool, engines, workspace_id, vacancy, requirements)
+    return vacancy, requirements
+
+
+def _save(
+    pool: ConnectionPool,
+    engines: Engines,
+    workspace_id: UUID,
+    vacancy: vacancies.Vacancy,
+    requirements: VacancyRequirements,
+) -> vacancies.Vacancy:
+    """Store the requirements with a fresh embedding of the vacancy's title and text."""
     vector = engines.embedder.embed([f"{vacancy.title}\n{vacancy.description}"])[0]
     with transaction(pool, workspace_id=workspace_id) as conn:
-        vacancies.save_analysis(
+        return vacancies.save_analysis(
             conn,
-            vacancy_id=vacancy_id,
+            vacancy_id=vacancy.id,
             requirements=requirements.model_dump(mode="json"),
             requirements_engine=requirements.engine,
             embedding=vector,
             embedding_engine=engines.embedder.id,
         )
-    return vacancy, requirements
+
+
+def update_vacancy(
+    pool: ConnectionPool,
+    engines: Engines,
+    *,
+    workspace_id: UUID,
+    vacancy_id: int,
+    title: str | None = None,
+    description: str | None = None,
+    location: str | None = None,
+    edit: RecruiterEdit | None = None,
+    status: str | None = None,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> vacancies.Vacancy:
+    """Change what is given (None leaves a field as it is; a blank location clears it).
+
+    A new title or text is analysed and embedded again, the recruiter's `edit` then applied
+    over that reading; an `edit` alone is applied over the stored requirements. Changes are
+    audited as "vacancy.update" (with the changed fields) and "vacancy.archive" /
+    "vacancy.restore"; `NotFound` for a vacancy outside the workspace."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        vacancy = vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
+    new_title = title.strip() if title is not None else vacancy.title
+    new_text = description if description is not None else vacancy.description
+    new_location = (location.strip() or None) if location is not None else vacancy.location
+    changed = [
+        name
+        for name, new, old in (
+            ("title", new_title, vacancy.title),
+            ("description", new_text, vacancy.description),
+            ("location", new_location, vacancy.location),
+        )
+        if new != old
+    ]
+    requirements: VacancyRequirements | None = None
+    vector: list[float] | None = None
+    if "title" in changed or "description" in changed:
+        requirements = preview_vacancy(engines, new_title, new_text, edit)
+        vector = engines.embedder.embed([f"{new_title}\n{new_text}"])[0]
+    elif edit is not None:
+        _, stored = ensure_analysis(pool, engines, workspace_id=workspace_id, vacancy_id=vacancy_id)
+        requirements = apply_edit(stored, list(edit.items), edit.min_years)
+    if edit is not None:
+        changed.append("requirements")
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        vacancy = vacancies.update_vacancy(
+            conn,
+            vacancy_id=vacancy_id,
+            title=new_title if "title" in changed else None,
+            description=new_text if "description" in changed else None,
+            location=(new_location or "") if "location" in changed else None,
+            language=requirements.language if vector is not None and requirements else None,
+        )
+        if requirements is not None and vector is not None:
+            vacancy = vacancies.save_analysis(
+                conn,
+                vacancy_id=vacancy_id,
+                requirements=requirements.model_dump(mode="json"),
+                requirements_engine=requirements.engine,
+                embedding=vector,
+                embedding_engine=engines.embedder.id,
+            )
+        elif requirements is not None:
+            vacancy = vacancies.save_requirements(
+                conn,
+                vacancy_id=vacancy_id,
+                requirements=requirements.model_dump(mode="json"),
+                requirements_engine=requirements.engine,
+            )
+
+        def record(action: str, details: dict[str, object] | None = None) -> None:
+            audit.record(
+                conn,
+                workspace_id=workspace_id,
+                action=action,
+                actor_user_id=actor_user_id,
+                actor_api_key_id=actor_api_key_id,
+                target_type="vacancy",
+                target_id=vacancy_id,
+                details=details,
+            )
+
+        if changed:
+            record("vacancy.update", {"fields": changed})
+        if status is not None and status != vacancy.status:
+            vacancy = vacancies.set_vacancy_status(conn, vacancy_id=vacancy_id, status=status)
+            record("vacancy.archive" if status == "archived" else "vacancy.restore")
+    return vacancy
 
 
 def screen_application(

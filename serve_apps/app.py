@@ -16,6 +16,7 @@ from serve_apps.api import (
     analysis,
     analytics_extract,
     auth,
+    candidates,
     health,
     interviews,
     invitations,
@@ -55,6 +56,7 @@ def build_app() -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(invitations.router, prefix=API_PREFIX)
     app.include_router(analytics_extract.router, prefix=API_PREFIX)
+    app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

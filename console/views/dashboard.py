@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from console import analytics
+from console import analytics, charts
 from console.api_client import ApiFailure
 from console.i18n import t
 from console.workspace_picker import pick_workspace
@@ -48,9 +48,9 @@ def dashboard_page() -> None:
     _tiles(analytics.kpis(con, filters))
     left, right = st.columns(2)
     with left:
-        _funnel(analytics.funnel(con, filters))
+        charts.funnel(analytics.funnel(con, filters))
     with right:
-        _per_day(analytics.applications_per_day(con, filters))
+        charts.per_day(analytics.applications_per_day(con, filters))
     _funnel_by_vacancy(analytics.funnel(con, filters, by_vacancy=True))
     left, right = st.columns(2)
     with left:
@@ -88,37 +88,8 @@ def _tiles(figures: dict[str, int]) -> None:
         column.metric(t(f"kpi_{key}"), figures[key])
 
 
-def _chart(title: str, frame: pd.DataFrame, chart: alt.Chart) -> None:
-    st.subheader(title)
-    if frame.empty:
-        st.caption(t("no_chart_data"))
-        return
-    st.altair_chart(chart.properties(height=260), width="stretch")
-
-
-def _steps(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(step=[t(f"step_{s}") for s in frame["step"]])
-
-
-def _funnel(frame: pd.DataFrame) -> None:
-    frame = _steps(frame)
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("count:Q", title=t("dash_count")),
-            y=alt.Y("step:N", sort=alt.SortField("order"), title=t("step")),
-            tooltip=[
-                alt.Tooltip("step:N", title=t("step")),
-                alt.Tooltip("count:Q", title=t("dash_count")),
-            ],
-        )
-    )
-    _chart(t("funnel"), frame, chart)
-
-
 def _funnel_by_vacancy(frame: pd.DataFrame) -> None:
-    frame = _steps(frame)
+    frame = charts.steps(frame)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -134,25 +105,7 @@ def _funnel_by_vacancy(frame: pd.DataFrame) -> None:
             ],
         )
     )
-    _chart(t("funnel_by_vacancy"), frame, chart)
-
-
-def _per_day(frame: pd.DataFrame) -> None:
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("day:T", title=t("day")),
-            y=alt.Y("applications:Q", title=t("dash_count")),
-            color=alt.Color("source:N", title=t("source_filter")),
-            tooltip=[
-                alt.Tooltip("day:T", title=t("day")),
-                "source:N",
-                alt.Tooltip("applications:Q", title=t("dash_count")),
-            ],
-        )
-    )
-    _chart(t("applications_per_day"), frame, chart)
+    charts.show(t("funnel_by_vacancy"), frame, chart)
 
 
 def _scores(frame: pd.DataFrame) -> None:
@@ -168,7 +121,7 @@ def _scores(frame: pd.DataFrame) -> None:
             ],
         )
     )
-    _chart(t("score_distribution"), frame, chart)
+    charts.show(t("score_distribution"), frame, chart)
 
 
 def _time_to_interview(frame: pd.DataFrame) -> None:
@@ -184,7 +137,7 @@ def _time_to_interview(frame: pd.DataFrame) -> None:
             ],
         )
     )
-    _chart(t("time_to_interview"), frame, chart)
+    charts.show(t("time_to_interview"), frame, chart)
 
 
 def _completion(frame: pd.DataFrame) -> None:
@@ -205,7 +158,7 @@ def _completion(frame: pd.DataFrame) -> None:
             ],
         )
     )
-    _chart(t("dash_completion_rate"), frame, chart)
+    charts.show(t("dash_completion_rate"), frame, chart)
 
 
 def _engines(frame: pd.DataFrame) -> None:
@@ -222,4 +175,4 @@ def _engines(frame: pd.DataFrame) -> None:
             ],
         )
     )
-    _chart(t("engine_mix"), frame, chart)
+    charts.show(t("engine_mix"), frame, chart)

@@ -7,7 +7,6 @@ The buttons act in callbacks, so the rerun that follows a click already shows th
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from console.api_client import ApiClient, ApiFailure, api_base_url
+from console.api_client import ApiClient, ApiFailure
 from console.i18n import TEXTS, language, t
+from console.markdown import plain, word
+from console.state import api_for
 from console.workspace_picker import pick_workspace
 
 CRITERIA = (
@@ -30,12 +31,11 @@ RECOMMENDATIONS = ("strongly_recommend", "recommend", "consider", "reject", "ins
 FINISHED = ("completed", "failed")  # interview statuses that can be analysed
 EDITORS = ("owner", "recruiter")  # roles that may start analyses and render PDFs
 NOTICE = "interviews_notice"  # session key: the outcome of the last button, per interview
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _QUOTES = {"en": ("“", "”"), "ru": ("«", "»")}
 
 
 def _api(token: str) -> ApiClient:
-    return ApiClient(api_base_url(), token)
+    return api_for(token)
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -75,17 +75,6 @@ def _forget() -> None:
         loader.clear()
 
 
-def _word(prefix: str, value: str | None) -> str:
-    """A stored word (status, recommendation, flag kind) in the chosen language."""
-    key = f"{prefix}{value}"
-    return t(key) if key in TEXTS else str(value or "—")
-
-
-def _plain(text: str) -> str:
-    """Candidate and model text shown as text, never as Markdown or a formula."""
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
 def interviews_page() -> None:
     """Pick a workspace and vacancy; show its analytics, its interviews and one report."""
     st.title(t("interviews"))
@@ -123,7 +112,7 @@ def interviews_page() -> None:
         return
     _interviews_table(rows)
     labels = {
-        r["interview_id"]: f"{r['full_name'] or '—'} · {_word('iv_', r['status'])} "
+        r["interview_id"]: f"{r['full_name'] or '—'} · {word('iv_', r['status'])} "
         f"· #{r['interview_id']}"
         for r in rows
     }
@@ -131,8 +120,8 @@ def interviews_page() -> None:
         t("interview"), list(labels), format_func=labels.__getitem__, key="interviews_interview"
     )
     row = next(r for r in rows if r["interview_id"] == interview_id)
-    _report_view(token, workspace_id, row, can_edit=role in EDITORS)
-    _transcript_view(token, workspace_id, interview_id)
+    report_view(token, workspace_id, row, can_edit=role in EDITORS)
+    transcript_view(token, workspace_id, interview_id)
 
 
 def _analytics_view(stats: dict[str, Any]) -> None:
@@ -175,10 +164,10 @@ def _interviews_table(rows: list[dict[str, Any]]) -> None:
     frame = pd.DataFrame(
         {
             t("candidate"): [r["full_name"] or "—" for r in rows],
-            t("status"): [_word("iv_", r["status"]) for r in rows],
-            t("report_status"): [_word("rs_", r["report_status"] or "none") for r in rows],
+            t("status"): [word("iv_", r["status"]) for r in rows],
+            t("report_status"): [word("rs_", r["report_status"] or "none") for r in rows],
             t("overall"): [r["overall"] for r in rows],
-            t("recommendation"): [_word("", r["recommendation"]) for r in rows],
+            t("recommendation"): [word("", r["recommendation"]) for r in rows],
             t("ended"): pd.to_datetime([r["ended_at"] for r in rows]).strftime("%Y-%m-%d %H:%M"),
         }
     )
@@ -188,7 +177,7 @@ def _interviews_table(rows: list[dict[str, Any]]) -> None:
 # ---- one interview's report -----------------------------------------------------------------
 
 
-def _report_view(token: str, workspace_id: str, row: dict[str, Any], *, can_edit: bool) -> None:
+def report_view(token: str, workspace_id: str, row: dict[str, Any], *, can_edit: bool) -> None:
     """The report, or why there is none yet, with the analysis and PDF buttons."""
     interview_id = row["interview_id"]
     st.subheader(f"{t('report')} · {row['full_name'] or '—'}")
@@ -212,7 +201,7 @@ def _report_view(token: str, workspace_id: str, row: dict[str, Any], *, can_edit
     _findings(report)
     if report["summary"]:
         st.markdown(f"**{t('summary')}**")
-        st.markdown(_plain(report["summary"]))
+        st.markdown(plain(report["summary"]))
     actions = st.columns(3)
     if can_edit:
         with actions[0]:
@@ -234,9 +223,9 @@ def _verdict(report: dict[str, Any]) -> None:
     overall.metric(t("overall_score"), "—" if score is None else f"{score} / 100")
     recommendation.metric(
         t("recommendation"),
-        _word("", report["recommendation"]) if report["recommendation"] else t("no_recommendation"),
+        word("", report["recommendation"]) if report["recommendation"] else t("no_recommendation"),
     )
-    status.metric(t("report_status"), _word("rs_", report["status"]))
+    status.metric(t("report_status"), word("rs_", report["status"]))
     if report["status"] == "partial":
         assessed = sum(c["score"] is not None for c in report["criteria"])
         st.warning(t("note_partial").format(assessed=assessed, total=len(report["criteria"])))
@@ -256,16 +245,16 @@ def _criteria(report: dict[str, Any]) -> None:
     st.markdown(f"#### {t('criteria')}")
     opening, closing = _QUOTES.get(language(), _QUOTES["en"])
     for item in report["criteria"]:
-        name = _word("", item["criterion"])
+        name = word("", item["criterion"])
         score = item["score"]
         shown = t("not_assessed") if score is None else f"{score} / 100"
         head = f"{name} — {shown} · {t('weight')} {item['weight']:.0%}"
         st.progress(0 if score is None else int(score), text=head)
         with st.expander(f"{name}: {t('evidence').lower()}"):
             if item["rationale"]:
-                st.markdown(_plain(item["rationale"]))
+                st.markdown(plain(item["rationale"]))
             quotes = [
-                f"- {opening}{_plain(q['quote'])}{closing} — {t('turn')} {q['turn']}"
+                f"- {opening}{plain(q['quote'])}{closing} — {t('turn')} {q['turn']}"
                 for q in item["evidence"]
             ]
             st.markdown("\n".join(quotes) if quotes else t("no_evidence"))
@@ -274,16 +263,16 @@ def _criteria(report: dict[str, Any]) -> None:
 def _findings(report: dict[str, Any]) -> None:
     """Strengths, concerns and red flags side by side."""
     flags = [
-        f"**{_word('flag_', f['kind'])}**"
+        f"**{word('flag_', f['kind'])}**"
         + (f" ({t('turn')} {f['turn']})" if f["turn"] is not None else "")
-        + f": {_plain(f['text'])}"
+        + f": {plain(f['text'])}"
         for f in report["red_flags"]
     ]
     columns = st.columns(3)
     for column, title, items in zip(
         columns,
         ("strengths", "concerns", "red_flags"),
-        ([_plain(s) for s in report["strengths"]], [_plain(c) for c in report["concerns"]], flags),
+        ([plain(s) for s in report["strengths"]], [plain(c) for c in report["concerns"]], flags),
         strict=True,
     ):
         with column:
@@ -307,7 +296,7 @@ def _download(token: str, workspace_id: str, report: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
-def _transcript_view(token: str, workspace_id: str, interview_id: int) -> None:
+def transcript_view(token: str, workspace_id: str, interview_id: int) -> None:
     with st.expander(t("transcript")):
         try:
             interview = _interview(token, workspace_id, interview_id)
@@ -315,7 +304,7 @@ def _transcript_view(token: str, workspace_id: str, interview_id: int) -> None:
             st.error(e.message)
             return
         lines = [
-            f"**[{turn['seq']}] {_word('', turn['role'])}:** {_plain(turn['text'])}"
+            f"**[{turn['seq']}] {word('', turn['role'])}:** {plain(turn['text'])}"
             for turn in interview["turns"]
             if turn["text"].strip()
         ]
@@ -357,7 +346,7 @@ def _notice(token: str, workspace_id: str, interview_id: int) -> None:
         st.success(t("pdf_rendered"))
     else:
         job = notice["job"]
-        text = t("job_status").format(job=job["job_id"], status=_word("job_", job["status"]))
+        text = t("job_status").format(job=job["job_id"], status=word("job_", job["status"]))
         if job["status"] == "succeeded":
             st.success(text)
         elif job["status"] in ("failed", "cancelled"):

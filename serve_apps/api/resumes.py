@@ -137,14 +137,18 @@ def list_resumes(
     vacancy_id: int | None = None,
     skill: Annotated[list[str] | None, Query()] = None,
     min_years: float | None = Query(default=None, ge=0),
+    resume_id: Annotated[
+        list[int] | None, Query(alias="id", max_length=MAX_FILES_PER_UPLOAD)
+    ] = None,
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0),
 ) -> list[ResumeSummary]:
-    """Resumes newest first, filtered by status, vacancy, skills (all of) and experience."""
+    """Resumes newest first, filtered by status, vacancy, skills (all of), experience and
+    ids (`id` repeated: an upload following its own files)."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         rows = resumes.list_resumes(
             conn, status=status, vacancy_id=vacancy_id, skills=skill, min_years=min_years,
-            limit=limit, offset=offset,
+            ids=resume_id, limit=limit, offset=offset,
         )  # fmt: skip
     return [summary(r) for r in rows]
 

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from pipelines.profiles.vacancy_edit import RecruiterEdit
 
 RoleName = Literal["owner", "recruiter", "viewer"]
+Stage = Literal[
+    "new", "screened", "interview_scheduled", "interviewed", "offer", "hired", "rejected"
+]  # db.applications.STAGES: one funnel, spelled twice (checked in the tests)
+VacancySource = Literal["manual", "upload", "hh", "djinni", "board", "api"]  # db.vacancies.SOURCES
 # Plain shape check: internal domains such as .local or .test are valid sign-in addresses.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+def paged(what: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answer of a paged list: its 200 carries `X-Total-Count`."""
+    return {
+        200: {
+            "description": f"{what[:1].upper()}{what[1:]} of this page",
+            "headers": {
+                "X-Total-Count": {
+                    "description": f"how many {what} match the filters, paging aside",
+                    "schema": {"type": "integer"},
+                }
+            },
+        }
+    }
 
 
 class Health(BaseModel):
@@ -153,6 +174,63 @@ class VacancyOut(BaseModel):
     status: str
     applications: int = 0
     created_at: datetime
+    updated_at: datetime
+
+
+class RequirementItem(BaseModel):
+    """One requirement as the recruiter wants it checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    must: bool = Field(default=True, description="false: nice to have")
+
+
+class RequirementsEdit(BaseModel):
+    """The recruiter's corrected requirements: the whole list, replacing what the analysis
+    found. An item worded like an analysed requirement keeps what was read from it; another
+    is read like a vacancy line (`requirement_unreadable` when it names nothing to check)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[RequirementItem] = Field(max_length=60)
+    min_years: float | None = Field(default=None, ge=0, le=50)
+
+    def to_edit(self) -> RecruiterEdit:
+        return RecruiterEdit(
+            items=tuple((item.text, item.must) for item in self.items), min_years=self.min_years
+        )
+
+
+class VacancyPreview(BaseModel):
+    """What a vacancy would be saved as; nothing is stored."""
+
+    title: str
+    description: str
+    language: str
+    location: str | None
+    requirements: dict[str, Any]
+
+
+class VacancyPatch(BaseModel):
+    """Fields to change; those left out stay. `location: null` clears the location."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, min_length=1, max_length=100_000)
+    location: str | None = Field(default=None, max_length=200)
+    requirements: RequirementsEdit | None = None
+    status: Literal["active", "archived"] | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> VacancyPatch:
+        given = [self.title, self.description, self.requirements, self.status]
+        if all(value is None for value in given) and "location" not in self.model_fields_set:
+            raise ValueError(
+                "nothing to change: give title, description, location, requirements or status"
+            )
+        return self
 
 
 class CandidateOut(BaseModel):

@@ -7,14 +7,16 @@ import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from db import applications, vacancies
+from db import applications, audit, vacancies
 from db.pool import transaction
-from db.ranking import rank_vacancy
+from db.ranking import count_ranked, rank_vacancy
 from pipelines import vacancy_flow
+from pipelines.models import VacancyRequirements
 from pipelines.search import search
+from serve_apps.api.schemas import RequirementsEdit, Stage, VacancyPatch, VacancyPreview, paged
 from serve_apps.deps import WORKSPACE_ERRORS, AppEngines, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, NotFoundError, error_doc
 from serve_apps.file_names import safe_file_name
@@ -22,12 +24,22 @@ from serve_apps.file_names import safe_file_name
 router = APIRouter(tags=["screening"], responses=WORKSPACE_ERRORS)
 _RECRUITER = {403: error_doc("needs the recruiter role (`role_too_low`)")}
 _NO_VACANCY = {404: error_doc("no such workspace or vacancy (`not_found`)")}
+_TEXT_REFUSED = "too little text to screen against (`vacancy_too_short`)"
+_EDIT_REFUSED = "a corrected requirement with nothing to check (`requirement_unreadable`)"
+_FILE_ERRORS = {
+    413: error_doc("request body or file over the limit (`request_too_large`, `too_large`)"),
+    422: error_doc("invalid request (`invalid_request`), or a file that cannot be read "
+                   "(its own code: `empty_file`, `corrupt_pdf`, `unsupported_type`...)"),
+}  # fmt: skip
 
 
 class VacancyIn(BaseModel):
     title: str = Field(default="", max_length=300)
     description: str = Field(min_length=1, max_length=100_000)
     location: str | None = Field(default=None, max_length=200)
+    requirements: RequirementsEdit | None = Field(
+        default=None, description="the recruiter's corrections of the analysed requirements"
+    )
 
 
 class VacancyDetail(BaseModel):
@@ -41,6 +53,7 @@ class VacancyDetail(BaseModel):
     requirements: dict[str, Any]
     requirements_engine: str | None
     created_at: datetime
+    updated_at: datetime
 
 
 class RankedOut(BaseModel):
@@ -59,6 +72,9 @@ class RankedOut(BaseModel):
     flags: list[Any] | None
     rationale: str | None
     engine: str | None
+    applied_at: datetime
+    interview_id: int | None
+    interview_status: str | None
 
 
 class SearchHitOut(BaseModel):
@@ -85,22 +101,81 @@ def _detail(vacancy: vacancies.Vacancy) -> VacancyDetail:
     responses={
         **BODY_ERRORS,
         **_RECRUITER,
-        400: error_doc("too little text to screen against (`vacancy_too_short`), or a "
-                       "malformed body (`bad_request`)"),
+        400: error_doc(f"{_TEXT_REFUSED}, {_EDIT_REFUSED}, or a malformed body "
+                       "(`bad_request`)"),
     },
 )  # fmt: skip
 def create_vacancy(
     body: VacancyIn, access: CurrentWorkspace, pool: Pool, engines: AppEngines
 ) -> VacancyDetail:
-    """Create a vacancy from pasted text; its requirements are analysed at once."""
+    """Create a vacancy from pasted text; its requirements are analysed at once, and replaced
+    by the recruiter's `requirements` when given."""
     access.require("recruiter")
     vacancy = vacancy_flow.create_vacancy(
         pool, engines, workspace_id=access.workspace_id, title=body.title,
         text=body.description, location=body.location,
         source="api" if access.principal.api_key else "manual",
         actor_user_id=access.principal.user_id, actor_api_key_id=access.principal.api_key_id,
+        edit=body.requirements.to_edit() if body.requirements else None,
     )  # fmt: skip
     return _detail(vacancy)
+
+
+def _preview(
+    title: str, text: str, location: str | None, found: VacancyRequirements
+) -> VacancyPreview:
+    return VacancyPreview(
+        title=title.strip() or found.title, description=text, language=found.language,
+        location=location or found.location, requirements=found.model_dump(mode="json"),
+    )  # fmt: skip
+
+
+@router.post(
+    "/vacancies/preview",
+    response_model=VacancyPreview,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        400: error_doc(f"{_TEXT_REFUSED}, {_EDIT_REFUSED}, or a malformed body "
+                       "(`bad_request`)"),
+    },
+)  # fmt: skip
+def preview_vacancy(
+    body: VacancyIn, access: CurrentWorkspace, engines: AppEngines
+) -> VacancyPreview:
+    """The requirements a vacancy would be saved with, for the recruiter to check and correct
+    before saving (POST /vacancies with `requirements`); nothing is stored. `requirements` in
+    the body, when given, is applied as on create."""
+    access.require("recruiter")
+    edit = body.requirements.to_edit() if body.requirements else None
+    found = vacancy_flow.preview_vacancy(engines, body.title, body.description, edit)
+    return _preview(body.title, body.description, body.location, found)
+
+
+@router.post(
+    "/vacancies/preview-file",
+    response_model=VacancyPreview,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        **_FILE_ERRORS,
+        400: error_doc(f"{_TEXT_REFUSED}, or a malformed upload (`bad_request`)"),
+    },
+)
+async def preview_vacancy_file(
+    access: CurrentWorkspace,
+    engines: AppEngines,
+    file: Annotated[UploadFile, File(description="TXT, DOCX or PDF vacancy")],
+) -> VacancyPreview:
+    """A vacancy file read as POST /vacancies/parse would save it (title = its first line),
+    for the recruiter to check and correct before saving with POST /vacancies; stores nothing."""
+    access.require("recruiter")
+    data = await file.read(engines.limits.max_bytes + 1)
+    name = safe_file_name(file.filename, "vacancy")
+    # Parsing and analysis are blocking work: off the replica's event loop.
+    title, text = await asyncio.to_thread(vacancy_flow.vacancy_text_from_file, engines, data, name)
+    found = await asyncio.to_thread(vacancy_flow.preview_vacancy, engines, title, text)
+    return _preview(title, text, None, found)
 
 
 @router.post(
@@ -110,14 +185,10 @@ def create_vacancy(
     responses={
         **BODY_ERRORS,
         **_RECRUITER,
-        400: error_doc("too little text to screen against (`vacancy_too_short`), or a "
-                       "malformed upload (`bad_request`)"),
-        413: error_doc("request body or file over the limit (`request_too_large`, "
-                       "`too_large`)"),
-        422: error_doc("invalid request (`invalid_request`), or a file that cannot be read "
-                       "(its own code: `empty_file`, `corrupt_pdf`, `unsupported_type`...)"),
+        **_FILE_ERRORS,
+        400: error_doc(f"{_TEXT_REFUSED}, or a malformed upload (`bad_request`)"),
     },
-)  # fmt: skip
+)
 async def parse_vacancy(
     access: CurrentWorkspace,
     pool: Pool,
@@ -144,21 +215,101 @@ def get_vacancy(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> Vacanc
         return _detail(vacancies.get_vacancy(conn, vacancy_id=vacancy_id))
 
 
+@router.patch(
+    "/vacancies/{vacancy_id}",
+    response_model=VacancyDetail,
+    responses={
+        **BODY_ERRORS,
+        **_RECRUITER,
+        **_NO_VACANCY,
+        400: error_doc(f"{_TEXT_REFUSED}, {_EDIT_REFUSED}, or a malformed body "
+                       "(`bad_request`)"),
+        422: error_doc("invalid body (`invalid_request`), e.g. one with nothing to change"),
+    },
+)  # fmt: skip
+def update_vacancy(
+    vacancy_id: int, body: VacancyPatch, access: CurrentWorkspace, pool: Pool, engines: AppEngines
+) -> VacancyDetail:
+    """Edit a vacancy: a new title or text is analysed again (then `requirements` applied over
+    it), `requirements` alone corrects the stored ones, `status` archives or restores it.
+    Fields left out stay as they are; `location: null` clears it."""
+    access.require("recruiter")
+    location = (body.location or "") if "location" in body.model_fields_set else None
+    vacancy = vacancy_flow.update_vacancy(
+        pool, engines, workspace_id=access.workspace_id, vacancy_id=vacancy_id,
+        title=body.title, description=body.description, location=location,
+        edit=body.requirements.to_edit() if body.requirements else None, status=body.status,
+        actor_user_id=access.principal.user_id, actor_api_key_id=access.principal.api_key_id,
+    )  # fmt: skip
+    return _detail(vacancy)
+
+
 @router.get(
-    "/vacancies/{vacancy_id}/ranking", response_model=list[RankedOut], responses=_NO_VACANCY
+    "/vacancies/{vacancy_id}/ranking",
+    response_model=list[RankedOut],
+    responses={**_NO_VACANCY, **paged("applications")},
 )
 def ranking(
     vacancy_id: int,
     access: CurrentWorkspace,
     pool: Pool,
+    response: Response,
+    stage: Stage | None = None,
+    flagged: bool = False,
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0),
 ) -> list[RankedOut]:
-    """The vacancy's candidates, best first: screening score, then semantic similarity."""
+    """The vacancy's candidates, best first: screening score, then semantic similarity;
+    optionally only those at one `stage`, or only those whose screening raised a flag.
+    `rank` is the place in the whole list whatever the filter; `X-Total-Count` says how
+    many match the filters, for paging."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
-        rows = rank_vacancy(conn, vacancy_id=vacancy_id, limit=limit, offset=offset)
-    return [RankedOut(rank=offset + i + 1, **row.__dict__) for i, row in enumerate(rows)]
+        rows = rank_vacancy(
+            conn, vacancy_id=vacancy_id, limit=limit, offset=offset, stage=stage,
+            flagged=flagged,
+        )  # fmt: skip
+        total = count_ranked(conn, vacancy_id=vacancy_id, stage=stage, flagged=flagged)
+    response.headers["X-Total-Count"] = str(total)
+    return [RankedOut(**row.__dict__) for row in rows]
+
+
+class ScreenedOut(BaseModel):
+    application_id: int
+    score: int
+    recommendation: str
+    matched: list[str]
+    missing: list[str]
+    flags: list[str]
+    rationale: str
+    engine: str
+
+
+@router.post(
+    "/applications/{application_id}/screen",
+    response_model=ScreenedOut,
+    responses={
+        **_RECRUITER,
+        400: error_doc("the application has no parsed resume yet (`invalid_value`)"),
+        404: error_doc("no such workspace or application (`not_found`)"),
+    },
+)
+def screen_one(
+    application_id: int, access: CurrentWorkspace, pool: Pool, engines: AppEngines
+) -> ScreenedOut:
+    """Screen one application again (after the vacancy or the engines changed)."""
+    access.require("recruiter")
+    result = vacancy_flow.screen_application(
+        pool, engines, workspace_id=access.workspace_id, application_id=application_id
+    )
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        audit.record(
+            conn, workspace_id=access.workspace_id, action="application.screen",
+            actor_user_id=access.principal.user_id, actor_api_key_id=access.principal.api_key_id,
+            target_type="application", target_id=application_id,
+            details={"score": result.score, "engine": result.engine},
+        )  # fmt: skip
+    return ScreenedOut(application_id=application_id, **result.model_dump(mode="json"))
 
 
 @router.post(

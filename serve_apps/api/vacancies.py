@@ -4,30 +4,50 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from db import audit, candidates, vacancies
 from db.pool import transaction
 from pipelines.vacancy_validation import check_vacancy_text
-from serve_apps.api.schemas import CandidateOut, VacancyCreate, VacancyOut
+from serve_apps.api.schemas import (
+    CandidateOut,
+    VacancyCreate,
+    VacancyOut,
+    VacancySource,
+    paged,
+)
 from serve_apps.deps import ACCESS_ERRORS, Access, Pool
 from serve_apps.errors import BODY_ERRORS, error_doc
 
 router = APIRouter(tags=["vacancies"], responses=ACCESS_ERRORS)
 
 
-@router.get("/workspaces/{workspace_id}/vacancies", response_model=list[VacancyOut])
+@router.get(
+    "/workspaces/{workspace_id}/vacancies",
+    response_model=list[VacancyOut],
+    responses=paged("vacancies"),
+)
 def list_vacancies(
     access: Access,
     pool: Pool,
+    response: Response,
     status: Literal["active", "archived"] | None = None,
+    source: VacancySource | None = None,
+    q: str | None = Query(
+        default=None, max_length=200, description="part of the title or description, any case"
+    ),
     limit: int = Query(default=100, ge=1, le=500),
     offset: int = Query(default=0, ge=0),
 ) -> list[VacancyOut]:
-    """Vacancies, newest first, with how many applications each has."""
+    """Vacancies, newest first, with how many applications each has; `X-Total-Count` says
+    how many match the filters in all, for paging."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
-        rows = vacancies.list_vacancies(conn, status=status, limit=limit, offset=offset)
+        rows = vacancies.list_vacancies(
+            conn, status=status, source=source, search=q, limit=limit, offset=offset
+        )
+        total = vacancies.count_vacancies(conn, status=status, source=source, search=q)
         counts = vacancies.application_counts(conn, vacancy_ids=[v.id for v in rows])
+    response.headers["X-Total-Count"] = str(total)
     return [
         VacancyOut.model_validate(v, from_attributes=True).model_copy(
             update={"applications": counts.get(v.id, 0)}

@@ -44,11 +44,7 @@ def test_invite_accept_and_revoke(api_url, team_space, monkeypatch) -> None:
     owner = _team_page(api_url, monkeypatch, OWNER)
     assert not owner.exception, owner.exception
     owner.text_input(key="invite_email").input(NEWCOMER[0])
-    owner = (
-        owner.button[-1].click().run()
-        if False
-        else owner.get("form_submit_button")[0].click().run()
-    )  # noqa: E501
+    owner = _submit_invite(owner)
     assert not owner.exception, owner.exception
     assert any(NEWCOMER[0] in s.value for s in owner.success)
 

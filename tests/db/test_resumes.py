@@ -78,6 +78,11 @@ def test_list_filters_by_status_and_candidate(pool: ConnectionPool) -> None:
         assert [r.id for r in resumes.list_resumes(conn, status="parsing")] == [other.id]
         assert [r.id for r in resumes.list_resumes(conn, candidate_id=person.id)] == [mine.id]
         assert resumes.list_resumes(conn, status="parsed") == []
+        assert [r.id for r in resumes.list_resumes(conn, ids=[mine.id])] == [mine.id]
+        assert [r.id for r in resumes.list_resumes(conn, ids=[mine.id, other.id])] == [
+            other.id,
+            mine.id,
+        ]
 
 
 def test_happy_path_through_the_status_machine(pool: ConnectionPool) -> None:

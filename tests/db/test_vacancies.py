@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from psycopg_pool import ConnectionPool
 
@@ -154,3 +156,73 @@ def test_application_counts_per_vacancy(pool: ConnectionPool) -> None:
         counts = vacancies.application_counts(conn, vacancy_ids=[busy.id, quiet.id])
         assert vacancies.application_counts(conn, vacancy_ids=[]) == {}
     assert counts == {busy.id: 2}
+
+
+def test_list_filters_by_source_and_text_and_counts(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        chef = factories.vacancy(conn, ws, title="Sous chef", description="Knife skills, HACCP")
+        hh = factories.vacancy(
+            conn, ws, title="Line cook", description="100% grill", source="hh", external_id="1"
+        )
+        data = factories.vacancy(conn, ws, title="Data_engineer", source="hh", external_id="2")
+        vacancies.set_vacancy_status(conn, vacancy_id=data.id, status="archived")
+
+        def ids(**filters: Any) -> list[int]:
+            found = [v.id for v in vacancies.list_vacancies(conn, **filters)]
+            assert vacancies.count_vacancies(conn, **filters) == len(found)
+            return found
+
+        assert ids(source="hh") == [data.id, hh.id]
+        assert ids(source="hh", status="active") == [hh.id]
+        assert ids(search="CHEF") == [chef.id]  # title, any case
+        assert ids(search="haccp") == [chef.id]  # description
+        assert ids(search="  cook ") == [hh.id]
+        # LIKE wildcards in the user's text are matched as themselves.
+        assert ids(search="100%") == [hh.id]
+        assert ids(search="%") == [hh.id]
+        assert ids(search="a_e") == [data.id]
+        assert ids(search="s_c") == []  # as a wildcard, "_" would find "Sous chef"
+        assert ids(search="_") == [data.id]
+        assert ids(search="\\") == []
+        assert ids(search="") == [data.id, hh.id, chef.id]
+        assert vacancies.count_vacancies(conn) == 3
+        assert len(vacancies.list_vacancies(conn, limit=1)) == 1
+
+
+def test_save_requirements_keeps_the_embedding(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        vacancy = factories.vacancy(conn, ws, description="Go", location="Berlin")
+        analysed = vacancies.save_analysis(
+            conn,
+            vacancy_id=vacancy.id,
+            requirements={"title": "Go"},
+            requirements_engine="offline",
+            embedding=[0.1] * _dimensions(conn),
+            embedding_engine="e1",
+        )
+        edited = vacancies.save_requirements(
+            conn,
+            vacancy_id=vacancy.id,
+            requirements={"title": "Go!"},
+            requirements_engine="recruiter",
+        )
+        with pytest.raises(NotFound):
+            vacancies.save_requirements(
+                conn, vacancy_id=vacancy.id + 1000, requirements={}, requirements_engine="x"
+            )
+        cleared = vacancies.update_vacancy(conn, vacancy_id=vacancy.id, location=" ")
+    assert analysed.has_embedding and edited.has_embedding
+    assert (edited.requirements, edited.requirements_engine) == ({"title": "Go!"}, "recruiter")
+    assert edited.embedding_engine == "e1"
+    assert cleared.location is None
+
+
+def _dimensions(conn) -> int:  # type: ignore[no-untyped-def]
+    """The embedding column's dimension, as the migrations declared it."""
+    row = conn.execute(
+        "select atttypmod from pg_attribute "
+        "where attrelid = 'vacancies'::regclass and attname = 'embedding'"
+    ).fetchone()
+    return int(row[0])

@@ -95,6 +95,13 @@ def test_resume_filters(client, key, vacancy, uploaded) -> None:
         "/api/v1/resumes", params={"vacancy_id": vacancy["id"]}, headers=key
     ).json()
     assert {r["file_name"] for r in by_vacancy} == {"strong.docx", "weak.txt"}
+    # An upload follows its own files by id.
+    ids = [uploaded["empty.txt"]["id"], uploaded["weak.txt"]["id"]]
+    own = client.get("/api/v1/resumes", params={"id": ids}, headers=key).json()
+    assert {r["file_name"]: r["status"] for r in own} == {
+        "empty.txt": "failed",
+        "weak.txt": "parsed",
+    }
 
 
 def test_semantic_search(client, key, uploaded) -> None:
