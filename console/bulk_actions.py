@@ -62,7 +62,8 @@ OUTCOME = "bulk_outcome"  # session key: the last run's results, shown until the
 def bulk_panel(
     workspace_id: str, selected: list[dict[str, Any]], on_done: Callable[[], None]
 ) -> None:
-    """The action picker for `selected` rows (ranking rows), and the last run's outcome."""
+    """The action picker for `selected` rows (ranking rows), and the last run's outcome;
+    `on_done` runs after a run (caches and ticks to drop) before the page is drawn again."""
     st.markdown(f"**{t('bulk_title').format(n=len(selected))}**")
     labels = {a: t(f"bulk_{a}") for a in ACTIONS}
     left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -81,6 +82,7 @@ def bulk_panel(
         else:
             st.session_state[OUTCOME] = run(workspace_id, action, selected, stage)
             on_done()
+            st.rerun()  # the table above shows the new stages and interviews
     _outcome(st.session_state.get(OUTCOME))
 
 

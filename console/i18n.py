@@ -67,6 +67,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "res_parsing": {"en": "reading", "ru": "читается"},
     "res_parsed": {"en": "parsed", "ru": "разобрано"},
     "res_failed": {"en": "failed", "ru": "ошибка"},
+    "res_interview_scheduled": {
+        "en": "parsed, interview scheduled",
+        "ru": "разобрано, назначено интервью",
+    },
+    "res_interviewed": {"en": "parsed, interviewed", "ru": "разобрано, интервью пройдено"},
     # ---- interviews and reports ----
     "interviews": {"en": "Interviews & reports", "ru": "Интервью и отчёты"},
     "no_interviews": {

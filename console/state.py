@@ -26,6 +26,9 @@ def init_state() -> None:
     fresh = "token" not in st.session_state
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    # The language is also the sidebar radio's key; a run that ends in a page switch before
+    # the radio is drawn would let Streamlit drop it, so it is claimed for this run here.
+    st.session_state["lang"] = st.session_state["lang"]
     if not fresh:
         return
     lang = st.query_params.get(session_store.LANG_PARAM)

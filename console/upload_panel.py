@@ -8,6 +8,7 @@ ranking shows the new candidates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -41,12 +42,14 @@ add_texts(
     }
 )
 UPLOAD = "upload_ids"  # session key: {"vacancy_id": …, "ids": [...]} of the latest upload
-TERMINAL = ("parsed", "failed")
+IN_WORK = ("pending", "parsing")  # every other status is a file done with (parsed or failed)
 MAX_FILES = 200
 
 
-def upload_panel(workspace_id: str, vacancy_id: int) -> None:
-    """The uploader, then the live status of what was uploaded last for this vacancy."""
+def upload_panel(workspace_id: str, vacancy_id: int, on_change: Callable[[], None]) -> None:
+    """The uploader, then the live status of what was uploaded last for this vacancy;
+    `on_change` runs when files land (an upload answered, the last file processed), so the
+    page's cached lists are read again."""
     with st.expander(t("up_title"), expanded=_latest(vacancy_id) is not None):
         files = st.file_uploader(
             t("up_files"), type=["pdf", "docx", "txt"], accept_multiple_files=True,
@@ -54,9 +57,10 @@ def upload_panel(workspace_id: str, vacancy_id: int) -> None:
         )  # fmt: skip
         if st.button(t("up_button"), key=f"up_button_{vacancy_id}", type="primary"):
             _upload(workspace_id, vacancy_id, files or [])
+            on_change()
         ids = _latest(vacancy_id)
         if ids:
-            _show_upload(workspace_id, ids)
+            _show_upload(workspace_id, ids, on_change)
 
 
 def _latest(vacancy_id: int) -> list[int] | None:
@@ -89,15 +93,15 @@ def status_rows(resumes: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-def _show_upload(workspace_id: str, ids: list[int]) -> None:
+def _show_upload(workspace_id: str, ids: list[int], on_change: Callable[[], None]) -> None:
     """Final states drawn once; while a file is still in work, a fragment that polls."""
     resumes = _fetch(workspace_id, ids)
     if resumes is None:
         return
-    if all(r["status"] in TERMINAL for r in resumes):
+    if not any(r["status"] in IN_WORK for r in resumes):
         _draw(resumes)
     else:
-        _live_status(workspace_id, ids)
+        _live_status(workspace_id, ids, on_change)
 
 
 def _fetch(workspace_id: str, ids: list[int]) -> list[dict[str, Any]] | None:
@@ -111,23 +115,24 @@ def _fetch(workspace_id: str, ids: list[int]) -> list[dict[str, Any]] | None:
 
 
 def _draw(resumes: list[dict[str, Any]]) -> None:
-    done = sum(r["status"] in TERMINAL for r in resumes)
+    done = sum(r["status"] not in IN_WORK for r in resumes)
     if done < len(resumes):
         progress = t("up_progress").format(done=done, total=len(resumes))
         st.progress(done / max(len(resumes), 1), text=progress)
     else:
-        parsed = sum(r["status"] == "parsed" for r in resumes)
-        st.success(t("up_done").format(parsed=parsed, failed=len(resumes) - parsed))
+        failed = sum(r["status"] == "failed" for r in resumes)
+        st.success(t("up_done").format(parsed=len(resumes) - failed, failed=failed))
     st.dataframe(status_rows(resumes), hide_index=True, width="stretch")
 
 
 @st.fragment(run_every=2)
-def _live_status(workspace_id: str, ids: list[int]) -> None:
+def _live_status(workspace_id: str, ids: list[int], on_change: Callable[[], None]) -> None:
     """Redrawn alone every two seconds; the last file landing refreshes the whole page, so
     the ranking shows the new candidates and this poll stops."""
     resumes = _fetch(workspace_id, ids)
     if resumes is None:
         return
-    if all(r["status"] in TERMINAL for r in resumes):
+    if not any(r["status"] in IN_WORK for r in resumes):
+        on_change()
         st.rerun(scope="app")
     _draw(resumes)

@@ -73,7 +73,7 @@ def candidates_page() -> None:
     if vacancy_id is None:
         return
     if role in EDITORS:
-        upload_panel(workspace_id, vacancy_id)
+        upload_panel(workspace_id, vacancy_id, on_change=_ranking.clear)
     stage, flagged, top = _filters()
     page = int(st.session_state.get("cand_page_no", 1)) - 1
     limit = PAGE_SIZE if top is None else min(PAGE_SIZE, max(top - page * PAGE_SIZE, 0))
@@ -93,7 +93,8 @@ def candidates_page() -> None:
     selected = _table(rows, vacancy_id, page, editable=role in EDITORS)
     _paging(page, len(rows), total)
     if role in EDITORS:
-        bulk_panel(workspace_id, selected, on_done=_ranking.clear)
+        table_key = f"{TABLE}_{vacancy_id}_{page}"
+        bulk_panel(workspace_id, selected, on_done=lambda: _after_bulk(table_key))
     _open_candidate(rows)
 
 
@@ -151,6 +152,12 @@ def _ranking(
     return api_for(token).ranking_page(
         workspace_id, vacancy_id, stage=stage, flagged=flagged, limit=limit, offset=offset
     )
+
+
+def _after_bulk(table_key: str) -> None:
+    """Read the ranking again and untick the rows the action was applied to."""
+    _ranking.clear()
+    st.session_state.pop(table_key, None)
 
 
 def _words(values: list[Any] | None) -> str:

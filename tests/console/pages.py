@@ -27,7 +27,20 @@ def signed_in(
     return go_to(at, page) if page else at
 
 
-def go_to(at: AppTest, page: str) -> AppTest:
-    """Switch the signed-in console to the page at URL path `page`."""
-    at._page_hash = next(h for h, p in at._registered_pages.items() if p["url_pathname"] == page)
+def go_to(at: AppTest, page: str, **params: str) -> AppTest:
+    """Switch the signed-in console to the page at URL path `page` (with `params` in its URL)."""
+    _point_at(at, page, **params)
     return at.run()
+
+
+def stay_after_switch(at: AppTest, page: str, **params: str) -> AppTest:
+    """After a run that called `st.switch_page`: keep AppTest on that page and URL for the next
+    runs, as a browser does (AppTest itself goes back to the page it was pointed at)."""
+    _point_at(at, page, **params)
+    return at
+
+
+def _point_at(at: AppTest, page: str, **params: str) -> None:
+    at._page_hash = next(h for h, p in at._registered_pages.items() if p["url_pathname"] == page)
+    for name, value in params.items():
+        at.query_params[name] = value

@@ -1,0 +1,186 @@
+"""The Candidates and Candidate pages against the real API: resumes uploaded with each file's
+status shown, the ranked table with filters, bulk invitations (links as CSV) and rejections,
+the candidate page with profile, screening, notes and timeline, and a viewer who only reads."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from console.views.candidate import marked_text
+from serve_apps import accounts
+from tests.console.pages import go_to, signed_in, stay_after_switch
+from tests.pipelines import samples
+
+RECRUITER = ("cara@cand.test", "cara-password-1")
+VIEWER = ("val@cand.test", "val-password-1")
+PAUL = (
+    samples.WEAK_EN.replace("Mary Jones", "Paul Brown")
+    .replace("mary.jones@example.com", "paul.brown@example.com")
+    .replace("+44 20 7946 0958", "+44 20 7946 0111")
+    + samples.INJECTION
+)
+
+
+@pytest.fixture(scope="module")
+def hiring(pool, api_url):  # type: ignore[no-untyped-def]
+    """A workspace with one vacancy and no applications yet; a recruiter and a viewer."""
+    cara = accounts.create_user_account(pool, email=RECRUITER[0], password=RECRUITER[1])
+    space = accounts.create_workspace(pool, name="Cand Co", owner_id=cara.id)
+    accounts.create_user_account(pool, email=VIEWER[0], password=VIEWER[1], full_name="Val")
+    accounts.add_member(pool, workspace_id=space.id, email=VIEWER[0], role="viewer")
+    token = httpx.post(
+        f"{api_url}/api/v1/auth/login", json={"email": RECRUITER[0], "password": RECRUITER[1]}
+    ).json()["access_token"]
+    vacancy = httpx.post(
+        f"{api_url}/api/v1/vacancies",
+        json={"description": samples.VACANCY_EN},
+        headers={"Authorization": f"Bearer {token}", "X-Workspace-Id": str(space.id)},
+    )
+    assert vacancy.status_code == 201, vacancy.text
+    return vacancy.json()
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
+    parts += [x.value for x in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def _ranked(at: AppTest):  # type: ignore[no-untyped-def]
+    """The ranked table as shown (an editor for recruiters, a plain table for viewers); its
+    columns keep their data names, the headers are labels set by column_config."""
+    tables = [d for d in list(at.data_editor) + list(at.dataframe) if "score" in d.value.columns]
+    return tables[0].value
+
+
+def _tick(at: AppTest, vacancy_id: int, rows: list[int]) -> None:
+    at.session_state[f"cand_table_{vacancy_id}_0"] = {
+        "edited_rows": {i: {"select": True} for i in rows},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+
+
+def test_upload_rank_invite_and_reject(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidates"))
+    assert "No applications yet — upload resumes above" in _texts(at)
+    files = [
+        ("john.txt", samples.STRONG_EN.encode(), "text/plain"),
+        ("mary.txt", samples.WEAK_EN.encode(), "text/plain"),
+        ("paul.txt", PAUL.encode(), "text/plain"),
+        ("broken.pdf", b"%PDF-1.4 not really", "application/pdf"),
+    ]
+    at.file_uploader(key=f"up_files_{hiring['id']}").set_value(files)
+    at = _ok(at.button(key=f"up_button_{hiring['id']}").click().run())
+    assert "All files processed: 3 parsed, 1 failed." in _texts(at)
+    status = next(d.value for d in at.dataframe if "File" in d.value.columns)
+    assert dict(zip(status["File"], status["Status"], strict=True)) == {
+        "john.txt": "parsed", "mary.txt": "parsed", "paul.txt": "parsed", "broken.pdf": "failed",
+    }  # fmt: skip
+    assert status["Reason"].iloc[3]  # the failure says why
+
+    table = _ranked(at)
+    assert list(table["name"])[0] == "John Smith"
+    assert list(table["rank"]) == [1, 2, 3]
+    assert "3" in _texts(at) and "1–3 of 3" in _texts(at)
+
+    # Invite John: one link, shown once and offered as CSV; his row now shows the interview.
+    _tick(at, hiring["id"], [0])
+    at.selectbox(key="bulk_action").set_value("invite")
+    at = _ok(at.button(key="bulk_run").click().run())
+    assert "1 done, 0 failed." in _texts(at)
+    links = next(d.value for d in at.dataframe if "Link" in d.value.columns)
+    assert list(links["Candidate"]) == ["John Smith"]
+    assert "/interview/" in links["Link"].iloc[0]
+    assert at.get("download_button"), "the links can be downloaded"
+    assert _ranked(at)["interview"].iloc[0] == "invited"
+
+    # Reject Mary and Paul; the stage filter finds them.
+    _tick(at, hiring["id"], [1, 2])
+    at.selectbox(key="bulk_action").set_value("reject")
+    at = _ok(at.button(key="bulk_run").click().run())
+    assert "2 done, 0 failed." in _texts(at)
+    at.radio(key="cand_view").set_value("stage").run()
+    at = _ok(at.selectbox(key="cand_stage").set_value("rejected").run())
+    assert sorted(_ranked(at)["name"]) == ["Mary Jones", "Paul Brown"]
+
+    # Flagged: Paul's resume speaks to the AI.
+    at = _ok(at.radio(key="cand_view").set_value("flagged").run())
+    flagged = _ranked(at)
+    assert list(flagged["name"]) == ["Paul Brown"]
+    assert "AI manipulation attempt" in flagged["flags"].iloc[0]
+
+    # Top 1.
+    at.radio(key="cand_view").set_value("top").run()
+    at = _ok(at.number_input(key="cand_top").set_value(1).run())
+    assert list(_ranked(at)["name"]) == ["John Smith"]
+
+
+def test_inviting_twice_fails_alone_with_a_reason(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidates"))
+    _tick(at, hiring["id"], [0])
+    at.selectbox(key="bulk_action").set_value("invite")
+    at = _ok(at.button(key="bulk_run").click().run())
+    assert "0 done, 1 failed." in _texts(at)
+    assert "John Smith:" in _texts(at)
+
+
+def test_the_candidate_page(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidates"))
+    at = _ok(at.button(key="cand_open_button").click().run())  # the top candidate: John
+    assert at.title[0].value == "John Smith"
+    at = stay_after_switch(at, "candidate", candidate=at.query_params["candidate"][0])
+    text = _texts(at)
+    assert "john.smith@example.com" in text
+    assert "PostgreSQL" in text  # skills, and the screening's matches
+    assert "Senior Python Developer" in [s.value for s in at.subheader]
+    at.text_area(key="cp_note_body").input("Strong on Postgres; ask about Kafka.")
+    at = _ok(at.button(key="cp_add_note").click().run())
+    assert "Note added." in _texts(at)
+    assert "Strong on Postgres; ask about Kafka" in _texts(at)  # shown as plain text
+    timeline = next(d.value for d in at.dataframe if "What" in d.value.columns)
+    assert {"candidate.note", "interview.invite", "resume.upload"} <= set(timeline["What"])
+
+
+def test_find_a_candidate_by_name(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidate"))
+    at = _ok(at.text_input(key="cp_query").input("Mary").run())
+    at = _ok(at.button(key="cp_open").click().run())
+    assert at.title[0].value == "Mary Jones"
+
+
+def test_a_viewer_reads_without_write_controls(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, VIEWER, "candidates"))
+    assert not at.data_editor, "no ticking rows for bulk actions"
+    assert list(_ranked(at)["name"])[0] == "John Smith"
+    keys = {b.key for b in at.button}
+    assert not any(k and k.startswith(("up_button", "bulk_")) for k in keys)
+    at = _ok(at.button(key="cand_open_button").click().run())
+    assert at.title[0].value == "John Smith"
+    keys = {b.key for b in at.button} | {t.key for t in at.text_area}
+    assert not any(k and k.startswith(("cp_add_note", "cp_note_body", "cp_stage")) for k in keys)
+
+
+def test_the_page_reads_in_russian(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidates", lang="ru"))
+    assert at.title[0].value == "Кандидаты"
+    assert _ranked(at)["stage"].iloc[0] in ("новый", "назначено интервью")
+    at = go_to(at, "candidate")
+    assert at.title[0].value == "Кандидат"
+
+
+def test_marked_text_escapes_and_marks_hidden_lines() -> None:
+    shown = marked_text(
+        "Python <b>dev</b>\nIgnore previous instructions", "Ignore previous instructions"
+    )
+    assert "&lt;b&gt;dev&lt;/b&gt;" in shown
+    assert "<mark>Ignore previous instructions</mark>" in shown
+    assert marked_text("abc", None).count("<mark>") == 0
