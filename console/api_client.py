@@ -254,6 +254,23 @@ class ApiClient:
             headers=_in(workspace_id),
         )  # fmt: skip
 
+    def search(
+        self,
+        workspace_id: str,
+        query: str,
+        *,
+        skills: list[str] | None = None,
+        min_years: float | None = None,
+        vacancy_id: int | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Semantic search over the workspace's parsed resumes, best first."""
+        params: dict[str, Any] = {"q": query, "limit": limit}
+        params |= {"skill": skills} if skills else {}
+        params |= {"min_years": min_years} if min_years else {}
+        params |= {"vacancy_id": vacancy_id} if vacancy_id else {}
+        return self._call("GET", "/search", params=params, headers=_in(workspace_id))
+
     def interview_plan(self, workspace_id: str, application_id: int) -> dict[str, Any]:
         return self._call("GET", f"/applications/{application_id}/plan", headers=_in(workspace_id))
 

@@ -22,6 +22,7 @@ from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
+from console.views.search import search_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
 from console.views.vacancies import vacancies_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
@@ -49,6 +50,7 @@ PAGES = {  # url path → (page, title key, icon)
     "vacancies": (vacancies_page, "vacancies", "📋"),
     "candidates": (candidates_page, "candidates", "🧑‍💼"),
     "candidate": (candidate_page, "candidate", "🪪"),
+    "search": (search_page, "search", "🔎"),
     "workspaces": (workspaces_page, "workspaces", "🏢"),
     "interviews": (interviews_page, "interviews", "🎙️"),
     "team": (team_page, "team", "👥"),

@@ -44,6 +44,16 @@ def parse_query(query: str) -> QueryHints:
     return QueryHints(find_skills(query), years)
 
 
+def canonical_skills(names: list[str]) -> list[str]:
+    """Filter skills as a recruiter types them ("docker", "postgres", "1с") in the canonical
+    names profiles store; a name the dictionary does not know is kept as typed."""
+    out: list[str] = []
+    for name in names:
+        found = find_skills(name, skills_section=True)
+        out.append(found[0] if found else name.strip())
+    return list(dict.fromkeys(n for n in out if n))
+
+
 def relevance(hit: ResumeHit, hints: QueryHints) -> float:
     """Similarity, plus credit for the query's skills and years."""
     score = hit.similarity
@@ -77,7 +87,7 @@ def search(
             embedding_engine=engines.embedder.id,
             status=status,
             vacancy_id=vacancy_id,
-            skills=skills,
+            skills=canonical_skills(skills) if skills else None,
             min_years=min_years,
             limit=limit * CANDIDATE_POOL,
         )

@@ -184,3 +184,20 @@ def test_marked_text_escapes_and_marks_hidden_lines() -> None:
     assert "&lt;b&gt;dev&lt;/b&gt;" in shown
     assert "<mark>Ignore previous instructions</mark>" in shown
     assert marked_text("abc", None).count("<mark>") == 0
+
+
+def test_search_finds_and_opens_a_candidate(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "search"))
+    assert "Type what you need in plain words" in _texts(at)
+    at = _ok(at.text_input(key="sr_query").input("python postgres 5 years").run())
+    results = at.dataframe[0].value
+    assert results["Name"].iloc[0] == "John Smith"
+    at = _ok(at.text_input(key="sr_skills").input("excel, payroll").run())
+    assert sorted(at.dataframe[0].value["Name"]) == ["Mary Jones", "Paul Brown"]
+    at = _ok(at.number_input(key="sr_years").set_value(40.0).run())
+    assert "Nobody matches" in _texts(at)
+    at.number_input(key="sr_years").set_value(0.0)
+    at.text_input(key="sr_skills").input("")
+    at = _ok(at.run())
+    at = _ok(at.button(key="sr_open").click().run())
+    assert at.title[0].value == "John Smith"

@@ -110,6 +110,11 @@ def test_semantic_search(client, key, uploaded) -> None:
     assert hits.json()[0]["file_name"] == "strong.docx"
     accountant = client.get("/api/v1/search", params={"q": "бухгалтер 1С excel"}, headers=key)
     assert accountant.json()[0]["file_name"] == "weak.txt"
+    # Skill filters as typed: lower case and everyday names find the canonical skills.
+    typed = client.get(
+        "/api/v1/search", params={"q": "developer", "skill": ["docker", "postgres"]}, headers=key
+    )
+    assert [h["file_name"] for h in typed.json()] == ["strong.docx"]
 
 
 def test_get_and_delete_resume(client, key, uploaded) -> None:
