@@ -69,7 +69,9 @@ class InterviewSession:
             resolve_app_url(self.settings), min_size=0, max_size=3, name=f"interview-{interview_id}"
         )
         with transaction(self.pool, workspace_id=self.workspace_id) as conn:
-            self.epoch = interviews.bump_epoch(conn, interview_id=interview_id)
+            self.epoch = interviews.bump_epoch(
+                conn, interview_id=interview_id, node_id=ray.get_runtime_context().get_node_id()
+            )
             down_s = interviews.resume_clock(conn, interview_id=interview_id)
         self.pipeline: RunningPipeline | None = None
         self.connected_at: float | None = None
@@ -208,6 +210,7 @@ class InterviewSession:
             await asyncio.sleep(min(WATCH_EVERY_S, grace / 2))
             try:
                 self._look_for_candidate(grace)
+                await self._leave_if_ended()
             except Exception:
                 log.exception("interview %s: idle watchdog failed", self.interview_id)
             await self._clock.keep(self._connected)  # the interview clock's heartbeat
@@ -224,6 +227,20 @@ class InterviewSession:
                 "interview %s: no candidate for %.0f s, actor leaving", self.interview_id, idle_s
             )
             self._departure.start("idle")
+
+    async def _leave_if_ended(self) -> None:
+        """The interview was ended from outside (a recruiter: db.interviews.end_running takes
+        the epoch, so no turn of this copy lands any more): close the peer and leave."""
+        if self._departure.leaving or not self._connected():
+            return
+
+        def running() -> bool:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                return interviews.is_running(conn, interview_id=self.interview_id, epoch=self.epoch)
+
+        if not await asyncio.to_thread(running):
+            log.info("interview %s ended from outside, actor leaving", self.interview_id)
+            self._departure.start("finished")
 
     async def shutdown(self) -> None:
         """Close the connection (the actor then leaves after the reconnect grace)."""

@@ -13,6 +13,7 @@ interview whose report recommends or strongly recommends).
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -222,8 +223,11 @@ def engine_mix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
 
 
 def fetch_extract(client: ApiClient, workspace_id: str) -> dict[str, bytes]:
-    """The workspace's extract from the API, table name → Parquet bytes."""
-    return {name: client.analytics_extract(workspace_id, name) for name in TABLES}
+    """The workspace's extract from the API, table name → Parquet bytes; the tables are
+    fetched side by side (the API builds each in its own transaction)."""
+    with ThreadPoolExecutor(max_workers=len(TABLES)) as pool:
+        parts = pool.map(lambda name: client.analytics_extract(workspace_id, name), TABLES)
+        return dict(zip(TABLES, parts, strict=True))
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=32, show_spinner=False)
@@ -232,6 +236,14 @@ def workspace_db(workspace_id: str, token: str) -> duckdb.DuckDBPyConnection:
     part of the key: each user's copy comes through the API's own access check. Callers take a
     `.cursor()` of it, since Streamlit sessions share it across threads."""
     return connect(fetch_extract(ApiClient(api_base_url(), token), workspace_id))
+
+
+def forget(workspace_id: str) -> None:
+    """After this user changed the workspace (an upload, a stage, an invitation, a vacancy):
+    the next dashboard read fetches a fresh extract instead of waiting out the minute."""
+    token = st.session_state.get("token")
+    if token:
+        workspace_db.clear(workspace_id, token)
 
 
 def vacancy_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:

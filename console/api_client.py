@@ -274,6 +274,57 @@ class ApiClient:
     def interview_plan(self, workspace_id: str, application_id: int) -> dict[str, Any]:
         return self._call("GET", f"/applications/{application_id}/plan", headers=_in(workspace_id))
 
+    # ---- live interviews ----
+
+    def live_interviews(self, workspace_id: str) -> list[dict[str, Any]]:
+        """Interviews running now, with progress, clock and last latency."""
+        return self._call("GET", "/interviews/live", headers=_in(workspace_id))
+
+    def end_interview(self, workspace_id: str, interview_id: int) -> dict[str, Any]:
+        """End a running interview (it fails as "ended by recruiter", its link stops working)."""
+        return self._call("POST", f"/interviews/{interview_id}/end", headers=_in(workspace_id))
+
+    # ---- team, keys, audit, settings ----
+
+    def set_member_role(self, workspace_id: str, user_id: int, role: str) -> dict[str, Any]:
+        return self._call(
+            "PATCH", f"/workspaces/{workspace_id}/members/{user_id}", json={"role": role}
+        )
+
+    def remove_member(self, workspace_id: str, user_id: int) -> None:
+        self._call("DELETE", f"/workspaces/{workspace_id}/members/{user_id}")
+
+    def api_keys(self, workspace_id: str, include_revoked: bool = True) -> list[dict[str, Any]]:
+        params = {"include_revoked": "true"} if include_revoked else {}
+        return self._call("GET", f"/workspaces/{workspace_id}/api-keys", params=params)
+
+    def create_api_key(self, workspace_id: str, name: str, role: str) -> dict[str, Any]:
+        """The new key; its `key` (the secret itself) is in this answer only."""
+        return self._call(
+            "POST", f"/workspaces/{workspace_id}/api-keys", json={"name": name, "role": role}
+        )
+
+    def revoke_api_key(self, workspace_id: str, key_id: int) -> None:
+        self._call("DELETE", f"/workspaces/{workspace_id}/api-keys/{key_id}")
+
+    def audit_page(
+        self, workspace_id: str, *, limit: int = 50, offset: int = 0, **filters: Any
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the audit log (filters: action, actor_user_id, target_type, since,
+        until) and how many entries match in all."""
+        params = {"limit": limit, "offset": offset}
+        params |= {k: v for k, v in filters.items() if v is not None and v != ""}
+        response = self._send("GET", f"/workspaces/{workspace_id}/audit", params=params)
+        rows = response.json()
+        return rows, int(response.headers.get("X-Total-Count", len(rows)))
+
+    def rename_workspace(self, workspace_id: str, name: str) -> dict[str, Any]:
+        return self._call("PATCH", f"/workspaces/{workspace_id}", json={"name": name})
+
+    def workspace_settings(self, workspace_id: str) -> dict[str, Any]:
+        """Engines in use, which keys are configured (never their values), interview limits."""
+        return self._call("GET", f"/workspaces/{workspace_id}/settings")
+
     # ---- interviews and their analysis (workspace-scoped by header) ----
 
     def vacancy_interviews(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:

@@ -21,8 +21,10 @@ from console.views.candidate import candidate_page  # noqa: E402
 from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
+from console.views.live import live_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.search import search_page  # noqa: E402
+from console.views.settings import settings_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
 from console.views.vacancies import vacancies_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
@@ -45,15 +47,19 @@ with st.sidebar:
             sign_out()
             st.rerun()
 
+# Icons from Streamlit's bundled Material Symbols font: they draw the same in every browser,
+# where emoji depend on the fonts a machine has.
 PAGES = {  # url path → (page, title key, icon)
-    "dashboard": (dashboard_page, "dashboard", "📊"),  # first: where a sign-in lands
-    "vacancies": (vacancies_page, "vacancies", "📋"),
-    "candidates": (candidates_page, "candidates", "🧑‍💼"),
-    "candidate": (candidate_page, "candidate", "🪪"),
-    "search": (search_page, "search", "🔎"),
-    "workspaces": (workspaces_page, "workspaces", "🏢"),
-    "interviews": (interviews_page, "interviews", "🎙️"),
-    "team": (team_page, "team", "👥"),
+    "dashboard": (dashboard_page, "dashboard", ":material/monitoring:"),  # where sign-in lands
+    "vacancies": (vacancies_page, "vacancies", ":material/work:"),
+    "candidates": (candidates_page, "candidates", ":material/groups:"),
+    "candidate": (candidate_page, "candidate", ":material/person:"),
+    "search": (search_page, "search", ":material/search:"),
+    "workspaces": (workspaces_page, "workspaces", ":material/domain:"),
+    "interviews": (interviews_page, "interviews", ":material/record_voice_over:"),
+    "live": (live_page, "live_interviews", ":material/radio_button_checked:"),
+    "team": (team_page, "team", ":material/manage_accounts:"),
+    "settings": (settings_page, "settings", ":material/settings:"),
 }
 
 
@@ -74,8 +80,9 @@ if st.session_state["token"]:
         for path, (page, title, icon) in PAGES.items()
     ]
 else:
-    pages = [st.Page(login_page, title=t("sign_in"), icon="🔑", url_path="login", default=True)]
+    door = ":material/login:"
+    pages = [st.Page(login_page, title=t("sign_in"), icon=door, url_path="login", default=True)]
     pages += [
-        st.Page(_sign_in_for(path), title=t("sign_in"), icon="🔑", url_path=path) for path in PAGES
+        st.Page(_sign_in_for(path), title=t("sign_in"), icon=door, url_path=path) for path in PAGES
     ]
 st.navigation(pages, position="sidebar" if st.session_state["token"] else "hidden").run()

@@ -177,7 +177,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "download_pdf": {"en": "Download PDF", "ru": "Скачать PDF"},
     "no_pdf": {"en": "No PDF yet.", "ru": "PDF пока нет."},
     # ---- team and invitations ----
-    "team": {"en": "Team", "ru": "Команда"},
+    "team": {"en": "Team & access", "ru": "Команда и доступ"},
     "team_members": {"en": "Members", "ru": "Участники"},
     "your_invitations": {"en": "Your invitations", "ru": "Ваши приглашения"},
     "no_invitations": {"en": "No invitations for you.", "ru": "Приглашений для вас нет."},
@@ -216,6 +216,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # ---- dashboard ----
     "dashboard": {"en": "Dashboard", "ru": "Дашборд"},
+    "dash_refresh": {"en": "Refresh", "ru": "Обновить"},
     "period": {"en": "Period", "ru": "Период"},
     "period_7": {"en": "Last 7 days", "ru": "7 дней"},
     "period_30": {"en": "Last 30 days", "ru": "30 дней"},

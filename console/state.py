@@ -53,7 +53,12 @@ def keep_choices() -> None:
     lang = st.session_state["lang"]
     if st.query_params.get(session_store.LANG_PARAM) != lang:
         st.query_params[session_store.LANG_PARAM] = lang
-    session = session_store.find(st.session_state.get("session_key"))
+    # A page picked in the sidebar starts with a bare URL: put the session back in it, or a
+    # reload of that page would sign the recruiter out.
+    key = st.session_state.get("session_key")
+    if key and st.query_params.get(session_store.SESSION_PARAM) != key:
+        st.query_params[session_store.SESSION_PARAM] = key
+    session = session_store.find(key)
     if session is not None:
         session.lang = lang
         session.workspace_id = st.session_state.get("workspace_id")

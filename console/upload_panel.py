@@ -26,7 +26,7 @@ add_texts(
             "en": "Resumes (PDF, DOCX or TXT; many at once)",
             "ru": "Резюме (PDF, DOCX или TXT; можно сразу много)",
         },
-        "up_button": {"en": "Upload", "ru": "Загрузить"},
+        "up_button": {"en": "Upload and read", "ru": "Загрузить и разобрать"},
         "up_none": {"en": "Choose files first.", "ru": "Сначала выберите файлы."},
         "up_file": {"en": "File", "ru": "Файл"},
         "up_status": {"en": "Status", "ru": "Статус"},

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from console import analytics
 from console.i18n import add_texts
 from console.state import api_for
 
@@ -39,9 +40,10 @@ def vacancy_page(
     )  # fmt: skip
 
 
-def forget_lists() -> None:
-    """After a write: the next run reads the list afresh."""
+def forget_lists(workspace_id: str) -> None:
+    """After a write: the next run reads the list (and the dashboard's figures) afresh."""
     vacancy_page.clear()
+    analytics.forget(workspace_id)
 
 
 def opened_vacancy() -> int | None:

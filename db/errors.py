@@ -55,6 +55,12 @@ class Conflict(DatabaseError):
     code = "conflict"
 
 
+class LastOwner(Conflict):
+    """The change would leave a workspace without an owner."""
+
+    code = "last_owner"
+
+
 class TenantContextMissing(DatabaseError):
     """A tenant-scoped operation ran without a workspace context."""
 

@@ -216,14 +216,17 @@ def set_interview_status(
     raise invalid_transition("interview", interview_id, current.status, status)
 
 
-def bump_epoch(conn: psycopg.Connection, *, interview_id: int) -> int:
-    """Take the next epoch for a (re)started actor copy; older copies become stale.
+def bump_epoch(conn: psycopg.Connection, *, interview_id: int, node_id: str | None = None) -> int:
+    """Take the next epoch for a (re)started actor copy; older copies become stale. `node_id`
+    records the Ray node the copy runs on (the live-interview list shows it).
 
     The row lock this update takes waits for any turn being written under the old epoch, so
     once this returns no stale write can land.
     """
     row = conn.execute(
-        "update interviews set epoch = epoch + 1 where id = %s returning epoch", (interview_id,)
+        "update interviews set epoch = epoch + 1, node_id = coalesce(%s, node_id) "
+        "where id = %s returning epoch",
+        (node_id, interview_id),
     ).fetchone()
     if row is None:
         raise NotFound(f"interview {interview_id} not found")
@@ -277,6 +280,40 @@ def stop_clock(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> No
         "where id = %s and epoch = %s and heartbeat_at is not null",
         (interview_id, epoch),
     )
+
+
+def is_running(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> bool:
+    """Whether the actor copy at `epoch` may still run the interview: it has not ended and no
+    one took the epoch since (a newer copy, or `end_running`)."""
+    row = conn.execute(
+        "select status in ('created', 'active') and epoch = %s from interviews where id = %s",
+        (epoch, interview_id),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def end_running(conn: psycopg.Connection, *, interview_id: int, reason: str) -> Interview:
+    """End an active interview from outside its actor (a recruiter's request): failed with
+    `reason`, its link revoked, its clock stopped, and its epoch taken, so the actor copy
+    running it, here or on another node, dead or alive, can write no further turn and leaves
+    at its next look (`is_running`). `InvalidTransition` when it is not active."""
+    if not reason.strip():
+        raise InvalidValue("an ended interview needs a reason")
+    row = _fetch(
+        conn,
+        f"""
+        update interviews
+        set status = 'failed', failure_reason = %s, ended_at = now(), heartbeat_at = null,
+            link_revoked_at = coalesce(link_revoked_at, now()), epoch = epoch + 1
+        where id = %s and status = 'active'
+        returning {_COLUMNS}
+        """,
+        (reason.strip(), interview_id),
+    )
+    if row is not None:
+        return row
+    current = get_interview(conn, interview_id=interview_id)
+    raise invalid_transition("interview", interview_id, current.status, "failed")
 
 
 def list_interviews(

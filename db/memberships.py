@@ -14,7 +14,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import class_row
 
-from db.errors import Conflict, NotFound
+from db.errors import Conflict, LastOwner, NotFound
 
 Role = Literal["owner", "recruiter", "viewer"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -120,4 +120,4 @@ def _ensure_another_owner(conn: psycopg.Connection, *, workspace_id: UUID, user_
         (workspace_id, user_id),
     ).fetchone()
     if not row or row[0] == 0:
-        raise Conflict("a workspace must keep at least one owner")
+        raise LastOwner("a workspace must keep at least one owner")

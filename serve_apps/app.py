@@ -22,6 +22,7 @@ from serve_apps.api import (
     invitations,
     resumes,
     screening,
+    settings_view,
     signalling,
     vacancies,
     workspaces,
@@ -57,6 +58,7 @@ def build_app() -> FastAPI:
     app.include_router(invitations.router, prefix=API_PREFIX)
     app.include_router(analytics_extract.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
+    app.include_router(settings_view.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

@@ -17,8 +17,17 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import applications, audit, candidates, interview_expiry, interviews, resumes, vacancies
-from db.errors import Conflict, InvalidValue, NotFound
+from db import (
+    applications,
+    audit,
+    candidates,
+    interview_expiry,
+    interviews,
+    jobs,
+    resumes,
+    vacancies,
+)
+from db.errors import Conflict, InvalidTransition, InvalidValue, NotFound
 from db.pool import transaction
 from db.settings import Settings
 from serve_apps.interview_links import LinkClaims, issue_link_token, verify_link_token
@@ -172,6 +181,66 @@ def revoke(pool: ConnectionPool, *, workspace_id: UUID, interview_id: int) -> No
             conn, workspace_id=workspace_id, action="interview.revoke_link",
             target_type="interview", target_id=interview_id,
         )  # fmt: skip
+
+
+ENDED_BY_RECRUITER = "ended by recruiter"
+
+
+class InterviewNotRunning(Conflict):
+    """Only an interview in progress can be ended; one not started yet has its link revoked."""
+
+    code = "interview_not_running"
+
+
+@dataclass(frozen=True)
+class Ended:
+    """An interview a recruiter ended, and the analysis queued for what was answered."""
+
+    interview: interviews.Interview
+    analysis_job_id: int | None  # None when the candidate never answered
+
+
+def end(
+    pool: ConnectionPool,
+    *,
+    workspace_id: UUID,
+    interview_id: int,
+    actor_user_id: int | None = None,
+    actor_api_key_id: int | None = None,
+) -> Ended:
+    """End a running interview on a recruiter's request, through the database only: failed
+    ("ended by recruiter"), link revoked, epoch taken (db.interviews.end_running), so its actor,
+    wherever it runs and whether or not it still lives, writes nothing more and leaves. What
+    the candidate answered is still analysed, as for an abandoned interview: the caller starts
+    the job it gets back. `InterviewNotRunning` unless the interview is active."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        try:
+            interview = interviews.end_running(
+                conn, interview_id=interview_id, reason=ENDED_BY_RECRUITER
+            )
+        except InvalidTransition as e:
+            raise InterviewNotRunning(
+                f"interview {interview_id} is {e.current}, not in progress"
+            ) from e
+        answered = conn.execute(
+            "select exists (select 1 from interview_turns "
+            "where interview_id = %s and role = 'candidate')",
+            (interview_id,),
+        ).fetchone()
+        job_id = None
+        if answered and answered[0]:
+            job_id = jobs.enqueue_job(
+                conn, workspace_id=workspace_id, kind=jobs.INTERVIEW_ANALYSIS,
+                payload={"interview_id": interview_id},
+            ).id  # fmt: skip
+        audit.record(
+            conn, workspace_id=workspace_id, action="interview.end",
+            actor_user_id=actor_user_id, actor_api_key_id=actor_api_key_id,
+            target_type="interview", target_id=interview_id,
+            details={"analysis_job_id": job_id},
+        )  # fmt: skip
+    log.info("interview %s ended by a recruiter; analysis job %s", interview_id, job_id)
+    return Ended(interview, job_id)
 
 
 def check_link(

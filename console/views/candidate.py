@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from console import analytics
 from console.api_client import ApiFailure
 from console.bulk_actions import STAGES
 from console.errors import show_error
@@ -32,7 +33,7 @@ add_texts(
         },
         "cp_found_none": {"en": "Nobody found.", "ru": "Никого не найдено."},
         "cp_pick": {"en": "Candidate", "ru": "Кандидат"},
-        "cp_open": {"en": "Open", "ru": "Открыть"},
+        "cp_open": {"en": "Open candidate", "ru": "Открыть кандидата"},
         "cp_back": {"en": "← Find another candidate", "ru": "← Найти другого кандидата"},
         "cp_tab_profile": {"en": "Profile", "ru": "Профиль"},
         "cp_tab_resume": {"en": "Resume", "ru": "Резюме"},
@@ -80,6 +81,18 @@ add_texts(
             "ru": "Плана пока нет (скрининга не было).",
         },
         "cp_set_stage": {"en": "Move to stage", "ru": "Перевести на этап"},
+        "cp_invite": {
+            "en": "Invite to a voice interview",
+            "ru": "Пригласить на голосовое интервью",
+        },
+        "cp_invited": {
+            "en": "Invitation ready: send the candidate this link.",
+            "ru": "Приглашение готово: отправьте кандидату эту ссылку.",
+        },
+        "cp_link_once": {
+            "en": "Valid until {expires} UTC. It is shown only now.",
+            "ru": "Действует до {expires} UTC. Показывается только сейчас.",
+        },
         "cp_stage_saved": {"en": "Stage changed to “{stage}”.", "ru": "Этап изменён: «{stage}»."},
         "cp_no_interviews": {"en": "No interviews yet.", "ru": "Интервью пока не было."},
         "cp_pick_interview": {"en": "Interview", "ru": "Интервью"},
@@ -103,6 +116,7 @@ add_texts(
 EDITORS = ("owner", "recruiter")
 PARAM = "candidate"
 NOTICE = "cp_notice"
+LINK = "cp_link"  # session key: the interview link just issued (shown once)
 
 
 def candidate_page() -> None:
@@ -155,8 +169,9 @@ def _load(token: str, workspace_id: str, candidate_id: int) -> dict[str, Any]:
     return api_for(token).candidate_page(workspace_id, candidate_id)
 
 
-def _changed(notice: str) -> None:
+def _changed(workspace_id: str, notice: str) -> None:
     _load.clear()
+    analytics.forget(workspace_id)
     st.session_state[NOTICE] = notice
     st.rerun()
 
@@ -289,6 +304,7 @@ def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bo
                 st.markdown(f"**{t('cp_rationale')}**: " + plain(screening["rationale"]))
         _plan(workspace_id, app["id"])
         if editor:
+            _invite(workspace_id, app)
             _stage_control(workspace_id, app)
         st.divider()
 
@@ -316,6 +332,27 @@ def _plan(workspace_id: str, application_id: int) -> None:
         )
 
 
+def _invite(workspace_id: str, app: dict[str, Any]) -> None:
+    """Invite to a voice interview; the link is shown once (the API keeps only its hash)."""
+    shown = st.session_state.get(LINK)
+    if shown and shown["application_id"] == app["id"]:
+        st.success(t("cp_invited"))
+        st.code(shown["link"], language=None)  # with a copy button
+        st.caption(t("cp_link_once").format(expires=str(shown["expires_at"])[:16]))
+    if app.get("screening") is None:
+        return
+    if st.button(t("cp_invite"), key=f"cp_invite_{app['id']}"):
+        try:
+            answer = client().invite_to_interview(workspace_id, app["id"])
+        except ApiFailure as e:
+            show_error(e)
+            return
+        st.session_state[LINK] = {"application_id": app["id"], **answer}
+        _load.clear()
+        analytics.forget(workspace_id)
+        st.rerun()
+
+
 def _stage_control(workspace_id: str, app: dict[str, Any]) -> None:
     stages = {s: t(f"stage_{s}") for s in STAGES}
     choice, button = st.columns([3, 1], vertical_alignment="bottom")
@@ -332,7 +369,7 @@ def _stage_control(workspace_id: str, app: dict[str, Any]) -> None:
         except ApiFailure as e:
             show_error(e)
             return
-        _changed(t("cp_stage_saved").format(stage=stages[stage]))
+        _changed(workspace_id, t("cp_stage_saved").format(stage=stages[stage]))
 
 
 def _interviews(workspace_id: str, data: dict[str, Any], editor: bool) -> None:
@@ -396,7 +433,7 @@ def _notes(workspace_id: str, data: dict[str, Any], editor: bool) -> None:
                 show_error(e)
             else:
                 st.session_state.pop("cp_note_body", None)
-                _changed(t("cp_note_saved"))
+                _changed(workspace_id, t("cp_note_saved"))
     notes = data["notes"]
     if not notes:
         st.caption(t("cp_no_notes"))

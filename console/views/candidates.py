@@ -19,7 +19,7 @@ from console.i18n import TEXTS, add_texts, t
 from console.navigation import go
 from console.state import api_for
 from console.upload_panel import upload_panel
-from console.vacancy_store import OPEN_PARAM, vacancy_page
+from console.vacancy_store import OPEN_PARAM, forget_lists, vacancy_page
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -52,7 +52,7 @@ add_texts(
         "cand_interview": {"en": "Interview", "ru": "Интервью"},
         "cand_applied": {"en": "Applied", "ru": "Отклик"},
         "cand_open_which": {"en": "Candidate to open", "ru": "Какого кандидата открыть"},
-        "cand_open": {"en": "Open", "ru": "Открыть"},
+        "cand_open": {"en": "Open candidate", "ru": "Открыть кандидата"},
     }
 )
 EDITORS = ("owner", "recruiter")
@@ -73,7 +73,7 @@ def candidates_page() -> None:
     if vacancy_id is None:
         return
     if role in EDITORS:
-        upload_panel(workspace_id, vacancy_id, on_change=_ranking.clear)
+        upload_panel(workspace_id, vacancy_id, on_change=lambda: _changed(workspace_id))
     stage, flagged, top = _filters()
     page = int(st.session_state.get("cand_page_no", 1)) - 1
     limit = PAGE_SIZE if top is None else min(PAGE_SIZE, max(top - page * PAGE_SIZE, 0))
@@ -94,7 +94,7 @@ def candidates_page() -> None:
     _paging(page, len(rows), total)
     if role in EDITORS:
         table_key = f"{TABLE}_{vacancy_id}_{page}"
-        bulk_panel(workspace_id, selected, on_done=lambda: _after_bulk(table_key))
+        bulk_panel(workspace_id, selected, on_done=lambda: _after_bulk(workspace_id, table_key))
     _open_candidate(rows)
 
 
@@ -154,9 +154,16 @@ def _ranking(
     )
 
 
-def _after_bulk(table_key: str) -> None:
-    """Read the ranking again and untick the rows the action was applied to."""
+def _changed(workspace_id: str) -> None:
+    """Applications changed here: read the ranking, the vacancy list (its counts) and the
+    dashboard's figures again."""
     _ranking.clear()
+    forget_lists(workspace_id)
+
+
+def _after_bulk(workspace_id: str, table_key: str) -> None:
+    """Read the ranking again and untick the rows the action was applied to."""
+    _changed(workspace_id)
     st.session_state.pop(table_key, None)
 
 

@@ -36,6 +36,8 @@ def dashboard_page() -> None:
     chosen = pick_workspace("dashboard_workspace")
     if chosen is None:
         return
+    if st.button(t("dash_refresh"), key="dash_refresh", icon=":material/refresh:"):
+        analytics.forget(chosen[0])  # figures otherwise refresh within a minute
     try:
         con = analytics.workspace_db(chosen[0], st.session_state["token"]).cursor()
     except ApiFailure as e:

@@ -44,7 +44,7 @@ add_texts(
         "sr_skills_col": {"en": "Skills", "ru": "Навыки"},
         "sr_file": {"en": "Resume", "ru": "Резюме"},
         "sr_open_which": {"en": "Candidate to open", "ru": "Какого кандидата открыть"},
-        "sr_open": {"en": "Open", "ru": "Открыть"},
+        "sr_open": {"en": "Open candidate", "ru": "Открыть кандидата"},
     }
 )
 LIMIT = 50

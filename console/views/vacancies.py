@@ -72,7 +72,7 @@ add_texts(
             "en": "{first}–{last} of {total}",
             "ru": "{first}–{last} из {total}",
         },
-        "vac_open": {"en": "Open", "ru": "Открыть"},
+        "vac_open": {"en": "Open vacancy", "ru": "Открыть вакансию"},
         "vac_open_which": {"en": "Vacancy to open", "ru": "Какую вакансию открыть"},
         "source": {"en": "Source", "ru": "Источник"},
         "updated": {"en": "Updated", "ru": "Изменена"},
@@ -251,7 +251,7 @@ def _correct_and_save(workspace_id: str, draft: dict[str, Any]) -> None:
             show_error(e)
             return
         _forget_draft()
-        forget_lists()
+        forget_lists(workspace_id)
         st.session_state["vac_notice"] = t("vac_saved").format(title=saved["title"])
         open_vacancy(saved["id"])
         st.rerun()

@@ -185,12 +185,12 @@ def _archive_button(workspace_id: str, vacancy: dict[str, Any]) -> None:
         except ApiFailure as e:
             show_error(e)
             return
-        _refresh(t(done))
+        _refresh(workspace_id, t(done))
 
 
-def _refresh(notice: str) -> None:
+def _refresh(workspace_id: str, notice: str) -> None:
     """After a write: drop cached lists and show the outcome once on the next run."""
-    forget_lists()
+    forget_lists(workspace_id)
     st.session_state[NOTICE] = notice
     st.rerun()
 
@@ -231,7 +231,7 @@ def _edit(workspace_id: str, vacancy: dict[str, Any]) -> None:
     for suffix in ("_title", "_location", "_text", "_requirements", "_requirements_years"):
         st.session_state.pop(f"{key}{suffix}", None)
     rewritten = ("title" in changes or "description" in changes) and "requirements" not in changes
-    _refresh(t("vac_updated") + (" " + t("vac_text_changed") if rewritten else ""))
+    _refresh(workspace_id, t("vac_updated") + (" " + t("vac_text_changed") if rewritten else ""))
 
 
 def _policy(workspace_id: str, vacancy_id: int, editor: bool) -> None:
@@ -289,7 +289,7 @@ def _policy(workspace_id: str, vacancy_id: int, editor: bool) -> None:
         return
     for name in [f"{key}_w_{c}" for c in CRITERIA] + [f"{key}_t_{level}" for level in LEVELS]:
         st.session_state.pop(name, None)
-    _refresh(t("pol_saved"))
+    _refresh(workspace_id, t("pol_saved"))
 
 
 def _activity(workspace_id: str, vacancy_id: int) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from db import interviews, turns
+from db import live_interviews as live_interviews_db
 from db.pool import transaction
 from serve_apps import interview_invites
 from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppSettings, CurrentWorkspace, Pool
@@ -76,6 +77,39 @@ class InterviewOut(BaseModel):
     turns: list[TurnOut]
 
 
+class LiveInterviewOut(BaseModel):
+    """A running interview on the live board (db.live_interviews)."""
+
+    interview_id: int
+    application_id: int
+    candidate_id: int
+    candidate_name: str
+    vacancy_id: int
+    vacancy_title: str
+    language: str
+    started_at: datetime | None
+    elapsed_s: float = Field(description="running time as the time limit counts it (server)")
+    question_index: int | None = Field(
+        description="the question under way, 1-based; null before the first question"
+    )
+    questions_total: int
+    voice_to_voice_ms: int | None = Field(description="latest turn's voice-to-voice latency")
+    last_heartbeat_at: datetime | None
+    heartbeat_age_s: float | None = Field(description="seconds since the actor's last heartbeat")
+    connected: bool = Field(description="a candidate is connected now (a fresh heartbeat)")
+    node: str | None = Field(description="Ray node id of the interview's actor, if recorded")
+
+
+class EndedOut(BaseModel):
+    interview_id: int
+    status: str
+    failure_reason: str | None
+    ended_at: datetime | None
+    analysis_job_id: int | None = Field(
+        description="the analysis of what was answered; null when the candidate never answered"
+    )
+
+
 def _invitation(invitation: interview_invites.Invitation) -> InvitationOut:
     interview = invitation.interview
     return InvitationOut(
@@ -113,6 +147,55 @@ def invite(
         actor_api_key_id=access.principal.api_key_id,
     )  # fmt: skip
     return _invitation(invitation)
+
+
+@router.get("/interviews/live", response_model=list[LiveInterviewOut], responses=WORKSPACE_ERRORS)
+def live_interviews(access: CurrentWorkspace, pool: Pool) -> list[LiveInterviewOut]:
+    """Interviews running now (status `active`), longest-running first; any member may look.
+    An interview only invited is not listed: it becomes active when the candidate connects."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = live_interviews_db.list_live(conn)
+    return [
+        LiveInterviewOut(
+            **{k: v for k, v in vars(row).items() if k not in ("heartbeat_at", "node_id")},
+            last_heartbeat_at=row.heartbeat_at,
+            node=row.node_id,
+        )
+        for row in rows
+    ]
+
+
+@router.post(
+    "/interviews/{interview_id}/end",
+    response_model=EndedOut,
+    responses={
+        **WORKSPACE_ERRORS,
+        **_RECRUITER,
+        **_NO_INTERVIEW,
+        409: error_doc("`interview_not_running`: it has not started, or has already ended"),
+    },
+)
+def end_interview(
+    interview_id: int, access: CurrentWorkspace, pool: Pool, dispatcher: AppDispatcher
+) -> EndedOut:
+    """End a running interview now: it fails with "ended by recruiter", its link stops working
+    and its actor, fenced through the database, stops within seconds. What the candidate
+    answered is analysed (`analysis_job_id`)."""
+    access.require("recruiter")
+    ended = interview_invites.end(
+        pool, workspace_id=access.workspace_id, interview_id=interview_id,
+        actor_user_id=access.principal.user_id, actor_api_key_id=access.principal.api_key_id,
+    )  # fmt: skip
+    if ended.analysis_job_id is not None:
+        dispatcher.submit_analysis(access.workspace_id, ended.analysis_job_id)
+    interview = ended.interview
+    return EndedOut(
+        interview_id=interview.id,
+        status=interview.status,
+        failure_reason=interview.failure_reason,
+        ended_at=interview.ended_at,
+        analysis_job_id=ended.analysis_job_id,
+    )
 
 
 @router.get(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, StringConstraints
 
 from db import api_keys, audit, memberships, workspaces
 from db.pool import transaction
@@ -19,6 +23,7 @@ from serve_apps.api.schemas import (
     MemberRoleUpdate,
     WorkspaceCreate,
     WorkspaceOut,
+    paged,
 )
 from serve_apps.deps import (
     ACCESS_ERRORS,
@@ -33,6 +38,19 @@ from serve_apps.deps import (
 from serve_apps.errors import BODY_ERRORS, error_doc
 
 router = APIRouter(tags=["workspaces"])
+_BIGINT_MAX = 2**63 - 1
+
+
+class WorkspaceRename(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class AuditEntryOut(AuditOut):
+    """An audit entry with its actor as people read it; None where not readable."""
+
+    actor_name: str | None = None
+    actor_email: str | None = None
+    actor_api_key_name: str | None = None
 
 
 def _out(workspace: workspaces.Workspace, role: str) -> WorkspaceOut:
@@ -74,6 +92,31 @@ def create_workspace(body: WorkspaceCreate, user: CurrentUser, pool: Pool) -> Wo
 def get_workspace(access: Access, pool: Pool) -> WorkspaceOut:
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         return _out(workspaces.get_workspace(conn, workspace_id=access.workspace_id), access.role)
+
+
+@router.patch(
+    "/workspaces/{workspace_id}",
+    response_model=WorkspaceOut,
+    responses={**OWNER_ERRORS, **BODY_ERRORS},
+)
+def rename_workspace(body: WorkspaceRename, access: Access, pool: Pool) -> WorkspaceOut:
+    """Owners rename the workspace; the slug stays, so links and scripts keep working.
+    Audited as `workspace.rename` with the old and new names."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        before = workspaces.get_workspace(conn, workspace_id=access.workspace_id)
+        renamed = workspaces.rename_workspace(
+            conn, workspace_id=access.workspace_id, name=body.name
+        )
+        if renamed.name != before.name:
+            audit.record(
+                conn, workspace_id=access.workspace_id, action="workspace.rename",
+                actor_user_id=access.principal.user_id,
+                actor_api_key_id=access.principal.api_key_id, target_type="workspace",
+                target_id=str(access.workspace_id),
+                details={"from": before.name, "to": renamed.name},
+            )  # fmt: skip
+    return _out(renamed, access.role)
 
 
 @router.get(
@@ -183,11 +226,43 @@ def revoke_key(key_id: int, access: Access, pool: Pool) -> Response:
 
 
 @router.get(
-    "/workspaces/{workspace_id}/audit", response_model=list[AuditOut], responses=OWNER_ERRORS
+    "/workspaces/{workspace_id}/audit",
+    response_model=list[AuditEntryOut],
+    responses={**OWNER_ERRORS, **paged("audit entries")},
 )
-def list_audit(access: Access, pool: Pool, limit: int = 100) -> list[AuditOut]:
-    """Recent changes, for owners."""
+def list_audit(
+    access: Access,
+    pool: Pool,
+    response: Response,
+    action: str | None = Query(
+        default=None, max_length=100, description='action prefix, e.g. "vacancy." or "member.set"'
+    ),
+    actor_user_id: int | None = Query(default=None, ge=1, le=_BIGINT_MAX),
+    target_type: str | None = Query(default=None, max_length=100),
+    since: datetime | None = Query(default=None, description="from this time on (inclusive)"),
+    until: datetime | None = Query(default=None, description="before this time (exclusive)"),
+    limit: int = Query(default=100, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=_BIGINT_MAX),
+) -> list[AuditEntryOut]:
+    """The workspace's log for owners, newest first, with who acted (name, e-mail or key
+    name, when still readable); `X-Total-Count` says how many match the filters in all."""
     access.require("owner")
+    filters = audit.AuditFilters(
+        action_prefix=action or None,
+        actor_user_id=actor_user_id,
+        target_type=target_type or None,
+        since=_aware(since),
+        until=_aware(until),
+    )
     with transaction(pool, workspace_id=access.workspace_id) as conn:
-        rows = audit.list_recent(conn, limit=max(1, min(limit, 500)))
-    return [AuditOut.model_validate(e, from_attributes=True) for e in rows]
+        rows = audit.list_entries(conn, filters=filters, limit=limit, offset=offset)
+        total = audit.count_entries(conn, filters=filters)
+    response.headers["X-Total-Count"] = str(total)
+    return [AuditEntryOut.model_validate(e, from_attributes=True) for e in rows]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time given without a zone is read as UTC (the API's own times are UTC)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

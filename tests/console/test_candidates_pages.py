@@ -201,3 +201,15 @@ def test_search_finds_and_opens_a_candidate(api_url, hiring, monkeypatch) -> Non
     at = _ok(at.run())
     at = _ok(at.button(key="sr_open").click().run())
     assert at.title[0].value == "John Smith"
+
+
+def test_invite_from_the_candidate_page_shows_the_link_once(api_url, hiring, monkeypatch) -> None:
+    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "candidate"))
+    at = _ok(at.text_input(key="cp_query").input("Paul").run())
+    at = _ok(at.button(key="cp_open").click().run())
+    invite = next(b for b in at.button if b.key and b.key.startswith("cp_invite_"))
+    at = _ok(invite.click().run())
+    assert "Invitation ready" in _texts(at)
+    assert "/interview/" in at.code[0].value
+    at = _ok(at.button(key="cp_invite_" + invite.key.rsplit("_", 1)[1]).click().run())
+    assert any("unfinished" in e.value or "already" in e.value for e in at.error), _texts(at)

@@ -53,6 +53,17 @@ def test_a_reload_keeps_the_session_and_the_language(api_url, sam, monkeypatch) 
     assert [t.value for t in reloaded.title] == ["Dashboard"]
 
 
+def test_a_page_picked_in_the_sidebar_keeps_the_session_in_its_url(
+    api_url, sam, monkeypatch
+) -> None:
+    at = _signed_in(api_url, monkeypatch)
+    key = _one(at.query_params["s"])
+    at.query_params.clear()  # what a click on a sidebar link does to the URL
+    at._page_hash = next(h for h, p in at._registered_pages.items() if p["url_pathname"] == "team")
+    at = at.run()
+    assert _one(at.query_params["s"]) == key  # a reload of this page stays signed in
+
+
 def test_a_signed_out_link_does_not_sign_anyone_in(api_url, sam, monkeypatch) -> None:
     at = _signed_in(api_url, monkeypatch)
     key = _one(at.query_params["s"])
@@ -102,4 +113,4 @@ def test_a_deep_link_opened_signed_out_lands_on_its_page_after_sign_in(
     at.text_input(key="login_password").input(PASSWORD)
     at = at.button[-1].click().run()
     assert not at.exception, at.exception
-    assert [t.value for t in at.title] == ["Команда"]
+    assert [t.value for t in at.title] == ["Команда и доступ"]

@@ -153,7 +153,7 @@ def test_owner_invites_member_and_cannot_remove_last_owner(client, team) -> None
     assert wrong.status_code == 401  # the API creates no accounts; operators do
     owner_id = team["people"]["owner"].id
     last = client.delete(f"/api/v1/workspaces/{acme}/members/{owner_id}", headers=owner)
-    assert last.status_code == 409
+    assert (last.status_code, last.json()["error"]["code"]) == (409, "last_owner")
 
 
 def test_user_creates_workspace_and_owns_it(client, team) -> None:
