@@ -229,16 +229,19 @@ class InterviewSession:
             self._departure.start("idle")
 
     async def _leave_if_ended(self) -> None:
-        """The interview was ended from outside (a recruiter: db.interviews.end_running takes
-        the epoch, so no turn of this copy lands any more): close the peer and leave."""
+        """The interview was taken from this copy (a recruiter ended it: db.interviews.
+        end_running takes the epoch, so no turn of this copy lands any more): close the peer
+        and leave. An interview this copy finished itself keeps its epoch and its goodbye."""
         if self._departure.leaving or not self._connected():
             return
 
-        def running() -> bool:
+        def held() -> bool:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
-                return interviews.is_running(conn, interview_id=self.interview_id, epoch=self.epoch)
+                return interviews.holds_epoch(
+                    conn, interview_id=self.interview_id, epoch=self.epoch
+                )
 
-        if not await asyncio.to_thread(running):
+        if not await asyncio.to_thread(held):
             log.info("interview %s ended from outside, actor leaving", self.interview_id)
             self._departure.start("finished")
 

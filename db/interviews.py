@@ -282,21 +282,20 @@ def stop_clock(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> No
     )
 
 
-def is_running(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> bool:
-    """Whether the actor copy at `epoch` may still run the interview: it has not ended and no
-    one took the epoch since (a newer copy, or `end_running`)."""
-    row = conn.execute(
-        "select status in ('created', 'active') and epoch = %s from interviews where id = %s",
-        (epoch, interview_id),
-    ).fetchone()
-    return bool(row and row[0])
+def holds_epoch(conn: psycopg.Connection, *, interview_id: int, epoch: int) -> bool:
+    """Whether the actor copy at `epoch` still holds the interview: nobody took the epoch since
+    (a newer copy of the actor, or `end_running` on a recruiter's request). An interview that
+    this copy itself completed still holds it, so its own goodbye is not cut short."""
+    row = conn.execute("select epoch = %s from interviews where id = %s", (epoch, interview_id))
+    found = row.fetchone()
+    return bool(found and found[0])
 
 
 def end_running(conn: psycopg.Connection, *, interview_id: int, reason: str) -> Interview:
     """End an active interview from outside its actor (a recruiter's request): failed with
     `reason`, its link revoked, its clock stopped, and its epoch taken, so the actor copy
     running it, here or on another node, dead or alive, can write no further turn and leaves
-    at its next look (`is_running`). `InvalidTransition` when it is not active."""
+    at its next look (`holds_epoch`). `InvalidTransition` when it is not active."""
     if not reason.strip():
         raise InvalidValue("an ended interview needs a reason")
     row = _fetch(

@@ -18,9 +18,10 @@ from db import resumes, users
 from db.errors import NotFound
 from db.pool import transaction
 from pipelines import vacancy_flow
-from pipelines.engine_set import offline_engines
+from pipelines.engine_set import Engines, offline_engines
 from pipelines.resume_flow import process_resume
 from serve_apps import accounts, demo_texts
+from serve_apps.demo_history import seed_history
 from serve_apps.demo_interview import seed_demo_interview
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
         workspace = accounts.create_workspace(
             pool, name="Demo Company", slug=DEMO_SLUG, owner_id=owner_id
         )
-        _seed_funnel(pool, workspace.id)
+        engines = offline_engines()
+        _seed_funnel(pool, engines, workspace.id)
+        seed_history(pool, engines, workspace_id=workspace.id)
         log.info("demo workspace seeded")
         state = "created"
     return [
@@ -54,8 +57,7 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
     ]
 
 
-def _seed_funnel(pool: ConnectionPool, workspace_id: UUID) -> None:
-    engines = offline_engines()
+def _seed_funnel(pool: ConnectionPool, engines: Engines, workspace_id: UUID) -> None:
     for title, text, resume_texts in demo_texts.FUNNELS:
         vacancy = vacancy_flow.create_vacancy(
             pool, engines, workspace_id=workspace_id, title=title, text=text

@@ -98,9 +98,15 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
 
 
 def seed_demo_interview(
-    pool: ConnectionPool, engines: Engines, *, workspace_id: UUID, application_id: int
+    pool: ConnectionPool,
+    engines: Engines,
+    *,
+    workspace_id: UUID,
+    application_id: int,
+    render_pdf: bool = True,
 ) -> int:
-    """A completed voice interview of the application, analysed; returns its id."""
+    """A completed voice interview of the application, analysed (with its PDF unless told
+    otherwise); returns its id."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         plan = InterviewPlan.model_validate(
             applications.get_interview_plan(conn, application_id=application_id)
@@ -135,6 +141,8 @@ def seed_demo_interview(
             clock += timedelta(seconds=seconds + 1.0)
         interviews.set_interview_status(conn, interview_id=interview.id, status="completed")
         job = flow.queue_analysis(conn, workspace_id=workspace_id, interview_id=interview.id)
-    flow.run_analysis_job(pool, engines, workspace_id=workspace_id, job_id=job.id)
+    flow.run_analysis_job(
+        pool, engines, workspace_id=workspace_id, job_id=job.id, render_pdf=render_pdf
+    )
     log.info("demo interview %s seeded and analysed", interview.id)
     return interview.id

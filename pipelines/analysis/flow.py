@@ -260,9 +260,15 @@ def queue_analysis(conn: psycopg.Connection, *, workspace_id: UUID, interview_id
 
 
 def run_analysis_job(
-    pool: ConnectionPool, engines: Engines, *, workspace_id: UUID, job_id: int
+    pool: ConnectionPool,
+    engines: Engines,
+    *,
+    workspace_id: UUID,
+    job_id: int,
+    render_pdf: bool = True,
 ) -> dict[str, Any] | None:
-    """Run one queued analysis job; None when it was already started elsewhere.
+    """Run one queued analysis job; None when it was already started elsewhere. Without
+    `render_pdf` the report is stored without its PDF (rendered later on request).
 
     A failure ends the job as failed with a readable error (and is logged); it is not raised:
     the job row is where a recruiter or the API sees it, and the API can run it again.
@@ -275,8 +281,9 @@ def run_analysis_job(
     try:
         interview_id = int(job.payload["interview_id"])
         outcome = analyse_interview(
-            pool, engines, workspace_id=workspace_id, interview_id=interview_id
-        )
+            pool, engines, workspace_id=workspace_id, interview_id=interview_id,
+            render_pdf=render_pdf,
+        )  # fmt: skip
     except Exception as e:
         log.exception("analysis job %s failed", job_id)
         error = _error_text(e)

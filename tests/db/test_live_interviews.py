@@ -85,14 +85,14 @@ def test_ending_fences_the_actor_and_the_link(pool: ConnectionPool) -> None:
     with transaction(pool, workspace_id=ws.id) as conn:
         epoch = interviews.get_interview(conn, interview_id=running).epoch
         assert interviews.beat_clock(conn, interview_id=running, epoch=epoch)
-        assert interviews.is_running(conn, interview_id=running, epoch=epoch)
+        assert interviews.holds_epoch(conn, interview_id=running, epoch=epoch)
         ended = interviews.end_running(conn, interview_id=running, reason="ended by recruiter")
 
     assert ended.status == "failed" and ended.failure_reason == "ended by recruiter"
     assert ended.ended_at is not None and ended.link_revoked_at is not None
     assert ended.heartbeat_at is None and ended.epoch == epoch + 1
     with transaction(pool, workspace_id=ws.id) as conn:
-        assert not interviews.is_running(conn, interview_id=running, epoch=epoch)
+        assert not interviews.holds_epoch(conn, interview_id=running, epoch=epoch)
         assert not interviews.beat_clock(conn, interview_id=running, epoch=epoch)
     with pytest.raises(StaleEpoch), transaction(pool, workspace_id=ws.id) as conn:
         turns.append_turn(

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from serve_apps.demo_history_texts import HISTORY_VACANCIES
 from tests.conftest import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ray]
@@ -127,17 +128,20 @@ def test_make_up_serves_demo_and_stops_cleanly(tmp_path: Path) -> None:
         listed = httpx.get(
             f"{api}/api/v1/workspaces/{demo}/vacancies", headers=headers, timeout=10
         ).json()
-        assert {v["title"] for v in listed} == {"Python Backend Developer", "Аналитик данных"}
-        # Each demo vacancy has an analysed interview whose PDF can be downloaded.
+        first = {"Python Backend Developer", "Аналитик данных"}
+        assert {v["title"] for v in listed} == first | {t for t, _ in HISTORY_VACANCIES}
+        assert sum(v["applications"] for v in listed) >= 80  # a month of history
+        # Each first demo vacancy has an analysed interview whose PDF can be downloaded.
         scoped = {**headers, "X-Workspace-Id": demo}
-        for vacancy in listed:
+        for vacancy in [v for v in listed if v["title"] in first]:
             interviews = httpx.get(
                 f"{api}/api/v1/analysis/vacancy/{vacancy['id']}/interviews",
                 headers=scoped, timeout=10,
             ).json()  # fmt: skip
-            assert [i["report_status"] for i in interviews] == ["complete"]
+            with_pdf = [i for i in interviews if i["has_pdf"]]
+            assert [i["report_status"] for i in with_pdf] == ["complete"]
             pdf = httpx.get(
-                f"{api}/api/v1/analysis/pdf-report/{interviews[0]['interview_id']}",
+                f"{api}/api/v1/analysis/pdf-report/{with_pdf[0]['interview_id']}",
                 headers=scoped, timeout=10,
             )  # fmt: skip
             assert pdf.content.startswith(b"%PDF")

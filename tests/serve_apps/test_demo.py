@@ -1,31 +1,39 @@
-"""The demo workspace: seeded once through the real pipeline, with one analysed interview per
-vacancy so the reports page shows a real report."""
+"""The demo workspace: seeded once through the real pipeline, with an analysed interview (and
+its PDF) for the best candidate of each first vacancy, and a month of history behind it so the
+dashboard has something to say."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from psycopg_pool import ConnectionPool
 
 from db import analytics, reports, turns, vacancies
 from db.pool import transaction
 from serve_apps import accounts
 from serve_apps.demo import DEMO_SLUG, seed_demo
+from serve_apps.demo_history_texts import HISTORY_VACANCIES
 
 
-def test_the_demo_is_seeded_once_with_an_analysed_interview_per_vacancy(
-    pool: ConnectionPool,
-) -> None:
+@pytest.fixture(scope="module")
+def demo(pool: ConnectionPool):  # type: ignore[no-untyped-def]
     first = seed_demo(pool)
     again = seed_demo(pool)
-
     assert "created" in first[0] and "already present" in again[0]
-    workspace = accounts.resolve_workspace(pool, DEMO_SLUG)
-    with transaction(pool, workspace_id=workspace.id) as conn:
+    return accounts.resolve_workspace(pool, DEMO_SLUG)
+
+
+def test_each_first_vacancy_has_its_analysed_interview(pool: ConnectionPool, demo) -> None:
+    with transaction(pool, workspace_id=demo.id) as conn:
         rows = vacancies.list_vacancies(conn)
-        assert len(rows) == 2
-        for vacancy in rows:
+        history = {title for title, _ in HISTORY_VACANCIES}
+        assert len(rows) == 2 + len(history)
+        for vacancy in [v for v in rows if v.title not in history]:
             listed = analytics.vacancy_interviews(conn, vacancy_id=vacancy.id)
-            assert len(listed) == 1, vacancy.title
-            interview = listed[0]
+            with_pdf = [i for i in listed if i.has_pdf]
+            assert len(with_pdf) == 1, vacancy.title
+            interview = with_pdf[0]
             report = reports.get_report_for_interview(conn, interview_id=interview.interview_id)
             transcript = turns.list_turns(conn, interview_id=interview.interview_id)
             assert interview.status == "completed"
@@ -34,8 +42,37 @@ def test_the_demo_is_seeded_once_with_an_analysed_interview_per_vacancy(
                 (c["criterion"], c["score"], c["rationale"])
                 for c in (report.details or {})["assessment"]["criteria"]
             ]
-            assert report.has_pdf
             answers = {t.seq: t.text for t in transcript if t.role == "candidate"}
             for quotes in report.evidence.values():
                 for quote in quotes:
                     assert quote["quote"] in answers[quote["turn"]]
+
+
+def test_a_month_of_history_fills_the_funnel(pool: ConnectionPool, demo) -> None:
+    now = datetime.now(UTC)
+    with transaction(pool, workspace_id=demo.id) as conn:
+        applied = [r[0] for r in conn.execute("select created_at from applications").fetchall()]
+        sources = {r[0] for r in conn.execute("select source from applications").fetchall()}
+        screened = conn.execute("select count(distinct application_id) from screenings").fetchone()[
+            0
+        ]
+        statuses = dict(
+            conn.execute("select status, count(*) from interviews group by status").fetchall()
+        )
+        unreported = conn.execute(
+            "select count(*) from interviews i left join interview_reports r "
+            "on r.interview_id = i.id where i.status = 'completed' and r.id is null"
+        ).fetchone()[0]
+        late_start = conn.execute(
+            "select count(*) from interviews i join applications a on a.id = i.application_id "
+            "where i.started_at < a.created_at"
+        ).fetchone()[0]
+    assert len(applied) >= 80
+    assert all(now - timedelta(days=31) < at <= now for at in applied)
+    assert len({at.date() for at in applied}) >= 20  # spread over the month
+    assert {"upload", "hh", "manual"} <= sources
+    assert screened == len(applied)
+    assert statuses.get("completed", 0) >= 8 and statuses.get("failed", 0) >= 2
+    assert statuses.get("created", 0) >= 2
+    assert unreported == 0  # every completed interview was analysed
+    assert late_start == 0  # nobody was interviewed before applying
