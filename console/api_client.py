@@ -75,6 +75,10 @@ class ApiClient:
     def me(self) -> dict[str, Any]:
         return self._call("GET", "/me")
 
+    def set_language(self, language: str) -> None:
+        """Remember the user's console language on the server (it follows them)."""
+        self._call("PUT", "/me/preferences", json={"language": language})
+
     def vacancies(self, workspace_id: str, status: str | None = None) -> list[dict[str, Any]]:
         params = {"status": status} if status else {}
         return self._call("GET", f"/workspaces/{workspace_id}/vacancies", params=params)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
-from console.state import init_state, keep_choices, sign_out  # noqa: E402
+from console.state import init_state, keep_choices, language_changed, sign_out  # noqa: E402
 from console.views.candidate import candidate_page  # noqa: E402
 from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
@@ -39,6 +39,7 @@ with st.sidebar:
         format_func={"ru": "Русский", "en": "English"}.__getitem__,
         key="lang",
         horizontal=True,
+        on_change=language_changed,
     )
     keep_choices()
     if st.session_state["user"]:

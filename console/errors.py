@@ -17,6 +17,18 @@ _BY_CODE: dict[str, dict[str, str]] = {
         "en": "The API is not reachable. Check that the product is running and try again.",
         "ru": "API недоступен. Проверьте, что продукт запущен, и повторите попытку.",
     },
+    "invalid_credentials": {
+        "en": "wrong email or password.",
+        "ru": "неверная почта или пароль.",
+    },
+    "report_not_ready": {
+        "en": "The analysis is still running: refresh in a few seconds.",
+        "ru": "Анализ ещё идёт: обновите через несколько секунд.",
+    },
+    "interview_exists": {
+        "en": "The candidate already has an unfinished interview for this vacancy.",
+        "ru": "У кандидата уже есть незавершённое интервью по этой вакансии.",
+    },
     "role_too_low": {
         "en": "Your role in this workspace does not allow this action.",
         "ru": "Ваша роль в этом рабочем пространстве не позволяет это действие.",

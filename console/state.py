@@ -18,6 +18,8 @@ DEFAULTS = {
 }  # fmt: skip
 LANGUAGES = ("ru", "en")
 _ENDED = {"session_ended", "invalid_token", "user_disabled"}
+PENDING_LANG = "lang_from_profile"
+CHOSEN_HERE = "lang_chosen_here"  # the language was picked in this browser before signing in
 
 
 def init_state() -> None:
@@ -26,6 +28,10 @@ def init_state() -> None:
     fresh = "token" not in st.session_state
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    # The language chosen in the user's profile, found at sign-in, applied before the sidebar
+    # radio (whose key it is) is drawn in this run.
+    if pending := st.session_state.pop(PENDING_LANG, None):
+        st.session_state["lang"] = pending
     # The language is also the sidebar radio's key; a run that ends in a page switch before
     # the radio is drawn would let Streamlit drop it, so it is claimed for this run here.
     st.session_state["lang"] = st.session_state["lang"]
@@ -73,6 +79,34 @@ def signed_in(answer: dict) -> None:  # type: ignore[type-arg]
         token=answer["access_token"], user=answer["user"], session_key=key, notice=None
     )
     st.query_params[session_store.SESSION_PARAM] = key
+    _take_profile_language(answer["access_token"])
+
+
+def _take_profile_language(token: str) -> None:
+    """At sign-in: a language picked in this browser before signing in is the user's choice
+    (saved for every browser); otherwise the one they chose before, anywhere, is applied."""
+    api = api_for(token)
+    try:
+        chosen = None if st.session_state.get(CHOSEN_HERE) else api.me().get("language")
+        if chosen:
+            st.session_state[PENDING_LANG] = chosen
+        else:
+            api.set_language(st.session_state["lang"])
+    except ApiFailure:
+        pass  # the language is a comfort: signing in does not fail over it
+
+
+def language_changed() -> None:
+    """The sidebar switch moved: remember it in the user's profile when signed in, or as
+    this browser's choice for the sign-in to come."""
+    token = st.session_state.get("token")
+    if not token:
+        st.session_state[CHOSEN_HERE] = True
+    else:
+        try:
+            api_for(token).set_language(st.session_state["lang"])
+        except ApiFailure:
+            pass
 
 
 def _forget_locally(notice: str | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console.api_client import ApiFailure
+from console.errors import show_error
 from console.i18n import t
 from console.state import client, sign_out
 
@@ -18,7 +19,7 @@ def pick_workspace(key: str) -> tuple[str, str] | None:
         if e.status == 401:
             sign_out()
             st.rerun()
-        st.error(f"{t('api_down')}: {e.message}")
+        show_error(e)
         return None
     spaces = me["workspaces"]
     if not spaces:

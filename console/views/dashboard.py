@@ -15,6 +15,7 @@ import streamlit as st
 
 from console import analytics, charts
 from console.api_client import ApiFailure
+from console.errors import error_text
 from console.i18n import t
 from console.workspace_picker import pick_workspace
 
@@ -41,7 +42,7 @@ def dashboard_page() -> None:
     try:
         con = analytics.workspace_db(chosen[0], st.session_state["token"]).cursor()
     except ApiFailure as e:
-        st.error(f"{t('dashboard_failed')}: {e.message}")
+        st.error(f"{t('dashboard_failed')}: {error_text(e)}")
         return
     if con.execute("select count(*) from applications").fetchone() == (0,):
         st.info(t("dashboard_empty"))

@@ -11,10 +11,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from console.api_client import ApiClient, ApiFailure
+from console.errors import error_text, show_error
 from console.i18n import TEXTS, language, t
 from console.markdown import plain, word
 from console.state import api_for
@@ -86,7 +88,7 @@ def interviews_page() -> None:
     try:
         vacancy_rows = _vacancies(token, workspace_id)
     except ApiFailure as e:
-        st.error(e.message)
+        show_error(e)
         return
     if not vacancy_rows:
         st.info(t("no_vacancies"))
@@ -104,7 +106,7 @@ def interviews_page() -> None:
         stats = _analytics(token, workspace_id, vacancy_id)
         rows = _interviews(token, workspace_id, vacancy_id)
     except ApiFailure as e:
-        st.error(e.message)
+        show_error(e)
         return
     _analytics_view(stats)
     if not rows:
@@ -191,10 +193,10 @@ def report_view(token: str, workspace_id: str, row: dict[str, Any], *, can_edit:
             if finished and can_edit:
                 _analyse_button(token, workspace_id, interview_id, "analyse")
         elif e.code == "report_not_ready":
-            st.info(e.message)
+            st.info(error_text(e))
             st.button(t("refresh"), key="interviews_refresh", on_click=_forget)
         else:
-            st.error(e.message)
+            show_error(e)
         return
     _verdict(report)
     _criteria(report)
@@ -243,6 +245,7 @@ def _verdict(report: dict[str, Any]) -> None:
 def _criteria(report: dict[str, Any]) -> None:
     """Each criterion's score as a bar with its weight, then its rationale and quotes."""
     st.markdown(f"#### {t('criteria')}")
+    _scores_chart(report)
     opening, closing = _QUOTES.get(language(), _QUOTES["en"])
     for item in report["criteria"]:
         name = word("", item["criterion"])
@@ -258,6 +261,34 @@ def _criteria(report: dict[str, Any]) -> None:
                 for q in item["evidence"]
             ]
             st.markdown("\n".join(quotes) if quotes else t("no_evidence"))
+
+
+def _scores_chart(report: dict[str, Any]) -> None:
+    """The five scores side by side, each bar's tooltip with its weight."""
+    frame = pd.DataFrame(
+        {
+            "criterion": [word("", c["criterion"]) for c in report["criteria"]],
+            "score": [c["score"] for c in report["criteria"]],
+            "weight": [c["weight"] for c in report["criteria"]],
+        }
+    ).dropna(subset=["score"])
+    if frame.empty:
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=t("score")),
+            y=alt.Y("criterion:N", sort=None, title=None),
+            tooltip=[
+                alt.Tooltip("criterion:N", title=t("criteria")),
+                alt.Tooltip("score:Q", title=t("score")),
+                alt.Tooltip("weight:Q", format=".0%", title=t("weight")),
+            ],
+        )
+        .properties(height=180)
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 def _findings(report: dict[str, Any]) -> None:
@@ -288,7 +319,7 @@ def _download(token: str, workspace_id: str, report: dict[str, Any]) -> None:
     try:
         data = _pdf(token, workspace_id, interview_id, report.get("pdf_generated_at"))
     except ApiFailure as e:
-        st.error(e.message)
+        show_error(e)
         return
     st.download_button(
         t("download_pdf"), data, file_name=f"interview-{interview_id}-report.pdf",
@@ -301,7 +332,7 @@ def transcript_view(token: str, workspace_id: str, interview_id: int) -> None:
         try:
             interview = _interview(token, workspace_id, interview_id)
         except ApiFailure as e:
-            st.error(e.message)
+            show_error(e)
             return
         lines = [
             f"**[{turn['seq']}] {word('', turn['role'])}:** {plain(turn['text'])}"
@@ -329,7 +360,7 @@ def _act(
     try:
         answer = call(_api(token))
     except ApiFailure as e:
-        st.session_state[NOTICE] = {"interview_id": interview_id, "error": e.message}
+        st.session_state[NOTICE] = {"interview_id": interview_id, "error": error_text(e)}
         return
     _forget()
     st.session_state[NOTICE] = {"interview_id": interview_id, kind: answer}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console.api_client import ApiFailure
+from console.errors import error_text
 from console.i18n import t
 from console.state import client, signed_in
 
@@ -23,7 +24,7 @@ def login_page() -> None:
         try:
             answer = client().login(email.strip(), password)
         except ApiFailure as e:
-            st.error(f"{t('login_failed')}: {e.message}")
+            st.error(f"{t('login_failed')}: {error_text(e)}")
             return
         signed_in(answer)
         st.rerun()  # the URL keeps its path: a deep link lands on its page

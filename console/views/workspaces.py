@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from console.api_client import ApiFailure
+from console.errors import show_error
 from console.i18n import TEXTS, t
 from console.state import client
 from console.workspace_picker import pick_workspace
@@ -37,7 +38,7 @@ def workspaces_page() -> None:
         candidate_rows = _load(token, "candidates", chosen)
         member_rows = _load(token, "members", chosen)
     except ApiFailure as e:
-        st.error(e.message)
+        show_error(e)
         return
     st.subheader(f"{t('vacancies')} · {len(vacancy_rows)}")
     _table(
@@ -77,7 +78,7 @@ def _ranking(token: str, workspace_id: str, vacancy_rows: list[dict[str, Any]]) 
     try:
         rows = _load_ranking(token, workspace_id, vacancy_id)
     except ApiFailure as e:
-        st.error(e.message)
+        show_error(e)
         return
     for row in rows:
         for column in ("matched", "missing", "flags"):

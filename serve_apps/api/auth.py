@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from db import workspaces
+from db import user_preferences, workspaces
 from db.pool import transaction
 from serve_apps.api.schemas import (
     LoginRequest,
     LoginResponse,
     MeResponse,
     PasswordChange,
+    PreferencesIn,
     UserOut,
     WorkspaceOut,
 )
@@ -69,13 +70,27 @@ def me(user: CurrentUser, pool: Pool) -> MeResponse:
     """The signed-in user and the workspaces they belong to."""
     with transaction(pool, user_id=user.id) as conn:
         rows = workspaces.list_for_user(conn, user_id=user.id)
+        language = user_preferences.get_language(conn, user_id=user.id)
     return MeResponse(
         user=UserOut(id=user.id, email=user.email, full_name=user.full_name),
+        language=language,  # type: ignore[arg-type]
         workspaces=[
             WorkspaceOut(id=w.id, slug=w.slug, name=w.name, role=role, created_at=w.created_at)
             for w, role in rows
         ],
     )
+
+
+@router.put(
+    "/me/preferences",
+    response_model=PreferencesIn,
+    responses={**USER_ERRORS, **BODY_ERRORS},
+)
+def set_preferences(body: PreferencesIn, user: CurrentUser, pool: Pool) -> PreferencesIn:
+    """Remember the signed-in user's console language, for every browser they sign in from."""
+    with transaction(pool, user_id=user.id) as conn:
+        user_preferences.set_language(conn, user_id=user.id, language=body.language)
+    return body
 
 
 @router.post(

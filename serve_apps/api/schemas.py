@@ -74,6 +74,15 @@ class WorkspaceOut(BaseModel):
 class MeResponse(BaseModel):
     user: UserOut
     workspaces: list[WorkspaceOut]
+    language: Literal["ru", "en"] | None = Field(
+        default=None, description="the console language the user chose (None: not chosen)"
+    )
+
+
+class PreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["ru", "en"]
 
 
 class WorkspaceCreate(BaseModel):

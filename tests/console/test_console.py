@@ -55,7 +55,7 @@ def test_signed_out_user_sees_only_sign_in(api_url, monkeypatch) -> None:
 def test_wrong_password_shows_reason(api_url, recruiter, monkeypatch) -> None:
     at = _sign_in(_app(api_url, monkeypatch), "rita@northwind.test", "wrong-password")
     assert not at.exception
-    assert "wrong email or password" in at.error[0].value
+    assert "неверная почта или пароль" in at.error[0].value  # in the console's language
     assert at.session_state["token"] is None
 
 

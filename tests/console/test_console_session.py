@@ -113,4 +113,19 @@ def test_a_deep_link_opened_signed_out_lands_on_its_page_after_sign_in(
     at.text_input(key="login_password").input(PASSWORD)
     at = at.button[-1].click().run()
     assert not at.exception, at.exception
-    assert [t.value for t in at.title] == ["Команда и доступ"]
+    # (in the language Sam chose earlier in this module: it follows the user)
+    title = {"ru": "Команда и доступ", "en": "Team & access"}[at.session_state["lang"]]
+    assert [t.value for t in at.title] == [title]
+
+
+def test_the_language_follows_the_user_to_another_browser(api_url, sam, monkeypatch) -> None:
+    at = _signed_in(api_url, monkeypatch)
+    at = at.radio(key="lang").set_value("en").run()  # chosen once, signed in
+    elsewhere = _open(api_url, monkeypatch)  # another browser: Russian by default
+    assert elsewhere.session_state["lang"] == "ru"
+    elsewhere.text_input(key="login_email").input("sam@reload.test")
+    elsewhere.text_input(key="login_password").input(PASSWORD)
+    elsewhere = elsewhere.button[-1].click().run()
+    assert not elsewhere.exception, elsewhere.exception
+    assert elsewhere.session_state["lang"] == "en"
+    assert [t.value for t in elsewhere.title] == ["Dashboard"]

@@ -16,6 +16,7 @@ from pipelines.analysis import flow
 from pipelines.analysis.models import CRITERIA
 from pipelines.engine_set import offline_engines
 from serve_apps import accounts
+from tests.console.pages import choose_language
 from tests.pipelines.analysis import transcripts
 from tests.pipelines.analysis.stored import store_interview
 
@@ -73,6 +74,7 @@ def _signed_in(api_url: str, monkeypatch: pytest.MonkeyPatch, who: tuple[str, st
     monkeypatch.setenv("SELECTIO_API_URL", api_url)
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert set(_pages(at).values()) == {"Вход"}  # signed out, every address asks to sign in
+    choose_language(at, "ru")  # chosen here: it wins over the profile's
     at.text_input(key="login_email").input(who[0])
     at.text_input(key="login_password").input(who[1])
     return at.button[-1].click().run()

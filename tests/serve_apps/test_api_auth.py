@@ -3,6 +3,7 @@ caller cannot see, 403 for a role too weak, and the key lifecycle."""
 
 from __future__ import annotations
 
+from db.pool import transaction
 from tests.serve_apps.conftest import login
 
 
@@ -196,3 +197,19 @@ def test_password_change_needs_the_current_password(client, pool) -> None:
     )
     assert old.status_code == 401
     assert login(client, "pw@acme.test", "second-password")
+
+
+def test_the_console_language_is_remembered_per_user(client, team, pool) -> None:
+    recruiter = login(client, "recruiter@acme.test", team["password"])
+    viewer = login(client, "viewer@acme.test", team["password"])
+    assert client.get("/api/v1/me", headers=recruiter).json()["language"] is None
+    chosen = client.put("/api/v1/me/preferences", json={"language": "en"}, headers=recruiter)
+    assert (chosen.status_code, chosen.json()) == (200, {"language": "en"})
+    again = login(client, "recruiter@acme.test", team["password"])  # another browser
+    assert client.get("/api/v1/me", headers=again).json()["language"] == "en"
+    assert client.get("/api/v1/me", headers=viewer).json()["language"] is None  # their own
+    bad = client.put("/api/v1/me/preferences", json={"language": "de"}, headers=recruiter)
+    assert bad.status_code == 422
+    # Row-level security: a user's context sees only their own preferences.
+    with transaction(pool, user_id=team["people"]["viewer"].id) as conn:
+        assert conn.execute("select count(*) from user_preferences").fetchone()[0] == 0
