@@ -28,6 +28,12 @@ add_texts(
         },
         "up_button": {"en": "Upload and read", "ru": "Загрузить и разобрать"},
         "up_none": {"en": "Choose files first.", "ru": "Сначала выберите файлы."},
+        "up_too_many": {
+            "en": "{limit} files go in one upload: the first {limit} are uploaded now; upload "
+            "the other {left} next.",
+            "ru": "За раз загружается {limit} файлов: сейчас загружены первые {limit}, "
+            "остальные {left} загрузите следующим шагом.",
+        },
         "up_file": {"en": "File", "ru": "Файл"},
         "up_status": {"en": "Status", "ru": "Статус"},
         "up_reason": {"en": "Reason", "ru": "Причина"},
@@ -72,6 +78,8 @@ def _upload(workspace_id: str, vacancy_id: int, files: list[Any]) -> None:
     if not files:
         st.warning(t("up_none"))
         return
+    if len(files) > MAX_FILES:
+        st.warning(t("up_too_many").format(limit=MAX_FILES, left=len(files) - MAX_FILES))
     batch = [(f.name, f.getvalue()) for f in files[:MAX_FILES]]
     try:
         with st.spinner(t("up_button")):
@@ -99,9 +107,18 @@ def _show_upload(workspace_id: str, ids: list[int], on_change: Callable[[], None
     if resumes is None:
         return
     if not any(r["status"] in IN_WORK for r in resumes):
+        _landed(on_change)
         _draw(resumes)
     else:
         _live_status(workspace_id, ids, on_change)
+
+
+def _landed(on_change: Callable[[], None]) -> None:
+    """Once per upload, when its last file is done: the page's lists are read again."""
+    upload = st.session_state.get(UPLOAD)
+    if upload and not upload.get("landed"):
+        upload["landed"] = True
+        on_change()
 
 
 def _fetch(workspace_id: str, ids: list[int]) -> list[dict[str, Any]] | None:
@@ -133,6 +150,6 @@ def _live_status(workspace_id: str, ids: list[int], on_change: Callable[[], None
     if resumes is None:
         return
     if not any(r["status"] in IN_WORK for r in resumes):
-        on_change()
+        _landed(on_change)
         st.rerun(scope="app")
     _draw(resumes)

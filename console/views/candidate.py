@@ -63,8 +63,14 @@ add_texts(
             "ru": "В файле найден скрытый текст (не виден человеку, виден машине):",
         },
         "cp_marked": {
-            "en": "Marked in the text below: what the file hides from a human reader.",
-            "ru": "Ниже в тексте отмечено то, что файл скрывает от человека.",
+            "en": "Marked in the text below: what the file hides from a human reader and what "
+            "it tells an AI to do.",
+            "ru": "Ниже в тексте отмечено то, что файл скрывает от человека, и то, что он "
+            "велит делать ИИ.",
+        },
+        "cp_instructions": {
+            "en": "Instructions to an AI found in the text:",
+            "ru": "В тексте найдены указания для ИИ:",
         },
         "cp_truncated": {
             "en": "The text is shortened for display.",
@@ -250,15 +256,25 @@ def _profile(profile: dict[str, Any] | None) -> None:
         )
 
 
-def marked_text(text: str, hidden: str | None) -> str:
-    """The resume text as HTML-escaped preformatted text, with every hidden-text line that
-    also appears in it marked, so a recruiter sees where the file hides words."""
-    escaped = html.escape(text)
-    pieces = {html.escape(ln.strip()) for ln in (hidden or "").splitlines() if len(ln.strip()) >= 4}
-    if pieces:  # one pass, longest first, so no mark lands inside another
-        pattern = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
-        escaped = re.sub(pattern, lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-    return f"<pre style='white-space: pre-wrap'>{escaped}</pre>"
+def marked_text(text: str, hidden: str | None, findings: list[dict[str, Any]] | None = None) -> str:
+    """The resume text as HTML-escaped preformatted text with the findings marked: every line
+    of hidden text that also appears in it, and every instruction to an AI (`findings`, offsets
+    into `text` from the API), so a recruiter sees what the file tries to slip past them."""
+    spans = [(int(f["start"]), int(f["end"])) for f in findings or []]
+    for line in {ln.strip() for ln in (hidden or "").splitlines() if len(ln.strip()) >= 4}:
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(line), text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    parts, at = [], 0
+    for start, end in merged:
+        parts += [html.escape(text[at:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
+        at = end
+    parts.append(html.escape(text[at:]))
+    return f"<pre style='white-space: pre-wrap'>{''.join(parts)}</pre>"
 
 
 def _resume(resume: dict[str, Any] | None) -> None:
@@ -275,11 +291,19 @@ def _resume(resume: dict[str, Any] | None) -> None:
     if hidden:
         st.error(t("cp_hidden"))
         st.code(hidden, language=None)
+    findings = resume.get("findings") or []
+    if findings:
+        st.error(t("cp_instructions"))
+        st.markdown("\n".join(f"- {plain(f['excerpt'])}" for f in findings))
+    if hidden or findings:
         st.caption(t("cp_marked"))
     if resume.get("text_truncated"):
         st.caption(t("cp_truncated"))
     with st.container(height=500):
-        st.markdown(marked_text(resume.get("text") or "", hidden), unsafe_allow_html=True)
+        st.markdown(
+            marked_text(resume.get("text") or "", hidden, resume.get("findings")),
+            unsafe_allow_html=True,
+        )
 
 
 def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bool) -> None:

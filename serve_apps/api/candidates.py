@@ -13,6 +13,7 @@ from pydantic import BaseModel, StringConstraints
 
 from db import applications, audit, candidate_notes, candidate_view
 from db.pool import transaction
+from pipelines.screening.injection import detect_injection
 from serve_apps.api.schemas import Stage
 from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, error_doc
@@ -34,9 +35,20 @@ class CandidateOut(BaseModel):
     updated_at: datetime
 
 
+class FindingOut(BaseModel):
+    """A stretch of the resume text that gives instructions to an AI: where it is in `text`
+    (character offsets, end excluded) and what kind of instruction it is."""
+
+    kind: str
+    start: int
+    end: int
+    excerpt: str
+
+
 class ResumeOut(BaseModel):
     """A resume with its profile, document flags (hidden text, instructions aimed at the AI)
-    and extracted texts, cut at 200,000 characters (`text_truncated` says so)."""
+    and extracted texts, cut at 200,000 characters (`text_truncated` says so); `findings`
+    locates the instructions in `text`, for the console to mark them."""
 
     id: int
     file_name: str
@@ -53,6 +65,7 @@ class ResumeOut(BaseModel):
     hidden_text: str | None
     created_at: datetime
     updated_at: datetime
+    findings: list[FindingOut] = []
 
 
 class ScreeningOut(BaseModel):
@@ -195,11 +208,23 @@ def get_candidate_page(candidate_id: int, access: CurrentWorkspace, pool: Pool) 
         page = candidate_view.candidate_page(conn, candidate_id=candidate_id)
     return CandidatePageOut(
         candidate=CandidateOut.model_validate(page.candidate, from_attributes=True),
-        resumes=[ResumeOut.model_validate(r, from_attributes=True) for r in page.resumes],
+        resumes=[_resume(r) for r in page.resumes],
         applications=[_application(a) for a in page.applications],
         interviews=[_interview(i) for i in page.interviews],
         notes=[_note(n) for n in page.notes],
         timeline=[TimelineEntryOut.model_validate(t, from_attributes=True) for t in page.timeline],
+    )
+
+
+def _resume(row: Any) -> ResumeOut:
+    resume = ResumeOut.model_validate(row, from_attributes=True)
+    found = detect_injection(resume.text or "")
+    return resume.model_copy(
+        update={
+            "findings": [
+                FindingOut(kind=f.kind, start=f.start, end=f.end, excerpt=f.excerpt) for f in found
+            ]
+        }
     )
 
 

@@ -54,3 +54,20 @@ def _point_at(at: AppTest, page: str, **params: str) -> None:
     at._page_hash = next(h for h, p in at._registered_pages.items() if p["url_pathname"] == page)
     for name, value in params.items():
         at.query_params[name] = value
+
+
+def ok(at: AppTest) -> AppTest:
+    """The app after a run that raised nothing (else the exception is the failure)."""
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at: AppTest, *, tables: bool = False) -> str:
+    """Everything written on the page (titles, text, captions, alerts; tables too if asked),
+    for looking for a phrase."""
+    parts = [x.value for x in at.title]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
+    if tables:
+        parts += [str(d.value.to_dict()) for d in at.dataframe]
+    return "\n".join(str(p) for p in parts)

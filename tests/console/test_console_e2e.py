@@ -30,11 +30,7 @@ CHROMIUM = "/usr/bin/chromium"
 WHO = ("erin@e2e.test", "erin-password-1")
 TIMEOUT_MS = 60_000
 VACANCY_FILE = samples.VACANCY_EN
-ANNA = (
-    samples.WEAK_EN.replace("Mary Jones", "Anna Lee")
-    .replace("mary.jones@example.com", "anna.lee@example.com")
-    .replace("+44 20 7946 0958", "+44 20 7946 0222")
-)
+ANNA = samples.weak_en_as("Anna Lee", "anna.lee@example.com", "+44 20 7946 0222")
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ confirmation (it leaves the table), a viewer who only watches, and the page in R
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from db import interviews
 from db.pool import transaction
 from serve_apps import accounts
-from tests.console.pages import signed_in
+from tests.console.pages import ok, page_text, signed_in
 from tests.db.test_live_interviews import live_interview
 
 RECRUITER = ("rita@live.test", "rita-password-1")
@@ -27,56 +26,46 @@ def space(pool, api_url):  # type: ignore[no-untyped-def]
     return workspace
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
-
-
-def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
-    parts += [x.value for x in at.title]
-    return "\n".join(str(p) for p in parts)
-
-
 def test_nothing_running(api_url, space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
+    at = ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
     assert at.title[0].value == "Live interviews"
-    assert "No interview is running now. Invite candidates from the Candidates page." in _texts(at)
+    assert "No interview is running now. Invite candidates from the Candidates page." in page_text(
+        at
+    )
     assert not at.dataframe
 
 
 def test_a_recruiter_follows_and_ends_an_interview(api_url, pool, space, monkeypatch) -> None:
     live_interview(pool, space)
-    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
+    at = ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
     table = at.dataframe[0].value
     assert list(table["Candidate"]) == ["John Smith"]
     assert list(table["Vacancy"]) == ["Senior Python Developer"]
     assert list(table["Question"]) == ["2 / 6"]
     assert list(table["Last voice-to-voice"]) == ["640 ms"]
     assert list(table["Connection"]) == ["not connected"]
-    assert "Depends is FastAPI" in _texts(at)  # the transcript so far
+    assert "Depends is FastAPI" in page_text(at)  # the transcript so far
 
-    at = _ok(at.button(key="lv_end").click().run())
-    assert "End the interview with John Smith now?" in _texts(at)
-    at = _ok(at.button(key="lv_end_no").click().run())  # changed their mind
-    assert "End the interview with John Smith now?" not in _texts(at)
-    at = _ok(at.button(key="lv_end").click().run())
-    at = _ok(at.button(key="lv_end_yes").click().run())
-    assert "The interview with John Smith was ended." in _texts(at)
-    assert "No interview is running now." in _texts(at)
+    at = ok(at.button(key="lv_end").click().run())
+    assert "End the interview with John Smith now?" in page_text(at)
+    at = ok(at.button(key="lv_end_no").click().run())  # changed their mind
+    assert "End the interview with John Smith now?" not in page_text(at)
+    at = ok(at.button(key="lv_end").click().run())
+    at = ok(at.button(key="lv_end_yes").click().run())
+    assert "The interview with John Smith was ended." in page_text(at)
+    assert "No interview is running now." in page_text(at)
 
 
 def test_a_viewer_watches_without_an_end_button(api_url, pool, space, monkeypatch) -> None:
     live_interview(pool, space, name="Ann Lee")
-    at = _ok(signed_in(api_url, monkeypatch, VIEWER, "live"))
+    at = ok(signed_in(api_url, monkeypatch, VIEWER, "live"))
     assert list(at.dataframe[0].value["Candidate"]) == ["Ann Lee"]
-    assert "Depends is FastAPI" in _texts(at)
+    assert "Depends is FastAPI" in page_text(at)
     assert not [b for b in at.button if b.key and b.key.startswith("lv_end")]
 
 
 def test_the_page_reads_in_russian(api_url, space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "live", lang="ru"))
+    at = ok(signed_in(api_url, monkeypatch, RECRUITER, "live", lang="ru"))
     assert at.title[0].value == "Идущие интервью"
     table = at.dataframe[0].value
     assert list(table["Кандидат"]) == ["Ann Lee"] and list(table["Связь"]) == ["не на связи"]
@@ -84,11 +73,11 @@ def test_the_page_reads_in_russian(api_url, space, monkeypatch) -> None:
 
 
 def test_ending_one_that_already_ended_says_so(api_url, pool, space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
+    at = ok(signed_in(api_url, monkeypatch, RECRUITER, "live"))
     interview_id = at.session_state["lv_pick"]
-    at = _ok(at.button(key="lv_end").click().run())
+    at = ok(at.button(key="lv_end").click().run())
     with transaction(pool, workspace_id=space.id) as conn:  # it ended meanwhile
         interviews.end_running(conn, interview_id=interview_id, reason="ended by recruiter")
-    at = _ok(at.button(key="lv_end_yes").click().run())
-    assert "This interview is no longer running: it has already ended." in _texts(at)
-    assert "No interview is running now." in _texts(at)
+    at = ok(at.button(key="lv_end_yes").click().run())
+    assert "This interview is no longer running: it has already ended." in page_text(at)
+    assert "No interview is running now." in page_text(at)

@@ -12,7 +12,7 @@ from db import memberships
 from db.pool import transaction
 from db.settings import Settings
 from serve_apps import accounts
-from tests.console.pages import signed_in
+from tests.console.pages import ok, page_text, signed_in
 
 OWNER = ("sam@settings.test", "sam-password-1")
 VIEWER = ("vera@settings.test", "vera-password-1")
@@ -43,25 +43,13 @@ def settings_space(pool):  # type: ignore[no-untyped-def]
     return space
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
-
-
-def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
-    parts += [str(d.value.to_dict()) for d in at.dataframe]
-    return "\n".join(str(p) for p in parts)
-
-
 def _table(at: AppTest, first_column: str) -> dict[str, list[str]]:
     frame = next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
     return {row[0]: list(row[1:]) for row in frame.itertuples(index=False)}
 
 
 def test_engines_keys_and_limits(api_url, settings_space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, VIEWER, "settings"))
+    at = ok(signed_in(api_url, monkeypatch, VIEWER, "settings"))
     assert at.title[0].value == "Settings"
     engines = _table(at, "What")
     assert engines["Speech synthesis"] == ["espeak-ng", "offline"]
@@ -75,24 +63,26 @@ def test_engines_keys_and_limits(api_url, settings_space, monkeypatch) -> None:
     assert limits["Longest interview"] == ["30 min"]
     assert limits["Connection attempts per link"] == ["10 per 60 s"]
     assert limits["A new interview link works for"] == ["72 h"]
-    shown = _texts(at)
+    shown = page_text(at, tables=True)
     assert OPENAI_KEY not in shown and DEEPGRAM_KEY not in shown
 
 
 @pytest.mark.parametrize("who", [VIEWER, RECRUITER], ids=["viewer", "recruiter"])
 def test_only_owners_get_the_rename_form(api_url, settings_space, monkeypatch, who) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, who, "settings"))
+    at = ok(signed_in(api_url, monkeypatch, who, "settings"))
     assert not at.text_input and not at.get("form_submit_button")
-    assert "**Settings Co**" in _texts(at) or "Settings Co" in _texts(at)
-    assert "Only owners rename the workspace." in _texts(at)
+    assert "**Settings Co**" in page_text(at, tables=True) or "Settings Co" in page_text(
+        at, tables=True
+    )
+    assert "Only owners rename the workspace." in page_text(at, tables=True)
 
 
 def test_an_owner_renames_the_workspace(api_url, settings_space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, OWNER, "settings"))
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "settings"))
     assert at.text_input(key="ws_name").value == "Settings Co"
     at.text_input(key="ws_name").input("Settings & Sons")
-    at = _ok(at.get("form_submit_button")[0].click().run())
-    assert "The workspace is now called “Settings & Sons”." in _texts(at)
+    at = ok(at.get("form_submit_button")[0].click().run())
+    assert "The workspace is now called “Settings & Sons”." in page_text(at, tables=True)
     assert at.text_input(key="ws_name").value == "Settings & Sons"
     assert "Settings & Sons" in at.selectbox(key="settings_workspace").format_func(
         at.selectbox(key="settings_workspace").value
@@ -100,7 +90,7 @@ def test_an_owner_renames_the_workspace(api_url, settings_space, monkeypatch) ->
 
 
 def test_a_refused_rename_reads_as_a_sentence(api_url, settings_space, monkeypatch, pool) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, OWNER, "settings"))
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "settings"))
     owner_id = next(m.user_id for m in _members(pool, settings_space) if m.email == OWNER[0])
     remy_id = next(m.user_id for m in _members(pool, settings_space) if m.email == RECRUITER[0])
     # Made a recruiter (by another owner) after the page was drawn: the API refuses.
@@ -110,7 +100,7 @@ def test_a_refused_rename_reads_as_a_sentence(api_url, settings_space, monkeypat
     )
     try:
         at.text_input(key="ws_name").input("Mine now")
-        at = _ok(at.get("form_submit_button")[0].click().run())
+        at = ok(at.get("form_submit_button")[0].click().run())
         assert [e.value for e in at.error] == [
             "Your role in this workspace does not allow this action."
         ]
@@ -129,7 +119,7 @@ def _members(pool, space):  # type: ignore[no-untyped-def]
 
 
 def test_the_page_reads_in_russian(api_url, settings_space, monkeypatch) -> None:
-    at = _ok(signed_in(api_url, monkeypatch, VIEWER, "settings", lang="ru"))
+    at = ok(signed_in(api_url, monkeypatch, VIEWER, "settings", lang="ru"))
     assert at.title[0].value == "Настройки"
     assert _table(at, "Сервис")["OpenAI"] == ["✓ настроен"]
     assert _table(at, "Что")["Синтез речи"] == ["espeak-ng", "офлайн"]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from serve_apps import accounts
-from tests.console.pages import signed_in
+from tests.console.pages import ok, page_text, signed_in
 
 APP = str(Path(__file__).resolve().parents[2] / "console" / "app.py")
 OWNER = ("olga@team.test", "olga-password-1")
@@ -93,47 +93,36 @@ def access_space(pool):  # type: ignore[no-untyped-def]
     return space, ids
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
-
-
-def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
-
-
 def _section(at: AppTest, section: str) -> AppTest:
-    return _ok(at.radio(key="team_section").set_value(section).run())
+    return ok(at.radio(key="team_section").set_value(section).run())
 
 
 def _submit(at: AppTest, label: str) -> AppTest:
     button = next(b for b in at.get("form_submit_button") if b.label == label)
-    return _ok(button.click().run())
+    return ok(button.click().run())
 
 
 def test_an_api_key_is_shown_once_and_revoked(api_url, access_space, monkeypatch) -> None:
-    at = _section(_ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
-    assert "No API keys yet." in _texts(at)
+    at = _section(ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
+    assert "No API keys yet." in page_text(at)
     at.text_input(key="key_name").input("CI pipeline")
     at = _submit(at, "Create key")
     assert len(at.code) == 1
     secret = at.code[0].value
-    assert secret and "Copy it now" in _texts(at)
-    assert "will not be shown again" in _texts(at)
+    assert secret and "Copy it now" in page_text(at)
+    assert "will not be shown again" in page_text(at)
     keys = at.dataframe[0].value
     assert list(keys["Key name"]) == ["CI pipeline"] and list(keys["State"]) == ["active"]
     assert secret not in keys.to_string()
     assert httpx.get(f"{api_url}/api/v1/workspaces", headers={"X-API-Key": secret}).is_success
 
-    at = _ok(at.run())  # the next run no longer shows it...
-    assert not at.code and secret not in _texts(at)
-    again = _section(_ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
-    assert not again.code and secret not in _texts(again)  # ...nor does a fresh page
+    at = ok(at.run())  # the next run no longer shows it...
+    assert not at.code and secret not in page_text(at)
+    again = _section(ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
+    assert not again.code and secret not in page_text(again)  # ...nor does a fresh page
 
-    again = _ok(again.button(key="key_revoke").click().run())
-    assert "Key “CI pipeline” revoked" in _texts(again)
+    again = ok(again.button(key="key_revoke").click().run())
+    assert "Key “CI pipeline” revoked" in page_text(again)
     assert list(again.dataframe[0].value["State"]) == ["revoked"]
     answer = httpx.get(f"{api_url}/api/v1/workspaces", headers={"X-API-Key": secret})
     assert answer.status_code == 401
@@ -143,48 +132,48 @@ def test_an_owner_changes_roles_and_removes_after_confirming(
     api_url, access_space, monkeypatch
 ) -> None:
     _, ids = access_space
-    at = _ok(signed_in(api_url, monkeypatch, BOSS, "team"))
+    at = ok(signed_in(api_url, monkeypatch, BOSS, "team"))
     at.selectbox(key="tm_pick").set_value(ids["rob"])
     at.selectbox(key="tm_role").set_value("viewer")
-    at = _ok(at.button(key="tm_set_role").click().run())
-    assert "Rob <rob@access.test> is now viewer." in _texts(at)
+    at = ok(at.button(key="tm_set_role").click().run())
+    assert "Rob <rob@access.test> is now viewer." in page_text(at)
     roles = dict(zip(at.dataframe[0].value["Email"], at.dataframe[0].value["Role"], strict=True))
     assert roles[RECRUITER[0]] == "viewer"
 
     # The last owner cannot step down: the API's refusal, as a sentence.
     at.selectbox(key="tm_pick").set_value(ids["boss"])
     at.selectbox(key="tm_role").set_value("recruiter")
-    at = _ok(at.button(key="tm_set_role").click().run())
+    at = ok(at.button(key="tm_set_role").click().run())
     assert any("must keep at least one owner" in e.value for e in at.error)
 
     # Removing asks for "I understand" first.
     at.selectbox(key="tm_pick").set_value(ids["rob"])
     assert at.button(key="tm_remove").disabled
-    at = _ok(at.checkbox(key="tm_confirm").check().run())
-    at = _ok(at.button(key="tm_remove").click().run())
-    assert "Rob <rob@access.test> was removed." in _texts(at)
+    at = ok(at.checkbox(key="tm_confirm").check().run())
+    at = ok(at.button(key="tm_remove").click().run())
+    assert "Rob <rob@access.test> was removed." in page_text(at)
     assert RECRUITER[0] not in at.dataframe[0].value.to_string()
     assert not at.checkbox(key="tm_confirm").value  # the next removal asks again
 
 
 def test_the_audit_log_narrows_by_kind_and_pages(api_url, access_space, monkeypatch) -> None:
-    at = _section(_ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_audit")
+    at = _section(ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_audit")
     table = at.dataframe[0].value
     assert list(table.columns) == ["When (UTC)", "Who", "Action", "Object", "Details"]
     everything = set(table["Action"])
     assert {"workspace.create", "member.set"} <= everything
-    at = _ok(at.selectbox(key="audit_kind").set_value("member").run())
+    at = ok(at.selectbox(key="audit_kind").set_value("member").run())
     narrowed = at.dataframe[0].value
     assert set(narrowed["Action"]) <= {a for a in everything if a.startswith("member.")}
     assert len(narrowed) < len(table)
-    at = _ok(at.selectbox(key="audit_kind").set_value("workspace").run())
+    at = ok(at.selectbox(key="audit_kind").set_value("workspace").run())
     assert list(at.dataframe[0].value["Who"]) == ["Bea"]
-    at = _ok(at.selectbox(key="audit_period").set_value("ta_period_1").run())
+    at = ok(at.selectbox(key="audit_period").set_value("ta_period_1").run())
     assert list(at.dataframe[0].value["Action"]) == ["workspace.create"]
 
 
 def test_the_audit_log_in_russian(api_url, access_space, monkeypatch) -> None:
-    at = _section(_ok(signed_in(api_url, monkeypatch, BOSS, "team", lang="ru")), "tm_sec_audit")
+    at = _section(ok(signed_in(api_url, monkeypatch, BOSS, "team", lang="ru")), "tm_sec_audit")
     assert at.title[0].value == "Команда и доступ"
     assert list(at.dataframe[0].value.columns) == [
         "Когда (UTC)", "Кто", "Действие", "Объект", "Подробности",
@@ -199,12 +188,12 @@ def test_no_write_controls_below_owner(api_url, access_space, monkeypatch, pool,
         accounts.add_member(pool, workspace_id=space.id, email=VIEWER[0], role="owner")
         accounts.set_member_role(pool, workspace_id=space.id, user_id=ids["boss"], role="recruiter")
     try:
-        at = _ok(signed_in(api_url, monkeypatch, who, "team"))
+        at = ok(signed_in(api_url, monkeypatch, who, "team"))
         assert BOSS[0] in at.dataframe[0].value.to_string()  # the member list is there
         keys = {w.key for w in at.button} | {w.key for w in at.radio} | {w.key for w in at.checkbox}
         assert not keys & {"team_section", "tm_set_role", "tm_remove", "tm_confirm", "revoke"}
         assert not at.get("form_submit_button")
-        assert "Only owners change roles" in _texts(at)
+        assert "Only owners change roles" in page_text(at)
     finally:
         if demoted:
             accounts.set_member_role(pool, workspace_id=space.id, user_id=ids["boss"], role="owner")
@@ -215,7 +204,7 @@ def test_a_refusal_after_losing_the_owner_role_reads_as_a_sentence(
     api_url, access_space, monkeypatch, pool
 ) -> None:
     space, ids = access_space
-    at = _section(_ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
+    at = _section(ok(signed_in(api_url, monkeypatch, BOSS, "team")), "tm_sec_keys")
     accounts.add_member(pool, workspace_id=space.id, email=VIEWER[0], role="owner")
     accounts.set_member_role(pool, workspace_id=space.id, user_id=ids["boss"], role="recruiter")
     try:

@@ -248,3 +248,20 @@ def test_long_texts_are_cut_and_document_findings_shown(
     assert shown["flags"] == ["hidden_text", "prompt_injection"]
     assert "Ignore all previous instructions" in shown["hidden_text"]
     assert (shown["status"], shown["profile"]) == ("pending", None)
+
+
+def test_instructions_to_the_ai_are_located_in_the_text(
+    client: TestClient, pool: ConnectionPool, team: dict[str, Any],
+    heads: dict[str, dict[str, str]],
+) -> None:  # fmt: skip
+    ws = team["acme"]
+    text = "Jane Roe\nPython developer.\n" + samples.INJECTION + "Skills: SQL\n"
+    with transaction(pool, workspace_id=ws.id) as conn:
+        person = factories.candidate(conn, ws, full_name="Jane Roe")
+        resume = factories.resume(conn, ws, candidate_id=person.id)
+        conn.execute("update resumes set text = %s where id = %s", (text, resume.id))
+    (shown,) = _page(client, heads["viewer"], person.id)["resumes"]
+    (finding,) = shown["findings"]
+    marked = shown["text"][finding["start"] : finding["end"]]
+    assert marked.startswith("Ignore all previous instructions")
+    assert "Python developer" not in marked and "Skills" not in marked

@@ -15,13 +15,6 @@ from serve_apps.api.schemas import Stage
 from tests.pipelines import samples
 from tests.serve_apps.conftest import login
 
-PAUL = (
-    samples.WEAK_EN.replace("Mary Jones", "Paul Brown")
-    .replace("mary.jones@example.com", "paul.brown@example.com")
-    .replace("+44 20 7946 0958", "+44 20 7946 0111")
-    + samples.INJECTION
-)
-
 
 @pytest.fixture(scope="module")
 def key(pool) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -42,7 +35,7 @@ def ranked(client: TestClient, key: dict[str, str]) -> dict[str, Any]:
         for name, text in (
             ("john.txt", samples.STRONG_EN),
             ("mary.txt", samples.WEAK_EN),
-            ("paul.txt", PAUL),
+            ("paul.txt", samples.PAUL_INJECTED),
         )
     ]
     upload = client.post(
