@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpx
 import pytest
 
 from db import interview_expiry, interviews, turns
 from db.pool import transaction
+from serve_apps import accounts
 from tests.e2e.conftest import invite_screened_candidate
 from tests.e2e.voice_client import InterviewClient
 
@@ -113,3 +115,31 @@ def test_the_time_limit_counts_from_the_first_start_across_reconnects(
     asyncio.run(scenario())
     interview, _ = _interview(pool, invited)
     assert interview.status == "completed"
+
+
+def test_a_recruiter_ends_a_running_interview_and_its_actor_leaves(api_url, settings, pool) -> None:
+    invited = invite_screened_candidate(pool, settings, "Ended")
+    interview_id = invited["interview_id"]
+    _, key = accounts.issue_api_key(pool, workspace_id=invited["workspace"].id, name="r")
+
+    async def scenario() -> float:
+        client = InterviewClient(api_url, invited["token"])
+        answer = await client.connect()
+        assert answer["status"] == 200, answer
+        await client.wait_for(lambda m: m.get("type") == "question", timeout=60)
+        ended = await asyncio.to_thread(
+            httpx.post, f"{api_url}/api/v1/interviews/{interview_id}/end",
+            headers={"X-API-Key": key}, timeout=30,
+        )  # fmt: skip
+        assert ended.status_code == 200, ended.text
+        # The candidate is still connected: the actor leaves because its epoch was taken.
+        waited = await asyncio.to_thread(_wait_gone, interview_id, 20)
+        await client.close()
+        return waited
+
+    waited = asyncio.run(scenario())
+    assert waited < 15
+    interview, _ = _interview(pool, invited)
+    assert (interview.status, interview.failure_reason) == ("failed", "ended by recruiter")
+    link = httpx.get(f"{api_url}/api/v1/interview-links/{invited['token']}/validate", timeout=10)
+    assert link.status_code == 410
