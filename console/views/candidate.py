@@ -313,12 +313,13 @@ def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bo
     for app in applications:
         screening = app.get("screening") or {}
         st.subheader(app["vacancy_title"])
-        score, recommendation, stage = st.columns(3)
+        score, verdict = st.columns([1, 3])
         score.metric(t("score"), "—" if app["score"] is None else app["score"])
-        recommendation.metric(
-            t("recommendation"), t(app["recommendation"]) if app["recommendation"] else "—"
+        verdict.markdown(  # words, not metrics: "strongly recommend" must not be cut short
+            f"**{t('recommendation')}**: "
+            f"{t(app['recommendation']) if app['recommendation'] else '—'}  \n"
+            f"**{t('stage')}**: {t('stage_' + app['stage'])}"
         )
-        stage.metric(t("stage"), t(f"stage_{app['stage']}"))
         if screening:
             st.markdown(f"**{t('matched')}**: " + (_words(screening.get("matched")) or "—"))
             st.markdown(f"**{t('missing')}**: " + (_words(screening.get("missing")) or "—"))
@@ -362,7 +363,8 @@ def _invite(workspace_id: str, app: dict[str, Any]) -> None:
     if shown and shown["application_id"] == app["id"]:
         st.success(t("cp_invited"))
         st.code(shown["link"], language=None)  # with a copy button
-        st.caption(t("cp_link_once").format(expires=str(shown["expires_at"])[:16]))
+        expires = str(shown["expires_at"])[:16].replace("T", " ")
+        st.caption(t("cp_link_once").format(expires=expires))
     if app.get("screening") is None:
         return
     if st.button(t("cp_invite"), key=f"cp_invite_{app['id']}"):
