@@ -194,3 +194,115 @@ def list_jobs(
             {"status": status, "kind": kind, "limit": limit, "offset": offset},
         )
         return cur.fetchall()
+
+
+# Automation runs (0015_automation.sql): one queued or running run per (workspace, kind),
+# held by a lease so two Orchestrators never run it at once and a dead holder's run is taken
+# over once its lease runs out.
+RUN_LEASE_S = 300.0
+MAX_RUN_ATTEMPTS = 5
+RETRY_BASE_S = 30.0
+_RUN_COLUMNS = ", ".join("j." + c.strip() for c in _COLUMNS.split(","))
+
+
+@dataclass(frozen=True)
+class RunLease:
+    """A worker's hold on an automation run; only the holder of this attempt may finish it."""
+
+    job_id: int
+    owner: str
+    attempt: int
+
+
+def claim_run(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    kind: str,
+    owner: str,
+    lease_s: float = RUN_LEASE_S,
+) -> RunLease | None:
+    """Start the workspace's run of `kind` for `owner`, or None when another holder's run is
+    live (running under an unexpired lease) or a retry waits for its backoff.
+
+    Takes over a due queued run (a retry, a manual trigger) or a running one whose lease ran
+    out (its worker died); otherwise starts a new one. The row lock and the unique index on
+    active singleton runs make two racing claimers end with one lease."""
+    params = {"ws": workspace_id, "kind": kind, "owner": owner, "lease_s": lease_s}
+    row = conn.execute(
+        """
+        update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(),
+            finished_at = null, lease_owner = %(owner)s,
+            lease_until = now() + make_interval(secs => %(lease_s)s)
+        where j.workspace_id = %(ws)s and j.kind = %(kind)s and j.singleton
+          and (j.status = 'queued' and j.scheduled_for <= now()
+               or j.status = 'running' and j.lease_until <= now())
+        returning j.id, j.attempts
+        """,
+        params,
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            """
+            insert into jobs (workspace_id, kind, singleton, status, attempts, started_at,
+                              lease_owner, lease_until)
+            values (%(ws)s, %(kind)s, true, 'running', 1, now(), %(owner)s,
+                    now() + make_interval(secs => %(lease_s)s))
+            on conflict (workspace_id, kind) where singleton and status in ('queued', 'running')
+            do nothing
+            returning id, attempts
+            """,
+            params,
+        ).fetchone()
+    return None if row is None else RunLease(row[0], owner, row[1])
+
+
+def end_run(
+    conn: psycopg.Connection,
+    *,
+    lease: RunLease,
+    counts: dict[str, Any] | None = None,
+    error: str | None = None,
+    max_attempts: int = MAX_RUN_ATTEMPTS,
+) -> Job | None:
+    """End a held run: 'succeeded' with its counts, or on `error` queued again after an
+    exponential backoff (RETRY_BASE_S · 2^(attempt-1)) until `max_attempts`, then 'failed'.
+    None when the lease was lost (another worker took the run over)."""
+    with conn.cursor(row_factory=class_row(Job)) as cur:
+        cur.execute(
+            f"""
+            update jobs j set
+                status = case when %(error)s::text is null then 'succeeded'
+                              when j.attempts >= %(max)s then 'failed' else 'queued' end,
+                result = %(counts)s, error = %(error)s,
+                finished_at = case when %(error)s::text is null or j.attempts >= %(max)s
+                                   then now() end,
+                scheduled_for = case when %(error)s::text is null then j.scheduled_for
+                    else now() + make_interval(secs => %(base)s * 2 ^ (j.attempts - 1)) end,
+                lease_owner = null, lease_until = null
+            where j.id = %(id)s and j.status = 'running'
+              and j.lease_owner = %(owner)s and j.attempts = %(attempt)s
+            returning {_RUN_COLUMNS}
+            """,
+            {
+                "id": lease.job_id, "owner": lease.owner, "attempt": lease.attempt,
+                "error": error, "max": max_attempts, "base": RETRY_BASE_S,
+                "counts": None if counts is None else Jsonb(counts),
+            },
+        )  # fmt: skip
+        return cur.fetchone()
+
+
+def request_run(conn: psycopg.Connection, *, workspace_id: UUID, kind: str) -> Job | None:
+    """Queue a run of `kind` now (a person asked for it); None if one is queued or running."""
+    with conn.cursor(row_factory=class_row(Job)) as cur:
+        cur.execute(
+            f"""
+            insert into jobs (workspace_id, kind, singleton) values (%s, %s, true)
+            on conflict (workspace_id, kind) where singleton and status in ('queued', 'running')
+            do nothing
+            returning {_COLUMNS}
+            """,
+            (workspace_id, kind),
+        )
+        return cur.fetchone()

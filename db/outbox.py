@@ -4,6 +4,10 @@ A side effect is enqueued in the same transaction as the change that caused it, 
 idempotency key, so retrying that change never queues the message twice. Dispatchers claim due
 items with `for update skip locked`, so two of them never send the same item; an item stays
 'sending' while in flight and ends 'sent', back in 'pending' for a retry, or 'failed'.
+
+A claim may carry a lease (`owner`, `lease`): the item is then 'sending' only until the lease
+runs out, after which any dispatcher may claim it again (the dispatcher that held it is taken
+for dead), and marks that name an owner are accepted only from the lease's holder.
 """
 
 from __future__ import annotations
@@ -17,14 +21,21 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from db.errors import InvalidValue, NotFound, TenantContextMissing
+from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 from db.statuses import invalid_transition
 
 _COLUMNS = (
     "id, workspace_id, kind, idempotency_key, payload, status, attempts, available_at, "
-    "last_error, external_id, sent_at, created_at, updated_at"
+    "last_error, external_id, sent_at, created_at, updated_at, lease_owner, lease_until"
 )
 _MAX_ERROR = 2000  # an error message, not a traceback dump
+_CLEAR_LEASE = ", lease_owner = null, lease_until = null"
+
+
+class LeaseLost(Conflict):
+    """The item's lease ran out and another dispatcher claimed it; this one must not mark it."""
+
+    code = "outbox_lease_lost"
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,8 @@ class OutboxItem:
     sent_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
 
 
 def _fetch(conn: psycopg.Connection, query: str, params: Any) -> OutboxItem | None:
@@ -91,28 +104,51 @@ def enqueue(
 
 
 def claim_due(
-    conn: psycopg.Connection, *, limit: int = 10, now: datetime | None = None
+    conn: psycopg.Connection,
+    *,
+    limit: int = 10,
+    now: datetime | None = None,
+    owner: str | None = None,
+    lease: timedelta | None = None,
 ) -> list[OutboxItem]:
     """Take up to `limit` due items for sending, oldest first; rows others hold are skipped.
 
     Claimed items are 'sending' with one more attempt counted; the caller sends them and calls
-    `mark_sent` or `mark_failed`.
+    `mark_sent` or `mark_failed`. With `owner` and `lease` the claim expires at now + lease, and
+    items whose lease has expired are due again (they come first: they waited longest).
     """
+    if (owner is None) != (lease is None):
+        raise InvalidValue("an outbox lease needs both an owner and a duration")
     with conn.cursor(row_factory=class_row(OutboxItem)) as cur:
         cur.execute(
             f"""
-            with due as (
+            with expired as (
                 select id from outbox
-                where status = 'pending' and available_at <= coalesce(%s::timestamptz, now())
-                order by available_at, id
-                limit %s
+                where status = 'sending'
+                    and lease_until <= coalesce(%(now)s::timestamptz, now())
+                order by lease_until, id
+                limit %(limit)s
                 for update skip locked
+            ), due as (
+                select id from outbox
+                where status = 'pending'
+                    and available_at <= coalesce(%(now)s::timestamptz, now())
+                order by available_at, id
+                limit %(limit)s
+                for update skip locked
+            ), picked as (
+                select id from (select id, 0 as expired_first from expired
+                                union all select id, 1 from due) both_kinds
+                order by expired_first
+                limit %(limit)s
             )
-            update outbox o set status = 'sending', attempts = o.attempts + 1
-            from due where o.id = due.id
+            update outbox o set status = 'sending', attempts = o.attempts + 1,
+                lease_owner = %(owner)s,
+                lease_until = coalesce(%(now)s::timestamptz, now()) + %(lease)s::interval
+            from picked where o.id = picked.id
             returning {", ".join("o." + c.strip() for c in _COLUMNS.split(","))}
             """,
-            (now, limit),
+            {"now": now, "limit": limit, "owner": owner, "lease": lease},
         )
         items = cur.fetchall()
     return sorted(items, key=lambda item: (item.available_at, item.id))
@@ -125,28 +161,40 @@ def _finish(
     sources: tuple[str, ...],
     sets: str,
     params: dict[str, Any],
+    owner: str | None = None,
 ) -> OutboxItem:
     row = _fetch(
         conn,
         f"""
-        update outbox set status = %(target)s{sets}
+        update outbox set status = %(target)s{sets}{_CLEAR_LEASE}
         where id = %(id)s and status = any(%(sources)s)
+            and (%(owner)s::text is null or lease_owner = %(owner)s)
         returning {_COLUMNS}
         """,
-        {**params, "id": item_id, "target": target, "sources": list(sources)},
+        {**params, "id": item_id, "target": target, "sources": list(sources), "owner": owner},
     )
     if row is not None:
         return row
-    current = conn.execute("select status from outbox where id = %s", (item_id,)).fetchone()
+    current = conn.execute(
+        "select status, lease_owner from outbox where id = %s", (item_id,)
+    ).fetchone()
     if current is None:
         raise NotFound(f"outbox item {item_id} not found")
+    if owner is not None and current[0] in sources and current[1] != owner:
+        raise LeaseLost(f"outbox item {item_id} is no longer leased to this dispatcher")
     raise invalid_transition("outbox item", item_id, current[0], target)
 
 
 def mark_sent(
-    conn: psycopg.Connection, *, item_id: int, external_id: str | None = None
+    conn: psycopg.Connection,
+    *,
+    item_id: int,
+    external_id: str | None = None,
+    owner: str | None = None,
 ) -> OutboxItem:
-    """Record a successful send (with the channel's message id) of a claimed item."""
+    """Record a successful send (with the channel's message id) of a claimed item.
+
+    With `owner`, only the lease's holder may mark it (else `LeaseLost`)."""
     return _finish(
         conn,
         item_id,
@@ -154,13 +202,21 @@ def mark_sent(
         ("sending",),
         ", external_id = %(external_id)s, sent_at = now(), last_error = null",
         {"external_id": external_id},
+        owner,
     )
 
 
 def mark_failed(
-    conn: psycopg.Connection, *, item_id: int, error: str, retry_in: timedelta | None = None
+    conn: psycopg.Connection,
+    *,
+    item_id: int,
+    error: str,
+    retry_in: timedelta | None = None,
+    owner: str | None = None,
 ) -> OutboxItem:
-    """Record a failed send: back to 'pending' after `retry_in`, or 'failed' for good."""
+    """Record a failed send: back to 'pending' after `retry_in`, or 'failed' for good.
+
+    With `owner`, only the lease's holder may mark it (else `LeaseLost`)."""
     target = "pending" if retry_in is not None else "failed"
     return _finish(
         conn,
@@ -170,6 +226,14 @@ def mark_failed(
         """, last_error = %(error)s,
         available_at = coalesce(now() + %(retry_in)s::interval, available_at)""",
         {"error": error[:_MAX_ERROR], "retry_in": retry_in},
+        owner,
+    )
+
+
+def release(conn: psycopg.Connection, *, item_id: int, owner: str) -> OutboxItem:
+    """Give back a claimed item that was not attempted (its attempt is not counted)."""
+    return _finish(
+        conn, item_id, "pending", ("sending",), ", attempts = greatest(attempts - 1, 0)", {}, owner
     )
 
 
@@ -186,7 +250,8 @@ def requeue_stuck(conn: psycopg.Connection, *, older_than: timedelta) -> int:
     """
     return conn.execute(
         """
-        update outbox set status = 'pending', last_error = 'dispatcher lost the item'
+        update outbox set status = 'pending', last_error = 'dispatcher lost the item',
+            lease_owner = null, lease_until = null
         where status = 'sending' and updated_at < now() - %s
         """,
         (older_than,),

@@ -19,14 +19,18 @@ from db.errors import RoleSetupError
 _APPEND_ONLY = ("audit_log",)
 # Tables the application may not touch at all.
 _ADMIN_ONLY = ("schema_migrations",)
-# The functions of 0010_users_rls.sql: SECURITY DEFINER, so revoked from PUBLIC there and
-# granted here to the configured role alone (any other role that can connect would otherwise
-# read password hashes through them). The role's name is a setting, unknown to migrations.
+# The functions of 0010_users_rls.sql and 0015_automation.sql: SECURITY DEFINER, so revoked
+# from PUBLIC there and granted here to the configured role alone (any other role that can
+# connect would otherwise read password hashes through them). The role's name is a setting,
+# unknown to migrations.
 _APP_FUNCTIONS = (
     "app_inviter_ids()",
     "login_credentials(text)",
     "create_user(text, text, text)",
     "user_id_by_email(text)",
+    # 0015_automation.sql: the Orchestrator's cross-workspace counts and session sweep.
+    "automation_due_work(text[], integer)",
+    "automation_forget_sessions()",
 )
 # `users`: the password hash is never selectable (sign-in reads it through login_credentials),
 # rows are created only by create_user(), and a user changes only their own name and password

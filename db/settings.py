@@ -88,6 +88,16 @@ class Settings(BaseSettings):
     telegram_api_id: int | None = Field(default=None, validation_alias="TELEGRAM_API_ID")
     telegram_api_hash: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_API_HASH")
 
+    # Outgoing e-mail (the outbox's e-mail channel). No host: e-mail items fail with a reason.
+    # The port defaults by security: 587 STARTTLS, 465 SSL, 25 plain.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "ssl", "plain"] = "starttls"
+    smtp_from: str | None = None
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+
     @field_validator("home", mode="after")
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:

@@ -16,7 +16,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import class_row
 
-from db.errors import Conflict, NotFound
+from db.errors import Conflict, InvalidValue, NotFound
 from db.pool import set_context
 
 _TRANSLIT = str.maketrans(
@@ -117,3 +117,25 @@ def rename_workspace(conn: psycopg.Connection, *, workspace_id: UUID, name: str)
     if row is None:
         raise NotFound("workspace not found")
     return row
+
+
+def get_retention_days(conn: psycopg.Connection, *, workspace_id: UUID) -> int | None:
+    """How many days the workspace keeps candidates' personal data; None is for ever."""
+    row = conn.execute(
+        "select retention_days from workspaces where id = %s", (workspace_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"workspace {workspace_id} not found")
+    return row[0]
+
+
+def set_retention_days(conn: psycopg.Connection, *, workspace_id: UUID, days: int | None) -> None:
+    """Keep candidates' personal data `days` days (None: for ever); the retention job erases
+    older candidates."""
+    if days is not None and days < 1:
+        raise InvalidValue("retention is at least one day")
+    updated = conn.execute(
+        "update workspaces set retention_days = %s where id = %s", (days, workspace_id)
+    ).rowcount
+    if not updated:
+        raise NotFound(f"workspace {workspace_id} not found")

@@ -20,6 +20,7 @@ from serve_apps.api import (
     health,
     interviews,
     invitations,
+    jobs,
     resumes,
     screening,
     settings_view,
@@ -59,6 +60,7 @@ def build_app() -> FastAPI:
     app.include_router(analytics_extract.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(settings_view.router, prefix=API_PREFIX)
+    app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

@@ -36,10 +36,12 @@ db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 workspace_app = typer.Typer(help="Workspaces (one per company).", no_args_is_help=True)
 user_app = typer.Typer(help="Users who sign in to the console.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Workspace API keys.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Automation jobs run by the Orchestrator.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(jobs_app, name="jobs")
 
 
 def fail(message: str) -> typer.Exit:
@@ -245,6 +247,76 @@ def apikey_create(
     typer.echo(f"API key {key.prefix} (id {key.id}, role {key.role}) for {target.slug}:")
     typer.echo(plaintext)
     typer.echo("Store it now: it is not shown again.", err=True)
+
+
+@jobs_app.command("list")
+def jobs_list(
+    workspace: Annotated[
+        str | None, typer.Option(help="Workspace slug or id: its recent runs.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 20,
+) -> None:
+    """Without --workspace the schedules; with it the workspace's recent runs."""
+    from db import jobs, schedules
+    from db.pool import transaction
+
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        if workspace is None:
+            with transaction(pool) as conn:
+                rows = schedules.list_schedules(conn)
+            for s in rows:
+                state = "on" if s.enabled else "off"
+                typer.echo(
+                    f"{s.kind:<18} every {s.interval_s:>6}s  {state:<3}  "
+                    f"next {s.next_run_at:%Y-%m-%d %H:%M:%S}"
+                )
+            return
+        target = guarded(lambda: accounts.resolve_workspace(pool, workspace))
+        with transaction(pool, workspace_id=target.id) as conn:
+            runs = jobs.list_jobs(conn, limit=limit)
+    for job in runs:
+        when = f"{job.started_at:%Y-%m-%d %H:%M:%S}" if job.started_at else "not started"
+        detail = job.error or (job.result if job.result is not None else "")
+        typer.echo(f"{job.id:>6} {job.kind:<18} {job.status:<9} {when}  {detail}")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    kind: Annotated[str, typer.Argument(help="Job kind, e.g. expire_interviews.")],
+    workspace: Annotated[
+        str | None,
+        typer.Option(help="Workspace slug or id; default: every workspace with due work."),
+    ] = None,
+) -> None:
+    """Queue a run now for the Orchestrator (a global job runs here and now)."""
+    from db import jobs, schedules
+    from db.pool import transaction
+    from pipelines.automation.runner import GLOBAL_JOBS, KINDS, run_global
+
+    if kind not in KINDS:
+        raise fail(f"unknown job '{kind}'; use one of {', '.join(KINDS)}")
+    settings = load_settings()
+    with app_pool(settings) as pool:
+        if kind in GLOBAL_JOBS:
+            counts = guarded(lambda: run_global(pool, kind=kind))
+            typer.echo(f"{kind}: {counts}")
+            return
+        if workspace is not None:
+            targets = [guarded(lambda: accounts.resolve_workspace(pool, workspace)).id]
+        else:
+            with transaction(pool) as conn:
+                due = schedules.due_work(
+                    conn, kinds=[kind], max_interview_s=settings.interview_max_duration_s
+                )
+            targets = [d.workspace_id for d in due if d.kind == kind]
+        for workspace_id in targets:
+            with transaction(pool, workspace_id=workspace_id) as conn:
+                job = jobs.request_run(conn, workspace_id=workspace_id, kind=kind)
+            what = f"queued as run {job.id}" if job else "already queued or running"
+            typer.echo(f"{kind} in {workspace_id}: {what}")
+    if not targets:
+        typer.echo(f"{kind}: nothing due in any workspace")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`selectio up`: database, Ray (local or joined), the Serve API, the Streamlit console.
+"""`selectio up`: database, Ray (local or joined), the Orchestrator, the Serve API, the
+Streamlit console.
 
 Start order is the dependency order and stop order its reverse. Every failure a user can fix
 (a busy port, an unreachable database, a newer data folder) ends as one `LaunchError` line;
@@ -181,6 +182,21 @@ def start_api(settings: Settings) -> None:
     serve.run(deployment(), name=SERVE_APP_NAME, route_prefix="/", logging_config=quiet)
 
 
+def start_orchestrator() -> None:
+    """Start (or find) the cluster's Orchestrator and wait until it answers.
+
+    It is detached: when `up` joined a cluster it keeps running after `up` stops (one per
+    cluster, shared); a Ray started here takes it down on shutdown."""
+    import ray
+
+    from actors.orchestrator import orchestrator
+
+    try:
+        ray.get(orchestrator().status.remote(), timeout=60)
+    except Exception as e:
+        raise LaunchError(f"the Orchestrator did not start: {e}") from e
+
+
 def start_console(settings: Settings) -> subprocess.Popen[bytes]:
     """Run the Streamlit console as a child process talking to the API over HTTP."""
     env = dict(os.environ)
@@ -248,6 +264,7 @@ def start(settings: Settings, *, demo: bool) -> RunningProduct:
             finally:
                 pool.close()
         start_ray(settings, product)
+        start_orchestrator()
         start_api(settings)
         wait_http_ok(f"{settings.public_api_url}/health", timeout_s=90, what="API")
         product.console = start_console(settings)

@@ -72,6 +72,7 @@ def test_every_tenant_table_has_forced_rls_and_a_policy(
         "memberships", "api_keys", "audit_log", "integrations", "telegram_sessions", "vacancies",
         "candidates", "resumes", "applications", "screenings", "interviews", "interview_turns",
         "interview_reports", "messages", "outbox", "leads", "jobs", "candidate_notes",
+        "workspace_schedules",
     }  # fmt: skip
     assert expected <= set(tables)
     missing = []

@@ -154,3 +154,40 @@ def test_requeue_stuck_returns_lost_items(pool: ConnectionPool) -> None:
         assert outbox.requeue_stuck(conn, older_than=timedelta(0)) == 1
         back = outbox.get_item(conn, item_id=item.id)
     assert (back.status, back.attempts) == ("pending", 1)
+
+
+def test_expired_lease_is_claimed_again_and_the_old_holder_cannot_mark(
+    pool: ConnectionPool,
+) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        item, _ = outbox.enqueue(
+            conn, workspace_id=ws.id, kind="k", idempotency_key="lease", payload={}
+        )
+    lease = timedelta(minutes=1)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        [mine] = outbox.claim_due(conn, limit=5, owner="a", lease=lease)
+        assert outbox.claim_due(conn, limit=5, owner="b", lease=lease) == []  # lease held
+        later = datetime.now(UTC) + timedelta(minutes=2)
+        [theirs] = outbox.claim_due(conn, limit=5, owner="b", lease=lease, now=later)
+        with pytest.raises(outbox.LeaseLost):
+            outbox.mark_sent(conn, item_id=item.id, owner="a")
+        sent = outbox.mark_sent(conn, item_id=item.id, owner="b")
+    assert (mine.lease_owner, mine.attempts) == ("a", 1)
+    assert (theirs.lease_owner, theirs.attempts) == ("b", 2)
+    assert (sent.status, sent.lease_owner, sent.lease_until) == ("sent", None, None)
+    with pytest.raises(InvalidValue):
+        with transaction(pool, workspace_id=ws.id) as conn:
+            outbox.claim_due(conn, owner="a")  # an owner without a lease
+
+
+def test_release_gives_an_unattempted_item_back(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        outbox.enqueue(conn, workspace_id=ws.id, kind="k", idempotency_key="r", payload={})
+    with transaction(pool, workspace_id=ws.id) as conn:
+        [item] = outbox.claim_due(conn, owner="a", lease=timedelta(minutes=1))
+        with pytest.raises(outbox.LeaseLost):
+            outbox.release(conn, item_id=item.id, owner="b")
+        back = outbox.release(conn, item_id=item.id, owner="a")
+    assert (back.status, back.attempts, back.lease_owner) == ("pending", 0, None)

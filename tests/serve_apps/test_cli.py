@@ -144,3 +144,26 @@ def test_invalid_setting_is_one_clear_line(env) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: invalid setting api_port")
     assert "Traceback" not in result.stderr
+
+
+def test_jobs_list_and_run(env) -> None:
+    schedules = run(env, "jobs", "list")
+    assert schedules.exit_code == 0, schedules.output
+    assert "expire_interviews" in schedules.output and "every" in schedules.output
+
+    created = run(env, "workspace", "create", "Jobs Test", "--slug", "jobs-test")
+    assert created.exit_code == 0, created.output
+    queued = run(env, "jobs", "run", "expire_links", "--workspace", "jobs-test")
+    assert queued.exit_code == 0, queued.output
+    assert "queued as run" in queued.output
+    again = run(env, "jobs", "run", "expire_links", "--workspace", "jobs-test")
+    assert "already queued or running" in again.output
+    runs = run(env, "jobs", "list", "--workspace", "jobs-test")
+    assert "expire_links" in runs.output and "queued" in runs.output
+
+    sessions = run(env, "jobs", "run", "forget_sessions")
+    assert sessions.exit_code == 0 and "sessions_deleted" in sessions.output
+    nothing = run(env, "jobs", "run", "retention")
+    assert "nothing due" in nothing.output
+    unknown = run(env, "jobs", "run", "nope")
+    assert unknown.exit_code == 1 and "unknown job 'nope'" in unknown.output

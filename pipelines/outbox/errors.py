@@ -1,0 +1,23 @@
+"""Delivery errors: one class with a `retryable` flag, so dispatchers know retry from give up."""
+
+from __future__ import annotations
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver an item; `reason` is safe to store and show (no secrets).
+
+    `retryable` is True for what may pass on its own (a timeout, a 5xx, an SMTP 4xx) and
+    False for what will not (a refused recipient, a 4xx, a payload the channel cannot send).
+    """
+
+    def __init__(self, reason: str, *, retryable: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class UnknownChannel(DeliveryError):
+    """No channel handles the item's kind; retrying will not help."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"no outbox channel handles kind {kind!r}", retryable=False)

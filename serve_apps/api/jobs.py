@@ -1,0 +1,76 @@
+"""Automation jobs of the caller's workspace: recent runs, and a run started on request.
+
+The Orchestrator (actors/orchestrator.py) runs them on its schedules; a requested run is
+queued here and the Orchestrator picks it up on its next tick (db.jobs.request_run).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from db import jobs
+from db.pool import transaction
+from pipelines.automation.runner import JOBS
+from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
+from serve_apps.errors import ConflictError, error_doc
+
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=WORKSPACE_ERRORS)
+JobKind = StrEnum("JobKind", {kind: kind for kind in JOBS})  # type: ignore[misc]
+
+
+class RunOut(BaseModel):
+    id: int
+    kind: str
+    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    attempts: int
+    scheduled_for: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    counts: dict[str, Any] | None = Field(description="what the run did, e.g. {'expired': 2}")
+    error: str | None
+
+
+def _out(job: jobs.Job) -> RunOut:
+    return RunOut(
+        id=job.id, kind=job.kind, status=job.status, attempts=job.attempts,
+        scheduled_for=job.scheduled_for, started_at=job.started_at,
+        finished_at=job.finished_at, counts=job.result, error=job.error,
+    )  # fmt: skip
+
+
+@router.get("", response_model=list[RunOut])
+def list_runs(
+    access: CurrentWorkspace,
+    pool: Pool,
+    kind: JobKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[RunOut]:
+    """The workspace's recent job runs, newest first (automation and analysis jobs)."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = jobs.list_jobs(conn, kind=kind.value if kind else None, limit=limit)
+    return [_out(job) for job in rows]
+
+
+@router.post(
+    "/{kind}/run",
+    response_model=RunOut,
+    status_code=202,
+    responses={
+        403: error_doc("needs the recruiter role (`role_too_low`)"),
+        409: error_doc("a run of this kind is queued or running (`job_active`)"),
+    },
+)
+def request_run(kind: JobKind, access: CurrentWorkspace, pool: Pool) -> RunOut:
+    """Queue a run of `kind` in the workspace now (owners and recruiters); the Orchestrator
+    starts it within seconds."""
+    access.require("recruiter")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        job = jobs.request_run(conn, workspace_id=access.workspace_id, kind=kind.value)
+    if job is None:
+        raise ConflictError(f"a {kind.value} run is already queued or running", code="job_active")
+    return _out(job)
