@@ -14,6 +14,7 @@ from pydantic import BaseModel, StringConstraints
 from db import applications, audit, candidate_notes, candidate_view
 from db.pool import transaction
 from pipelines.screening.injection import detect_injection
+from serve_apps.api import schemas
 from serve_apps.api.schemas import Stage
 from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, error_doc
@@ -24,14 +25,9 @@ _NO_CANDIDATE = {404: error_doc("no such workspace or candidate (`not_found`)")}
 _NO_APPLICATION = {404: error_doc("no such workspace or application (`not_found`)")}
 
 
-class CandidateOut(BaseModel):
-    id: int
-    full_name: str
-    email: str | None
-    phone: str | None
-    telegram_username: str | None
-    location: str | None
-    created_at: datetime
+class CandidateOut(schemas.CandidateOut):
+    """The candidate as listed, and when their record last changed."""
+
     updated_at: datetime
 
 

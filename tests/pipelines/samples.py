@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 VACANCY_EN = """Senior Python Developer
 
 We build a hiring platform used by hundreds of recruiters.
@@ -120,3 +122,15 @@ SQL, Python, pandas, Tableau, Excel
 Русский — родной
 Английский — B1
 """
+
+
+def docx_from_text(text: str) -> bytes:
+    """A DOCX file holding `text`, one paragraph per line."""
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -3,10 +3,7 @@ vacancy parsing from a file, interview plans; the workspace comes from the crede
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from docx import Document
 
 from serve_apps import accounts
 from tests.pipelines import samples
@@ -30,19 +27,13 @@ def vacancy(client, key):  # type: ignore[no-untyped-def]
     return response.json()
 
 
-def _docx(text: str) -> bytes:
-    document = Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def uploaded(client, key, vacancy):  # type: ignore[no-untyped-def]
     files = [
-        ("files", ("strong.docx", _docx(samples.STRONG_EN), "application/octet-stream")),
+        (
+            "files",
+            ("strong.docx", samples.docx_from_text(samples.STRONG_EN), "application/octet-stream"),
+        ),
         ("files", ("weak.txt", samples.WEAK_EN.encode(), "text/plain")),
         ("files", ("empty.txt", b"", "text/plain")),
         ("files", ("scan.pdf", b"GIF89a" + b"\x00" * 40, "application/pdf")),
@@ -129,7 +120,13 @@ def test_get_and_delete_resume(client, key, uploaded) -> None:
 def test_vacancy_from_file(client, key) -> None:
     response = client.post(
         "/api/v1/vacancies/parse",
-        files={"file": ("analyst.docx", _docx(samples.VACANCY_RU), "application/octet-stream")},
+        files={
+            "file": (
+                "analyst.docx",
+                samples.docx_from_text(samples.VACANCY_RU),
+                "application/octet-stream",
+            )
+        },
         headers=key,
     )
     assert response.status_code == 201, response.text

@@ -4,11 +4,9 @@ later screening does not analyse over, edits, and archive/restore with audit ent
 
 from __future__ import annotations
 
-import io
 from typing import Any, get_args
 
 import pytest
-from docx import Document
 from fastapi.testclient import TestClient
 from psycopg_pool import ConnectionPool
 
@@ -60,15 +58,6 @@ def _audit(client: TestClient, team: dict[str, Any], owner: dict[str, str], vaca
         for row in reversed(rows)
         if row["target_type"] == "vacancy" and row["target_id"] == str(vacancy_id)
     ]
-
-
-def _docx(text: str) -> bytes:
-    document = Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def test_list_filters_and_total(client: TestClient, pool: ConnectionPool) -> None:
@@ -135,7 +124,10 @@ def test_preview_stores_nothing(
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("analyst.docx", _docx(samples.VACANCY_RU)), ("analyst.txt", samples.VACANCY_RU.encode())],
+    [
+        ("analyst.docx", samples.docx_from_text(samples.VACANCY_RU)),
+        ("analyst.txt", samples.VACANCY_RU.encode()),
+    ],
 )
 def test_preview_file(
     client: TestClient,

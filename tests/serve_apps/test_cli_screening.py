@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from docx import Document
 from psycopg_pool import ConnectionPool
 from rich.console import Console
 
@@ -37,21 +36,12 @@ def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def _docx(text: str) -> bytes:
-    document = Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.ray
 @pytest.mark.e2e
 def test_screen_ranks_and_reports_failures(tmp_path: Path) -> None:
     files = {
         "vacancy.txt": samples.VACANCY_EN.encode(),
-        "john.docx": _docx(samples.STRONG_EN),
+        "john.docx": samples.docx_from_text(samples.STRONG_EN),
         "mary.txt": samples.WEAK_EN.encode(),
         "eve.txt": samples.WEAK_EN.replace("Mary Jones", "Eve Adams")
         .replace("mary.jones", "eve.adams")
