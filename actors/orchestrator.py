@@ -27,7 +27,8 @@ from actors.naming import NAMESPACE
 from db import jobs, schedules
 from db.pool import open_pool, transaction
 from pipelines.automation.base import JobContext
-from pipelines.automation.runner import GLOBAL_JOBS, JOBS, run_global, run_job
+from pipelines.automation.outbox import outbox_channels
+from pipelines.automation.runner import GLOBAL_JOBS, WORKSPACE_KINDS, run_global, run_job
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +49,21 @@ class Orchestrator:
         tick_s: float = TICK_S,
         lease_s: float = jobs.RUN_LEASE_S,
     ) -> None:
-        if app_url is None or max_interview_s is None:
-            from db.bootstrap import resolve_app_url
-            from db.settings import get_settings
+        from db.bootstrap import resolve_app_url
+        from db.settings import get_settings
 
-            settings = get_settings()
+        settings = get_settings()
+        if app_url is None or max_interview_s is None:
             app_url = app_url or resolve_app_url(settings)
             max_interview_s = max_interview_s or settings.interview_max_duration_s
         from serve_apps.dispatch import RayDispatcher
 
         self.owner = f"orchestrator:{uuid4().hex[:12]}"
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="orchestrator")
-        self.context = JobContext(dispatcher=RayDispatcher(), max_interview_s=max_interview_s)
+        self.context = JobContext(
+            dispatcher=RayDispatcher(), max_interview_s=max_interview_s,
+            channels=outbox_channels(settings),
+        )  # fmt: skip
         self.tick_s = tick_s
         self.lease_s = lease_s
         self.ticks = 0
@@ -90,10 +94,10 @@ class Orchestrator:
                     log.info("%s: %s", kind, counts)
                 except Exception:
                     log.exception("global job %s failed", kind)
-        due = await asyncio.to_thread(self._due, [k for k in sweeps if k in JOBS])
+        due = await asyncio.to_thread(self._due, [k for k in sweeps if k in WORKSPACE_KINDS])
         ran = 0
         for item in due:
-            if item.kind not in JOBS:  # queued by a newer version; leave it to that one
+            if item.kind not in WORKSPACE_KINDS:  # queued by a newer version; leave it to that one
                 continue
             try:
                 result = await asyncio.to_thread(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
@@ -10,15 +10,18 @@ from uuid import UUID
 import psycopg
 
 if TYPE_CHECKING:
+    from pipelines.outbox.channels import Channel
     from serve_apps.dispatch import Dispatcher
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """The installation's side of a job: where heavy work goes and the limits it checks."""
+    """The installation's side of a job: where heavy work goes, the limits it checks, and the
+    outbox's ways out (pipelines.automation.outbox.outbox_channels)."""
 
     dispatcher: Dispatcher
     max_interview_s: int
+    channels: Mapping[str, Channel] = field(default_factory=dict)
 
 
 @dataclass

@@ -9,6 +9,7 @@ job that raises is recorded and queued again with backoff (`db.jobs.end_run`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -17,8 +18,9 @@ from psycopg_pool import ConnectionPool
 
 from db import jobs, schedules
 from db.pool import transaction
-from pipelines.automation.base import Job, JobContext
+from pipelines.automation.base import Job, JobContext, JobOutcome
 from pipelines.automation.interviews import expire_interviews, expire_links
+from pipelines.automation.outbox import dispatch_outbox
 from pipelines.automation.parses import recover_parses
 from pipelines.automation.retention import erase_expired
 
@@ -31,9 +33,13 @@ JOBS: dict[str, Job] = {
     "expire_links": expire_links,
     "retention": erase_expired,
 }
+# Jobs per workspace that work outside the run's transaction (each step commits on its own,
+# e.g. a message sent is marked at once): they get the pool, and return their counts.
+POOL_JOBS: dict[str, Callable[..., dict[str, int]]] = {"dispatch_outbox": dispatch_outbox}
+WORKSPACE_KINDS = (*JOBS, *POOL_JOBS)
 # Jobs that belong to no workspace: run with no tenant context, not recorded in `jobs`.
 GLOBAL_JOBS = ("forget_sessions",)
-KINDS = (*JOBS, *GLOBAL_JOBS)
+KINDS = (*WORKSPACE_KINDS, *GLOBAL_JOBS)
 
 
 class _LeaseLost(Exception):
@@ -63,7 +69,6 @@ def run_job(
 ) -> RunResult | None:
     """Claim and run the workspace's job of `kind`; None when another holder has it (or a
     retry waits for its backoff). Never raises for the job's own failures."""
-    job = JOBS[kind]
     with transaction(pool, workspace_id=workspace_id) as conn:
         lease = jobs.claim_run(
             conn, workspace_id=workspace_id, kind=kind, owner=owner, lease_s=lease_s
@@ -71,8 +76,12 @@ def run_job(
     if lease is None:
         return None
     try:
+        if kind in POOL_JOBS:
+            counts = POOL_JOBS[kind](pool, workspace_id=workspace_id, context=context)
+            outcome = JobOutcome(counts=counts)
         with transaction(pool, workspace_id=workspace_id) as conn:
-            outcome = job(conn, workspace_id=workspace_id, context=context)
+            if kind not in POOL_JOBS:
+                outcome = JOBS[kind](conn, workspace_id=workspace_id, context=context)
             if jobs.end_run(conn, lease=lease, counts=outcome.counts) is None:
                 raise _LeaseLost
             schedules.mark_ran(conn, workspace_id=workspace_id, kind=kind)

@@ -15,12 +15,12 @@ from pydantic import BaseModel, Field
 
 from db import jobs
 from db.pool import transaction
-from pipelines.automation.runner import JOBS
+from pipelines.automation.runner import WORKSPACE_KINDS
 from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
 from serve_apps.errors import ConflictError, error_doc
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=WORKSPACE_ERRORS)
-JobKind = StrEnum("JobKind", {kind: kind for kind in JOBS})  # type: ignore[misc]
+JobKind = StrEnum("JobKind", {kind: kind for kind in WORKSPACE_KINDS})  # type: ignore[misc]
 
 
 class RunOut(BaseModel):

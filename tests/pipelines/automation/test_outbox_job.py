@@ -1,0 +1,69 @@
+"""The outbox as an automation job: a workspace with messages waiting shows as due work (ids,
+kinds and counts only), one run sends them through their channels to a real local receiver
+and records the counts, and a message with no way out fails with the reason, alone."""
+
+from __future__ import annotations
+
+from psycopg_pool import ConnectionPool
+
+from db import jobs, outbox, schedules
+from db.pool import transaction
+from db.settings import Settings
+from pipelines.automation.base import JobContext
+from pipelines.automation.outbox import outbox_channels
+from pipelines.automation.runner import run_job
+from pipelines.outbox.channels import SlackChannel
+from tests.db import factories
+from tests.pipelines.automation.test_jobs import RecordingDispatcher
+from tests.pipelines.outbox.receivers import http_receiver
+
+
+def _due(pool: ConnectionPool) -> dict[str, int]:
+    with transaction(pool) as conn:
+        found = schedules.due_work(conn, kinds=["dispatch_outbox"], max_interview_s=1800)
+    return {str(d.workspace_id): d.due_count for d in found if d.kind == "dispatch_outbox"}
+
+
+def test_a_run_sends_what_is_due_and_records_it(pool: ConnectionPool) -> None:
+    ws, quiet = factories.workspace(pool), factories.workspace(pool)
+    context = JobContext(
+        dispatcher=RecordingDispatcher(), max_interview_s=1800,
+        channels={"slack": SlackChannel()},
+    )  # fmt: skip
+    with http_receiver() as (url, received):
+        with transaction(pool, workspace_id=ws.id) as conn:
+            for n in (1, 2):
+                outbox.enqueue(
+                    conn, workspace_id=ws.id, kind="slack", idempotency_key=f"hello-{n}",
+                    payload={"webhook_url": f"{url}/hook", "text": f"Candidate {n} screened"},
+                )  # fmt: skip
+            stray, _ = outbox.enqueue(
+                conn, workspace_id=ws.id, kind="webhook", idempotency_key="no-endpoint",
+                payload={"url": f"{url}/x", "event": "report.ready", "data": {}},
+            )  # fmt: skip
+        due = _due(pool)
+        assert due.get(str(ws.id)) == 3 and str(quiet.id) not in due
+
+        result = run_job(
+            pool, workspace_id=ws.id, kind="dispatch_outbox", owner="test", context=context
+        )
+
+    assert result is not None and result.outcome == "succeeded"
+    assert (result.counts["claimed"], result.counts["sent"], result.counts["failed"]) == (3, 2, 1)
+    bodies = sorted(body.decode() for _, _, body in received.requests)
+    assert len(bodies) == 2 and "Candidate 1 screened" in bodies[0]
+    with transaction(pool, workspace_id=ws.id) as conn:
+        failed = outbox.get_item(conn, item_id=stray.id)
+        (run,) = jobs.list_jobs(conn, kind="dispatch_outbox")
+    assert failed.status == "failed" and "webhook" in (failed.last_error or "")
+    assert run.status == "succeeded" and run.result and run.result["sent"] == 2
+    assert str(ws.id) not in _due(pool)  # nothing left to send
+
+
+def test_channels_follow_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bare = outbox_channels(Settings(home=tmp_path, _env_file=None))
+    assert set(bare) == {"slack"}  # no SMTP configured: no e-mail channel to fail through
+    mailing = outbox_channels(
+        Settings(home=tmp_path, _env_file=None, smtp_host="127.0.0.1", smtp_from="hr@x.test")
+    )
+    assert set(mailing) == {"slack", "email"}
