@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email
+import ssl
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
@@ -116,3 +118,72 @@ def test_settings_make_the_config_and_keep_the_password_out_of_repr() -> None:
     assert config is not None and config.password == "hunter2-very-secret"
     assert "hunter2" not in repr(config) and "hunter2" not in repr(settings)
     assert SmtpConfig.from_settings(Settings(_env_file=None)) is None
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (cert, key), made with openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+class _Logins:
+    """aiosmtpd's authenticator: accepts one user and remembers who signed in."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult
+
+        user = auth_data.login.decode()
+        ok = (user, auth_data.password.decode()) == ("hr", "s3cret")
+        self.seen.append(user)
+        return AuthResult(success=ok, handled=False)
+
+
+# aiosmtpd warns about AUTH without STARTTLS; under implicit TLS that is what is wanted.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_encrypted_delivery_with_a_login(certificate, security: str) -> None:
+    cert, key = certificate
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    recorder, logins = SmtpRecorder(), _Logins()
+    options: dict = {"authenticator": logins, "auth_required": True}
+    if security == "starttls":
+        options |= {"tls_context": server_tls, "require_starttls": True}
+    else:
+        # Implicit TLS wraps the socket below aiosmtpd, which then does not know the session
+        # is encrypted and would hide AUTH: tell it not to wait for STARTTLS.
+        options |= {"server_hostname": "127.0.0.1", "ssl_context": server_tls,
+                    "auth_require_tls": False}  # fmt: skip
+    with smtp_server(recorder, **options) as port:
+        config = SmtpConfig(
+            host="127.0.0.1", port=port, security=security, sender="hr@acme.test",  # type: ignore[arg-type]
+            user="hr", password="s3cret", ssl_context=ssl.create_default_context(cafile=cert),
+        )  # fmt: skip
+        item = _item("tls:1")
+        sent_id = EmailChannel(config).deliver(item)
+        wrong = SmtpConfig(**{**config.__dict__, "password": "nope"})
+        with pytest.raises(DeliveryError):
+            EmailChannel(wrong).deliver(_item("tls:2"))
+    [raw] = recorder.messages
+    assert email.message_from_bytes(raw)["Message-ID"] == sent_id
+    assert logins.seen[0] == "hr"
+
+
+def _item(key: str) -> OutboxItem:
+    now = datetime.now(UTC)
+    return OutboxItem(
+        id=1, workspace_id=uuid4(), kind="email.invite", idempotency_key=key, payload=PAYLOAD,
+        status="sending", attempts=1, available_at=now, last_error=None, external_id=None,
+        sent_at=None, created_at=now, updated_at=now, lease_owner=None, lease_until=None,
+    )  # fmt: skip
