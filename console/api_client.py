@@ -325,6 +325,10 @@ class ApiClient:
     def rename_workspace(self, workspace_id: str, name: str) -> dict[str, Any]:
         return self._call("PATCH", f"/workspaces/{workspace_id}", json={"name": name})
 
+    def set_retention(self, workspace_id: str, days: int | None) -> dict[str, Any]:
+        """Keep candidates' personal data `days` days (None: for ever)."""
+        return self._call("PUT", f"/workspaces/{workspace_id}/retention", json={"days": days})
+
     def workspace_settings(self, workspace_id: str) -> dict[str, Any]:
         """Engines in use, which keys are configured (never their values), interview limits."""
         return self._call("GET", f"/workspaces/{workspace_id}/settings")

@@ -25,6 +25,28 @@ add_texts(
         "set_name": {"en": "Name", "ru": "Название"},
         "set_slug": {"en": "Address (slug): {slug}", "ru": "Адрес (slug): {slug}"},
         "set_rename": {"en": "Rename", "ru": "Переименовать"},
+        "set_retention": {"en": "Personal data", "ru": "Персональные данные"},
+        "set_retention_help": {
+            "en": "Candidates older than this are erased with everything about them (resumes, "
+            "applications, interviews), and the erasure is written to the audit log (152-FZ, "
+            "GDPR). Empty: kept until deleted by hand.",
+            "ru": "Кандидаты старше этого срока удаляются вместе со всеми данными (резюме, "
+            "отклики, интервью), удаление записывается в журнал аудита (152-ФЗ, GDPR). "
+            "Пусто — хранить, пока не удалят вручную.",
+        },
+        "set_retention_days": {
+            "en": "Keep candidates' personal data, days (empty: for ever)",
+            "ru": "Хранить персональные данные кандидатов, дней (пусто — бессрочно)",
+        },
+        "set_save_retention": {"en": "Save", "ru": "Сохранить"},
+        "set_keep_days": {
+            "en": "Candidates' personal data is kept {n} days.",
+            "ru": "Персональные данные кандидатов хранятся {n} дн.",
+        },
+        "set_keep_forever": {
+            "en": "Candidates' personal data is kept until deleted by hand.",
+            "ru": "Персональные данные кандидатов хранятся, пока их не удалят вручную.",
+        },
         "set_renamed": {
             "en": "The workspace is now called “{name}”.",
             "ru": "Рабочее пространство теперь называется «{name}».",
@@ -132,6 +154,35 @@ def settings_page() -> None:
     )
     st.subheader(t("set_limits"))
     _limits(answer["interview_limits"])
+    _retention(workspace_id, answer["workspace"], owner=role == "owner")
+
+
+def _retention(workspace_id: str, workspace: dict[str, Any], *, owner: bool) -> None:
+    st.subheader(t("set_retention"))
+    st.caption(t("set_retention_help"))
+    days = workspace.get("retention_days")
+    if not owner:
+        st.markdown(t("set_keep_days").format(n=days) if days else t("set_keep_forever"))
+        return
+    with st.form("retention_form"):
+        st.number_input(
+            t("set_retention_days"), min_value=1, max_value=3650, value=days, step=30,
+            key="ws_retention",
+        )  # fmt: skip
+        st.form_submit_button(
+            t("set_save_retention"), on_click=_save_retention, args=(workspace_id,)
+        )
+
+
+def _save_retention(workspace_id: str) -> None:
+    days = st.session_state.get("ws_retention")
+    try:
+        client().set_retention(workspace_id, int(days) if days else None)
+    except ApiFailure as e:
+        st.session_state[NOTICE] = ("error", error_text(e))
+        return
+    text = t("set_keep_days").format(n=int(days)) if days else t("set_keep_forever")
+    st.session_state[NOTICE] = ("success", text)
 
 
 def _workspace(workspace_id: str, workspace: dict[str, Any], *, owner: bool) -> None:

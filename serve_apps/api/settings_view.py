@@ -41,6 +41,9 @@ class WorkspaceBrief(BaseModel):
     id: UUID
     name: str
     slug: str
+    retention_days: int | None = Field(
+        default=None, description="candidates' personal data is kept this long; null: for ever"
+    )
 
 
 class EngineInUse(BaseModel):
@@ -86,8 +89,11 @@ def workspace_settings(
     for any member."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         workspace = workspaces.get_workspace(conn, workspace_id=access.workspace_id)
+        retention = workspaces.get_retention_days(conn, workspace_id=access.workspace_id)
     return SettingsOut(
-        workspace=WorkspaceBrief(id=workspace.id, name=workspace.name, slug=workspace.slug),
+        workspace=WorkspaceBrief(
+            id=workspace.id, name=workspace.name, slug=workspace.slug, retention_days=retention
+        ),
         engines=engines_in_use(settings, engines),
         keys=KeysConfigured(**keys_configured(settings)),
         interview_limits=InterviewLimits(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from db import api_keys, audit, memberships, workspaces
 from db.pool import transaction
@@ -43,6 +43,16 @@ _BIGINT_MAX = 2**63 - 1
 
 class WorkspaceRename(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class RetentionIn(BaseModel):
+    days: int | None = Field(
+        ge=1, le=3650, description="keep candidates' personal data this many days; null: for ever"
+    )
+
+
+class RetentionOut(BaseModel):
+    days: int | None
 
 
 class AuditEntryOut(AuditOut):
@@ -117,6 +127,29 @@ def rename_workspace(body: WorkspaceRename, access: Access, pool: Pool) -> Works
                 details={"from": before.name, "to": renamed.name},
             )  # fmt: skip
     return _out(renamed, access.role)
+
+
+@router.put(
+    "/workspaces/{workspace_id}/retention",
+    response_model=RetentionOut,
+    responses={**OWNER_ERRORS, **BODY_ERRORS},
+)
+def set_retention(body: RetentionIn, access: Access, pool: Pool) -> RetentionOut:
+    """Owners choose how long candidates' personal data is kept (152-FZ / GDPR): the retention
+    job erases candidates older than that, with an audit entry. Audited as
+    `workspace.retention` with the old and new periods."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        before = workspaces.get_retention_days(conn, workspace_id=access.workspace_id)
+        workspaces.set_retention_days(conn, workspace_id=access.workspace_id, days=body.days)
+        if before != body.days:
+            audit.record(
+                conn, workspace_id=access.workspace_id, action="workspace.retention",
+                actor_user_id=access.principal.user_id,
+                actor_api_key_id=access.principal.api_key_id, target_type="workspace",
+                target_id=str(access.workspace_id), details={"from": before, "to": body.days},
+            )  # fmt: skip
+    return RetentionOut(days=body.days)
 
 
 @router.get(

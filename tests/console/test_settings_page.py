@@ -71,9 +71,8 @@ def test_engines_keys_and_limits(api_url, settings_space, monkeypatch) -> None:
 def test_only_owners_get_the_rename_form(api_url, settings_space, monkeypatch, who) -> None:
     at = ok(signed_in(api_url, monkeypatch, who, "settings"))
     assert not at.text_input and not at.get("form_submit_button")
-    assert "**Settings Co**" in page_text(at, tables=True) or "Settings Co" in page_text(
-        at, tables=True
-    )
+    assert "Settings Co" in page_text(at, tables=True)
+    assert "kept until deleted by hand" in page_text(at)  # retention, read only
     assert "Only owners rename the workspace." in page_text(at, tables=True)
 
 
@@ -87,6 +86,19 @@ def test_an_owner_renames_the_workspace(api_url, settings_space, monkeypatch) ->
     assert "Settings & Sons" in at.selectbox(key="settings_workspace").format_func(
         at.selectbox(key="settings_workspace").value
     )
+
+
+def test_an_owner_sets_how_long_personal_data_is_kept(api_url, settings_space, monkeypatch) -> None:
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "settings"))
+    at.number_input(key="ws_retention").set_value(90)
+    form = next(b for b in at.get("form_submit_button") if b.label == "Save")
+    at = ok(form.click().run())
+    assert "Candidates' personal data is kept 90 days." in page_text(at)
+    assert at.number_input(key="ws_retention").value == 90
+    at.number_input(key="ws_retention").set_value(None)
+    form = next(b for b in at.get("form_submit_button") if b.label == "Save")
+    at = ok(form.click().run())
+    assert "kept until deleted by hand" in page_text(at)
 
 
 def test_a_refused_rename_reads_as_a_sentence(api_url, settings_space, monkeypatch, pool) -> None:

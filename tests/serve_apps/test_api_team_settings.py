@@ -106,6 +106,26 @@ def test_rename_by_owner_is_audited_and_refused_to_others(client, team, people) 
     client.patch(url, json={"name": "Acme"}, headers=people["owner"])
 
 
+def test_retention_is_set_by_owners_and_audited(client, team, people) -> None:
+    acme = team["acme"].id
+    url = f"/api/v1/workspaces/{acme}/retention"
+    settings_url = f"/api/v1/workspaces/{acme}/settings"
+    assert (
+        client.get(settings_url, headers=people["viewer"]).json()["workspace"]["retention_days"]
+        is None
+    )  # kept for ever until an owner says otherwise
+    assert client.put(url, json={"days": 30}, headers=people["owner"]).json() == {"days": 30}
+    shown = client.get(settings_url, headers=people["viewer"]).json()["workspace"]
+    assert shown["retention_days"] == 30
+    entries, _ = _audit(client, acme, people["owner"], action="workspace.retention")
+    assert entries[0]["details"] == {"from": None, "to": 30}
+    refused = client.put(url, json={"days": 7}, headers=people["recruiter"])
+    assert refused.status_code == 403
+    for bad in (0, 3651, "soon"):
+        assert client.put(url, json={"days": bad}, headers=people["owner"]).status_code == 422
+    assert client.put(url, json={"days": None}, headers=people["owner"]).json() == {"days": None}
+
+
 def test_settings_offline_for_any_member(client, team, people) -> None:
     url = f"/api/v1/workspaces/{team['acme'].id}/settings"
     answer = client.get(url, headers=people["viewer"])
