@@ -333,6 +333,24 @@ class ApiClient:
         """Engines in use, which keys are configured (never their values), interview limits."""
         return self._call("GET", f"/workspaces/{workspace_id}/settings")
 
+    # ---- automation: schedules, runs, the outbox ----
+
+    def schedules(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/jobs/schedules", headers=_in(workspace_id))
+
+    def job_runs(self, workspace_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        return self._call("GET", "/jobs", params={"limit": limit}, headers=_in(workspace_id))
+
+    def run_job_now(self, workspace_id: str, kind: str) -> dict[str, Any]:
+        return self._call("POST", f"/jobs/{kind}/run", headers=_in(workspace_id))
+
+    def outbox(self, workspace_id: str, status: str | None = None) -> list[dict[str, Any]]:
+        params = {"status": status} if status else {}
+        return self._call("GET", "/outbox", params=params, headers=_in(workspace_id))
+
+    def retry_outbox(self, workspace_id: str, item_id: int) -> dict[str, Any]:
+        return self._call("POST", f"/outbox/{item_id}/retry", headers=_in(workspace_id))
+
     # ---- interviews and their analysis (workspace-scoped by header) ----
 
     def vacancy_interviews(self, workspace_id: str, vacancy_id: int) -> list[dict[str, Any]]:

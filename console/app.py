@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from console.i18n import t  # noqa: E402
 from console.state import init_state, keep_choices, language_changed, sign_out  # noqa: E402
+from console.views.automation import automation_page  # noqa: E402
 from console.views.candidate import candidate_page  # noqa: E402
 from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
@@ -59,6 +60,7 @@ PAGES = {  # url path → (page, title key, icon)
     "workspaces": (workspaces_page, "workspaces", ":material/domain:"),
     "interviews": (interviews_page, "interviews", ":material/record_voice_over:"),
     "live": (live_page, "live_interviews", ":material/radio_button_checked:"),
+    "automation": (automation_page, "automation", ":material/schedule:"),
     "team": (team_page, "team", ":material/manage_accounts:"),
     "settings": (settings_page, "settings", ":material/settings:"),
 }

@@ -242,6 +242,14 @@ def cancel(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
     return _finish(conn, item_id, "cancelled", ("pending", "failed"), "", {})
 
 
+def retry(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
+    """Send a failed item again (a person asked, after fixing what made it fail): pending
+    now, with a fresh count of attempts; its last error stays until the next attempt."""
+    return _finish(
+        conn, item_id, "pending", ("failed",), ", attempts = 0, available_at = now()", {}
+    )
+
+
 def requeue_stuck(conn: psycopg.Connection, *, older_than: timedelta) -> int:
     """Return items left 'sending' by a crashed dispatcher to 'pending'; how many were.
 

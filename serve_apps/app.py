@@ -21,6 +21,7 @@ from serve_apps.api import (
     interviews,
     invitations,
     jobs,
+    outbox,
     resumes,
     screening,
     settings_view,
@@ -61,6 +62,7 @@ def build_app() -> FastAPI:
     app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(settings_view.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
+    app.include_router(outbox.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from db import jobs
+from db import jobs, schedules
 from db.pool import transaction
 from pipelines.automation.runner import WORKSPACE_KINDS
 from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
@@ -41,6 +41,34 @@ def _out(job: jobs.Job) -> RunOut:
         scheduled_for=job.scheduled_for, started_at=job.started_at,
         finished_at=job.finished_at, counts=job.result, error=job.error,
     )  # fmt: skip
+
+
+class ScheduleOut(BaseModel):
+    kind: str
+    scope: Literal["everywhere", "this workspace"]
+    interval_s: int
+    enabled: bool
+    next_run_at: datetime
+    last_run_at: datetime | None
+
+
+@router.get("/schedules", response_model=list[ScheduleOut])
+def list_schedules(access: CurrentWorkspace, pool: Pool) -> list[ScheduleOut]:
+    """When each kind of work runs: the installation's sweeps, and this workspace's own
+    schedule of a kind where it has one (which can hold it back or turn it off here)."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        rows = schedules.list_schedules(conn)
+    return [
+        ScheduleOut(
+            kind=r.kind,
+            scope="everywhere" if r.workspace_id is None else "this workspace",
+            interval_s=r.interval_s,
+            enabled=r.enabled,
+            next_run_at=r.next_run_at,
+            last_run_at=r.last_run_at,
+        )  # fmt: skip
+        for r in rows
+    ]
 
 
 @router.get("", response_model=list[RunOut])

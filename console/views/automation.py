@@ -1,0 +1,190 @@
+"""Automation page: what the product does on its own in this workspace — when each kind of
+work runs, how the recent runs went (with their counts or errors), a run started now, and the
+outgoing messages that failed, sent again after the cause is fixed.
+
+Owners and recruiters start runs and retries; a viewer reads the same page without them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from console.api_client import ApiFailure
+from console.errors import show_error
+from console.i18n import add_texts, t
+from console.markdown import word
+from console.state import client
+from console.workspace_picker import pick_workspace
+
+add_texts(
+    {
+        "automation": {"en": "Automation", "ru": "Автоматизация"},
+        "au_help": {
+            "en": "What the product does on its own: expiring abandoned interviews, recovering "
+            "resumes stuck after a crash, dropping expired links, erasing personal data past "
+            "the retention period, sending the outbox.",
+            "ru": "Что продукт делает сам: завершает брошенные интервью, восстанавливает резюме "
+            "после сбоев, удаляет истёкшие ссылки, стирает персональные данные после срока "
+            "хранения, отправляет исходящие сообщения.",
+        },
+        "au_schedules": {"en": "Schedules", "ru": "Расписание"},
+        "au_kind": {"en": "Work", "ru": "Работа"},
+        "au_scope": {"en": "Where", "ru": "Где"},
+        "au_every": {"en": "Every", "ru": "Каждые"},
+        "au_next": {"en": "Next run", "ru": "Следующий запуск"},
+        "au_last": {"en": "Last run", "ru": "Последний запуск"},
+        "au_on": {"en": "On", "ru": "Включено"},
+        "au_runs": {"en": "Recent runs", "ru": "Последние запуски"},
+        "au_no_runs": {
+            "en": "No runs in this workspace yet: they appear when there is work to do.",
+            "ru": "Запусков в этом пространстве пока нет: они появятся, когда будет работа.",
+        },
+        "au_status": {"en": "Outcome", "ru": "Итог"},
+        "au_counts": {"en": "Done", "ru": "Сделано"},
+        "au_error": {"en": "Error", "ru": "Ошибка"},
+        "au_started": {"en": "Started", "ru": "Начат"},
+        "au_run_now": {"en": "Run now", "ru": "Запустить сейчас"},
+        "au_queued": {
+            "en": "Queued: the Orchestrator starts it within seconds.",
+            "ru": "В очереди: оркестратор запустит в течение нескольких секунд.",
+        },
+        "au_outbox": {"en": "Messages that failed", "ru": "Неотправленные сообщения"},
+        "au_no_failed": {"en": "No failed messages.", "ru": "Неотправленных сообщений нет."},
+        "au_channel": {"en": "Channel", "ru": "Канал"},
+        "au_attempts": {"en": "Attempts", "ru": "Попыток"},
+        "au_retry": {"en": "Send again", "ru": "Отправить снова"},
+        "au_retry_which": {"en": "Message", "ru": "Сообщение"},
+        "au_retried": {
+            "en": "The message is queued to be sent again.",
+            "ru": "Сообщение поставлено на повторную отправку.",
+        },
+        "au_everywhere": {"en": "everywhere", "ru": "везде"},
+        "au_here": {"en": "this workspace", "ru": "это пространство"},
+        "au_seconds": {"en": "{n} s", "ru": "{n} с"},
+        "job_expire_interviews": {"en": "expire abandoned interviews", "ru": "брошенные интервью"},
+        "job_recover_parses": {"en": "recover stuck resumes", "ru": "зависшие резюме"},
+        "job_expire_links": {"en": "drop expired links", "ru": "истёкшие ссылки"},
+        "job_forget_sessions": {"en": "forget ended sign-ins", "ru": "завершённые сеансы"},
+        "job_retention": {"en": "erase data past retention", "ru": "срок хранения данных"},
+        "job_dispatch_outbox": {"en": "send the outbox", "ru": "отправка сообщений"},
+        "job_interview_analysis": {"en": "interview analysis", "ru": "анализ интервью"},
+        "run_queued": {"en": "queued", "ru": "в очереди"},
+        "run_running": {"en": "running", "ru": "выполняется"},
+        "run_succeeded": {"en": "done", "ru": "готово"},
+        "run_failed": {"en": "failed", "ru": "ошибка"},
+        "run_cancelled": {"en": "cancelled", "ru": "отменён"},
+    }
+)
+EDITORS = ("owner", "recruiter")
+RUNNABLE = ("expire_interviews", "recover_parses", "expire_links", "retention", "dispatch_outbox")
+NOTICE = "au_notice"  # session key: (kind, text) of the last action's outcome
+
+
+def automation_page() -> None:
+    st.title(t("automation"))
+    st.caption(t("au_help"))
+    if notice := st.session_state.pop(NOTICE, None):
+        getattr(st, notice[0])(notice[1])
+    chosen = pick_workspace("automation_workspace")
+    if chosen is None:
+        return
+    workspace_id, role = chosen
+    api = client()
+    try:
+        schedules = api.schedules(workspace_id)
+        runs = api.job_runs(workspace_id)
+        failed = api.outbox(workspace_id, status="failed")
+    except ApiFailure as e:
+        show_error(e)
+        return
+    _schedules(schedules)
+    _runs(workspace_id, runs, editor=role in EDITORS)
+    _failed(workspace_id, failed, editor=role in EDITORS)
+
+
+def _when(value: Any) -> str:
+    return str(value)[:16].replace("T", " ") if value else "—"
+
+
+def _schedules(rows: list[dict[str, Any]]) -> None:
+    st.subheader(t("au_schedules"))
+    frame = pd.DataFrame(
+        {
+            t("au_kind"): [word("job_", r["kind"]) for r in rows],
+            t("au_scope"): [
+                t("au_everywhere") if r["scope"] == "everywhere" else t("au_here") for r in rows
+            ],
+            t("au_every"): [t("au_seconds").format(n=r["interval_s"]) for r in rows],
+            t("au_on"): ["✓" if r["enabled"] else "—" for r in rows],
+            t("au_next"): [_when(r["next_run_at"]) for r in rows],
+            t("au_last"): [_when(r["last_run_at"]) for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _runs(workspace_id: str, rows: list[dict[str, Any]], *, editor: bool) -> None:
+    st.subheader(t("au_runs"))
+    if editor:
+        kinds = {k: word("job_", k) for k in RUNNABLE}
+        choice, button = st.columns([3, 1], vertical_alignment="bottom")
+        kind = choice.selectbox(
+            t("au_kind"), list(kinds), format_func=kinds.__getitem__, key="au_kind"
+        )
+        if button.button(t("au_run_now"), key="au_run_now"):
+            try:
+                client().run_job_now(workspace_id, kind)
+            except ApiFailure as e:
+                show_error(e)
+            else:
+                st.session_state[NOTICE] = ("success", t("au_queued"))
+                st.rerun()
+    if not rows:
+        st.info(t("au_no_runs"))
+        return
+    frame = pd.DataFrame(
+        {
+            t("au_kind"): [word("job_", r["kind"]) for r in rows],
+            t("au_status"): [word("run_", r["status"]) for r in rows],
+            t("au_counts"): [
+                ", ".join(f"{k}: {v}" for k, v in (r["counts"] or {}).items()) for r in rows
+            ],
+            t("au_started"): [_when(r["started_at"] or r["scheduled_for"]) for r in rows],
+            t("au_error"): [r["error"] or "" for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _failed(workspace_id: str, rows: list[dict[str, Any]], *, editor: bool) -> None:
+    st.subheader(t("au_outbox"))
+    if not rows:
+        st.caption(t("au_no_failed"))
+        return
+    frame = pd.DataFrame(
+        {
+            t("au_channel"): [r["kind"] for r in rows],
+            t("au_attempts"): [r["attempts"] for r in rows],
+            t("au_error"): [r["last_error"] or "" for r in rows],
+            t("au_last"): [_when(r["updated_at"]) for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if not editor:
+        return
+    labels = {r["id"]: f"#{r['id']} · {r['kind']} · {(r['last_error'] or '')[:60]}" for r in rows}
+    choice, button = st.columns([3, 1], vertical_alignment="bottom")
+    item_id = choice.selectbox(
+        t("au_retry_which"), list(labels), format_func=labels.__getitem__, key="au_retry_id"
+    )
+    if button.button(t("au_retry"), key="au_retry"):
+        try:
+            client().retry_outbox(workspace_id, item_id)
+        except ApiFailure as e:
+            show_error(e)
+        else:
+            st.session_state[NOTICE] = ("success", t("au_retried"))
+            st.rerun()
