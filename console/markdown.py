@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from console.i18n import TEXTS, t
 
@@ -12,6 +13,12 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def plain(text: str) -> str:
     """Text escaped so Markdown renders it literally: never a link, emphasis, HTML or formula."""
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def words(values: list[Any] | None) -> str:
+    """Stored words (matched skills, flags) in the chosen language, comma-separated; a value
+    with no translation is shown as it is."""
+    return ", ".join(t(v) if isinstance(v, str) and v in TEXTS else str(v) for v in values or [])
 
 
 def word(prefix: str, value: str | None) -> str:

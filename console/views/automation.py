@@ -17,6 +17,7 @@ from console.errors import show_error
 from console.i18n import add_texts, t
 from console.markdown import word
 from console.state import client
+from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -130,11 +131,10 @@ def _runs(workspace_id: str, rows: list[dict[str, Any]], *, editor: bool) -> Non
     st.subheader(t("au_runs"))
     if editor:
         kinds = {k: word("job_", k) for k in RUNNABLE}
-        choice, button = st.columns([3, 1], vertical_alignment="bottom")
-        kind = choice.selectbox(
-            t("au_kind"), list(kinds), format_func=kinds.__getitem__, key="au_kind"
+        kind = pick_and_act(
+            t("au_kind"), kinds, key="au_kind", action=t("au_run_now"), action_key="au_run_now"
         )
-        if button.button(t("au_run_now"), key="au_run_now"):
+        if kind is not None:
             try:
                 client().run_job_now(workspace_id, kind)
             except ApiFailure as e:
@@ -176,11 +176,11 @@ def _failed(workspace_id: str, rows: list[dict[str, Any]], *, editor: bool) -> N
     if not editor:
         return
     labels = {r["id"]: f"#{r['id']} · {r['kind']} · {(r['last_error'] or '')[:60]}" for r in rows}
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    item_id = choice.selectbox(
-        t("au_retry_which"), list(labels), format_func=labels.__getitem__, key="au_retry_id"
-    )
-    if button.button(t("au_retry"), key="au_retry"):
+    item_id = pick_and_act(
+        t("au_retry_which"), labels, key="au_retry_id", action=t("au_retry"),
+        action_key="au_retry",
+    )  # fmt: skip
+    if item_id is not None:
         try:
             client().retry_outbox(workspace_id, item_id)
         except ApiFailure as e:

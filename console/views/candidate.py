@@ -19,9 +19,10 @@ from console.api_client import ApiFailure
 from console.bulk_actions import STAGES
 from console.errors import show_error
 from console.i18n import TEXTS, add_texts, t
-from console.markdown import plain
+from console.markdown import plain, words
 from console.state import api_for, client
 from console.views.interviews import report_view, transcript_view
+from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -195,11 +196,10 @@ def _find(workspace_id: str) -> None:
         st.info(t("cp_found_none"))
         return
     names = {c["id"]: " · ".join(x for x in (c["full_name"], c.get("email")) if x) for c in found}
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    candidate_id = choice.selectbox(
-        t("cp_pick"), list(names), format_func=names.__getitem__, key="cp_pick"
+    candidate_id = pick_and_act(
+        t("cp_pick"), names, key="cp_pick", action=t("cp_open"), action_key="cp_open"
     )
-    if button.button(t("cp_open"), key="cp_open"):
+    if candidate_id is not None:
         st.query_params[PARAM] = str(candidate_id)
         st.rerun()
 
@@ -321,10 +321,10 @@ def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bo
             f"**{t('stage')}**: {t('stage_' + app['stage'])}"
         )
         if screening:
-            st.markdown(f"**{t('matched')}**: " + (_words(screening.get("matched")) or "—"))
-            st.markdown(f"**{t('missing')}**: " + (_words(screening.get("missing")) or "—"))
+            st.markdown(f"**{t('matched')}**: " + (plain(words(screening.get("matched"))) or "—"))
+            st.markdown(f"**{t('missing')}**: " + (plain(words(screening.get("missing"))) or "—"))
             if screening.get("flags"):
-                st.markdown(f"**{t('flags')}**: " + _words(screening["flags"]))
+                st.markdown(f"**{t('flags')}**: " + plain(words(screening["flags"])))
             if screening.get("rationale"):
                 st.markdown(f"**{t('cp_rationale')}**: " + plain(screening["rationale"]))
         _plan(workspace_id, app["id"])
@@ -332,12 +332,6 @@ def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bo
             _invite(workspace_id, app)
             _stage_control(workspace_id, app)
         st.divider()
-
-
-def _words(values: list[Any] | None) -> str:
-    return ", ".join(
-        plain(t(v) if isinstance(v, str) and v in TEXTS else str(v)) for v in values or []
-    )
 
 
 def _plan(workspace_id: str, application_id: int) -> None:
@@ -381,15 +375,11 @@ def _invite(workspace_id: str, app: dict[str, Any]) -> None:
 
 def _stage_control(workspace_id: str, app: dict[str, Any]) -> None:
     stages = {s: t(f"stage_{s}") for s in STAGES}
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    stage = choice.selectbox(
-        t("cp_set_stage"), list(stages), index=STAGES.index(app["stage"]),
-        format_func=stages.__getitem__, key=f"cp_stage_{app['id']}",
+    stage = pick_and_act(
+        t("cp_set_stage"), stages, key=f"cp_stage_{app['id']}", action=t("cp_set_stage"),
+        action_key=f"cp_stage_button_{app['id']}", index=STAGES.index(app["stage"]),
     )  # fmt: skip
-    if (
-        button.button(t("cp_set_stage"), key=f"cp_stage_button_{app['id']}")
-        and stage != app["stage"]
-    ):
+    if stage is not None and stage != app["stage"]:
         try:
             client().set_stage(workspace_id, app["id"], stage)
         except ApiFailure as e:

@@ -15,11 +15,13 @@ import streamlit as st
 from console.api_client import ApiFailure
 from console.bulk_actions import STAGES, bulk_panel
 from console.errors import show_error
-from console.i18n import TEXTS, add_texts, t
+from console.i18n import add_texts, t
+from console.markdown import words
 from console.navigation import go
 from console.state import api_for
 from console.upload_panel import upload_panel
 from console.vacancy_store import OPEN_PARAM, forget_lists, vacancy_page
+from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -167,10 +169,6 @@ def _after_bulk(workspace_id: str, table_key: str) -> None:
     st.session_state.pop(table_key, None)
 
 
-def _words(values: list[Any] | None) -> str:
-    return ", ".join(t(v) if isinstance(v, str) and v in TEXTS else str(v) for v in values or [])
-
-
 def table_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The ranked rows as the recruiter reads them (translated, one line each)."""
     return pd.DataFrame(
@@ -182,9 +180,9 @@ def table_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             "recommendation": [
                 t(r["recommendation"]) if r["recommendation"] else "—" for r in rows
             ],
-            "matched": [_words(r["matched"]) for r in rows],
-            "missing": [_words(r["missing"]) for r in rows],
-            "flags": [_words(r["flags"]) for r in rows],
+            "matched": [words(r["matched"]) for r in rows],
+            "missing": [words(r["missing"]) for r in rows],
+            "flags": [words(r["flags"]) for r in rows],
             "stage": [t(f"stage_{r['stage']}") for r in rows],
             "interview": [
                 t(f"iv_{r['interview_status']}") if r["interview_status"] else "—" for r in rows
@@ -233,9 +231,9 @@ def _paging(page: int, shown: int, total: int) -> None:
 
 def _open_candidate(rows: list[dict[str, Any]]) -> None:
     names = {r["candidate_id"]: f"{r['rank']}. {r['full_name']}" for r in rows}
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    candidate_id = choice.selectbox(
-        t("cand_open_which"), list(names), format_func=names.__getitem__, key="cand_open_id"
-    )
-    if button.button(t("cand_open"), key="cand_open_button"):
+    candidate_id = pick_and_act(
+        t("cand_open_which"), names, key="cand_open_id", action=t("cand_open"),
+        action_key="cand_open_button",
+    )  # fmt: skip
+    if candidate_id is not None:
         go("candidate", **{CANDIDATE_PARAM: candidate_id})

@@ -10,10 +10,12 @@ import streamlit as st
 
 from console.api_client import ApiFailure
 from console.errors import show_error
-from console.i18n import TEXTS, add_texts, t
+from console.i18n import add_texts, t
+from console.markdown import words
 from console.navigation import go
 from console.state import api_for
 from console.vacancy_store import vacancy_page
+from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -113,7 +115,7 @@ def results_frame(hits: list[dict[str, Any]]) -> pd.DataFrame:
             t("sr_relevance"): [round(h["relevance"], 2) for h in hits],
             t("sr_years_col"): [h["total_years"] for h in hits],
             t("sr_skills_col"): [", ".join(h["skills"][:12]) for h in hits],
-            t("flags"): [", ".join(t(f) if f in TEXTS else f for f in h["flags"]) for h in hits],
+            t("flags"): [words(h["flags"]) for h in hits],
             t("sr_file"): [h["file_name"] for h in hits],
         }
     )
@@ -125,9 +127,8 @@ def _open(hits: list[dict[str, Any]]) -> None:
     }
     if not people:
         return
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    candidate_id = choice.selectbox(
-        t("sr_open_which"), list(people), format_func=people.__getitem__, key="sr_open_id"
+    candidate_id = pick_and_act(
+        t("sr_open_which"), people, key="sr_open_id", action=t("sr_open"), action_key="sr_open"
     )
-    if button.button(t("sr_open"), key="sr_open"):
+    if candidate_id is not None:
         go("candidate", candidate=candidate_id)

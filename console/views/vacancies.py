@@ -26,6 +26,7 @@ from console.vacancy_store import (
     vacancy_page,
 )
 from console.views.vacancy_detail import vacancy_detail
+from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -144,11 +145,11 @@ def _list(workspace_id: str, role: str) -> None:
         )
     )
     titles = {row["id"]: row["title"] for row in rows}
-    choice, button = st.columns([3, 1], vertical_alignment="bottom")
-    vacancy_id = choice.selectbox(
-        t("vac_open_which"), list(titles), format_func=titles.__getitem__, key="vac_open_id"
-    )
-    if button.button(t("vac_open"), key="vac_open_button"):
+    vacancy_id = pick_and_act(
+        t("vac_open_which"), titles, key="vac_open_id", action=t("vac_open"),
+        action_key="vac_open_button",
+    )  # fmt: skip
+    if vacancy_id is not None:
         open_vacancy(vacancy_id)
         st.rerun()
 
