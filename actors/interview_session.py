@@ -274,15 +274,16 @@ class InterviewSession:
             on_latency=lambda ms: interview_metrics()["latency"].observe(ms, tags=self._tags),
         )  # fmt: skip
 
-    async def _expire_overdue(self) -> None:
-        """End the workspace's abandoned interviews (this one too, if its time is up) and start
-        their analyses, so they stop holding slots of the concurrent-interview limit."""
+    async def _expire_if_overdue(self) -> None:
+        """Leaving with nobody connected: end this interview as abandoned if its time is up,
+        and start its analysis (other workspaces' and interviews' are the Orchestrator's)."""
 
         def expire() -> list[interview_expiry.ExpiredInterview]:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
                 return interview_expiry.expire_overdue(
                     conn, workspace_id=self.workspace_id,
                     max_duration_s=self.settings.interview_max_duration_s,
+                    interview_id=self.interview_id,
                 )  # fmt: skip
 
         for item in await asyncio.to_thread(expire):
@@ -298,15 +299,13 @@ class InterviewSession:
 
     async def _check_capacity(self) -> None:
         limit = self.settings.interview_max_concurrent_per_workspace
-        await self._expire_overdue()
 
         def count() -> int:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
-                row = conn.execute(
-                    "select count(*) from interviews where status = 'active' and id <> %s",
-                    (self.interview_id,),
-                ).fetchone()
-            return int(row[0]) if row else 0
+                return interview_expiry.count_live(
+                    conn, max_duration_s=self.settings.interview_max_duration_s,
+                    besides=self.interview_id,
+                )  # fmt: skip
 
         if await asyncio.to_thread(count) >= limit:
             raise InterviewUnavailable(
@@ -361,7 +360,7 @@ class InterviewSession:
         await self._stop_pipeline()
         await self._clock.stop()  # a heartbeat left behind would count as server downtime
         if reason == "idle":
-            await asyncio.shield(self._expire_overdue())  # runs to its end even if cancelled
+            await asyncio.shield(self._expire_if_overdue())  # runs to its end even if cancelled
         await wait_for_tasks(self._analyses, ANALYSIS_WAIT_S, interview_id=self.interview_id)
 
     async def _release(self) -> None:

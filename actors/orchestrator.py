@@ -62,7 +62,7 @@ class Orchestrator:
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="orchestrator")
         self.context = JobContext(
             dispatcher=RayDispatcher(), max_interview_s=max_interview_s,
-            channels=outbox_channels(settings),
+            channels=outbox_channels(settings, self.pool),
         )  # fmt: skip
         self.tick_s = tick_s
         self.lease_s = lease_s

@@ -338,6 +338,12 @@ class ApiClient:
     def schedules(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", "/jobs/schedules", headers=_in(workspace_id))
 
+    def set_schedule(self, workspace_id: str, kind: str, **body: Any) -> dict[str, Any]:
+        return self._call("PUT", f"/jobs/schedules/{kind}", json=body, headers=_in(workspace_id))
+
+    def clear_schedule(self, workspace_id: str, kind: str) -> None:
+        self._send("DELETE", f"/jobs/schedules/{kind}", headers=_in(workspace_id))
+
     def job_runs(self, workspace_id: str, limit: int = 50) -> list[dict[str, Any]]:
         return self._call("GET", "/jobs", params={"limit": limit}, headers=_in(workspace_id))
 
@@ -350,6 +356,94 @@ class ApiClient:
 
     def retry_outbox(self, workspace_id: str, item_id: int) -> dict[str, Any]:
         return self._call("POST", f"/outbox/{item_id}/retry", headers=_in(workspace_id))
+
+    # ---- notifications (the signed-in person's, per workspace) ----
+
+    def inbox(
+        self, workspace_id: str, *, language: str, unread_only: bool = False, limit: int = 50
+    ) -> dict[str, Any]:
+        params = {"language": language, "unread_only": unread_only, "limit": limit}
+        return self._call("GET", "/notifications", params=params, headers=_in(workspace_id))
+
+    def unread_notifications(self, workspace_id: str) -> int:
+        return int(self._call("GET", "/notifications/unread", headers=_in(workspace_id))["unread"])
+
+    def read_notification(self, workspace_id: str, notification_id: int) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/notifications/{notification_id}/read", headers=_in(workspace_id)
+        )
+
+    def read_all_notifications(self, workspace_id: str) -> int:
+        return int(
+            self._call("POST", "/notifications/read-all", headers=_in(workspace_id))["marked"]
+        )
+
+    def notification_settings(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("GET", "/notifications/settings", headers=_in(workspace_id))
+
+    def save_notification_settings(self, workspace_id: str, **body: Any) -> dict[str, Any]:
+        return self._call("PUT", "/notifications/settings", json=body, headers=_in(workspace_id))
+
+    # ---- webhooks: outbound endpoints and deliveries, inbound hooks and events ----
+
+    def webhook_events(self) -> list[str]:
+        return self._call("GET", "/webhooks/events")
+
+    def webhooks(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/webhooks", headers=_in(workspace_id))
+
+    def create_webhook(
+        self, workspace_id: str, url: str, events: list[str], description: str = ""
+    ) -> dict[str, Any]:
+        body = {"url": url, "events": events, "description": description}
+        return self._call("POST", "/webhooks", json=body, headers=_in(workspace_id))
+
+    def update_webhook(self, workspace_id: str, endpoint_id: int, **fields: Any) -> dict[str, Any]:
+        return self._call(
+            "PATCH", f"/webhooks/{endpoint_id}", json=fields, headers=_in(workspace_id)
+        )
+
+    def delete_webhook(self, workspace_id: str, endpoint_id: int) -> None:
+        self._send("DELETE", f"/webhooks/{endpoint_id}", headers=_in(workspace_id))
+
+    def rotate_webhook_secret(self, workspace_id: str, endpoint_id: int) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/webhooks/{endpoint_id}/rotate-secret", headers=_in(workspace_id)
+        )
+
+    def ping_webhook(self, workspace_id: str, endpoint_id: int) -> dict[str, Any]:
+        return self._call("POST", f"/webhooks/{endpoint_id}/ping", headers=_in(workspace_id))
+
+    def webhook_deliveries(self, workspace_id: str, endpoint_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/webhooks/{endpoint_id}/deliveries", headers=_in(workspace_id))
+
+    def resend_delivery(self, workspace_id: str, delivery_id: int) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/webhooks/deliveries/{delivery_id}/resend", headers=_in(workspace_id)
+        )
+
+    def inbound_hooks(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/inbound-hooks", headers=_in(workspace_id))
+
+    def create_inbound_hook(self, workspace_id: str, description: str = "") -> dict[str, Any]:
+        body = {"source": "generic", "description": description}
+        return self._call("POST", "/inbound-hooks", json=body, headers=_in(workspace_id))
+
+    def set_inbound_hook_enabled(
+        self, workspace_id: str, hook_id: int, enabled: bool
+    ) -> dict[str, Any]:
+        return self._call(
+            "PATCH", f"/inbound-hooks/{hook_id}", json={"enabled": enabled},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    def delete_inbound_hook(self, workspace_id: str, hook_id: int) -> None:
+        self._send("DELETE", f"/inbound-hooks/{hook_id}", headers=_in(workspace_id))
+
+    def inbound_events(self, workspace_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        return self._call(
+            "GET", "/inbound-hooks/events", params={"limit": limit}, headers=_in(workspace_id)
+        )
 
     # ---- interviews and their analysis (workspace-scoped by header) ----
 

@@ -15,12 +15,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
+from console.api_client import ApiFailure  # noqa: E402
 from console.i18n import t  # noqa: E402
-from console.state import init_state, keep_choices, language_changed, sign_out  # noqa: E402
+from console.state import (  # noqa: E402
+    client,
+    init_state,
+    keep_choices,
+    language_changed,
+    sign_out,
+)
 from console.views.automation import automation_page  # noqa: E402
 from console.views.candidate import candidate_page  # noqa: E402
 from console.views.candidates import candidates_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
+from console.views.inbox import inbox_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.live import live_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
@@ -53,6 +61,7 @@ with st.sidebar:
 # where emoji depend on the fonts a machine has.
 PAGES = {  # url path → (page, title key, icon)
     "dashboard": (dashboard_page, "dashboard", ":material/monitoring:"),  # where sign-in lands
+    "inbox": (inbox_page, "inbox", ":material/notifications:"),
     "vacancies": (vacancies_page, "vacancies", ":material/work:"),
     "candidates": (candidates_page, "candidates", ":material/groups:"),
     "candidate": (candidate_page, "candidate", ":material/person:"),
@@ -77,9 +86,22 @@ def _sign_in_for(path: str):  # type: ignore[no-untyped-def]
     return page
 
 
+def _title(path: str, key: str) -> str:
+    """A page's name in the sidebar; the inbox's carries the unread count of the workspace
+    chosen last (none until a page has chosen one, or if the API cannot say)."""
+    workspace_id = st.session_state.get("workspace_id")
+    if path != "inbox" or not workspace_id:
+        return t(key)
+    try:
+        unread = client().unread_notifications(workspace_id)
+    except ApiFailure:
+        return t(key)
+    return f"{t(key)} ({unread})" if unread else t(key)
+
+
 if st.session_state["token"]:
     pages = [
-        st.Page(page, title=t(title), icon=icon, url_path=path)
+        st.Page(page, title=_title(path, title), icon=icon, url_path=path)
         for path, (page, title, icon) in PAGES.items()
     ]
 else:

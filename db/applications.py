@@ -15,6 +15,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from db import events
 from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 
 _COLUMNS = (
@@ -83,6 +84,9 @@ def get_or_create_application(
             )
             row = cur.fetchone()
             if row is not None:
+                events.application_created(
+                    conn, workspace_id=workspace_id, application_id=row.id, source=source
+                )
                 return row, True
             cur.execute(
                 f"select {_COLUMNS} from applications where candidate_id = %s and vacancy_id = %s",
@@ -200,7 +204,11 @@ def change_stage(
                 (stage, application_id),
             )
             row = cur.fetchone()
-    assert row is not None  # locked above, so still there
+        assert row is not None  # locked above, so still there
+        events.stage_changed(
+            conn, workspace_id=row.workspace_id, application_id=row.id, previous=current[0],
+            stage=stage, changed_at=row.updated_at,
+        )  # fmt: skip
     return row, current[0]
 
 

@@ -21,6 +21,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from db import events
 from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 from db.statuses import INTERVIEW_TRANSITIONS, invalid_transition, sources_of
 
@@ -209,6 +210,11 @@ def set_interview_status(
         },
     )
     if row is not None:
+        if status == "completed":
+            events.interview_completed(
+                conn, workspace_id=row.workspace_id, interview_id=row.id,
+                application_id=row.application_id,
+            )  # fmt: skip
         return row
     current = get_interview(conn, interview_id=interview_id)
     if current.status == status == "active":

@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 from db.errors import Conflict, InvalidValue, NotFound, TenantContextMissing
 from db.statuses import invalid_transition
 
-_COLUMNS = (
+COLUMNS = (
     "id, workspace_id, kind, idempotency_key, payload, status, attempts, available_at, "
     "last_error, external_id, sent_at, created_at, updated_at, lease_owner, lease_until"
 )
@@ -84,7 +84,7 @@ def enqueue(
             insert into outbox (workspace_id, kind, idempotency_key, payload, available_at)
             values (%s, %s, %s, %s, coalesce(%s::timestamptz, now()))
             on conflict (workspace_id, idempotency_key) do nothing
-            returning {_COLUMNS}
+            returning {COLUMNS}
             """,
             (workspace_id, kind, idempotency_key, Jsonb(payload), available_at),
         )
@@ -96,7 +96,7 @@ def enqueue(
         return row, True
     existing = _fetch(
         conn,
-        f"select {_COLUMNS} from outbox where workspace_id = %s and idempotency_key = %s",
+        f"select {COLUMNS} from outbox where workspace_id = %s and idempotency_key = %s",
         (workspace_id, idempotency_key),
     )
     assert existing is not None  # the conflicting row is committed and visible by now
@@ -146,7 +146,7 @@ def claim_due(
                 lease_owner = %(owner)s,
                 lease_until = coalesce(%(now)s::timestamptz, now()) + %(lease)s::interval
             from picked where o.id = picked.id
-            returning {", ".join("o." + c.strip() for c in _COLUMNS.split(","))}
+            returning {", ".join("o." + c.strip() for c in COLUMNS.split(","))}
             """,
             {"now": now, "limit": limit, "owner": owner, "lease": lease},
         )
@@ -169,7 +169,7 @@ def _finish(
         update outbox set status = %(target)s{sets}{_CLEAR_LEASE}
         where id = %(id)s and status = any(%(sources)s)
             and (%(owner)s::text is null or lease_owner = %(owner)s)
-        returning {_COLUMNS}
+        returning {COLUMNS}
         """,
         {**params, "id": item_id, "target": target, "sources": list(sources), "owner": owner},
     )
@@ -268,7 +268,7 @@ def requeue_stuck(conn: psycopg.Connection, *, older_than: timedelta) -> int:
 
 def get_item(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
     """The item if visible in the current workspace, else `NotFound`."""
-    row = _fetch(conn, f"select {_COLUMNS} from outbox where id = %s", (item_id,))
+    row = _fetch(conn, f"select {COLUMNS} from outbox where id = %s", (item_id,))
     if row is None:
         raise NotFound(f"outbox item {item_id} not found")
     return row
@@ -281,7 +281,7 @@ def list_items(
     with conn.cursor(row_factory=class_row(OutboxItem)) as cur:
         cur.execute(
             f"""
-            select {_COLUMNS} from outbox
+            select {COLUMNS} from outbox
             where %(status)s::text is null or status = %(status)s
             order by created_at desc, id desc
             limit %(limit)s offset %(offset)s

@@ -17,6 +17,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from db import events
 from db.errors import InvalidValue, NotFound, TenantContextMissing
 
 _COLUMNS = (
@@ -141,6 +142,12 @@ def save_report(
         ) from e
     if row is None:
         raise NotFound(f"interview {interview_id} not found")
+    flags = ((details or {}).get("assessment") or {}).get("red_flags") or []
+    events.report_saved(
+        conn, workspace_id=workspace_id, interview_id=interview_id, report_id=row.id,
+        status=status, overall=overall, recommendation=recommendation,
+        red_flags=[str(f.get("kind")) for f in flags if isinstance(f, dict) and f.get("kind")],
+    )  # fmt: skip
     return row
 
 

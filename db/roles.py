@@ -31,6 +31,8 @@ _APP_FUNCTIONS = (
     # 0015_automation.sql: the Orchestrator's cross-workspace counts and session sweep.
     "automation_due_work(text[], integer)",
     "automation_forget_sessions()",
+    # 0018_notifications_webhooks.sql: which workspace an inbound webhook's public id names.
+    "inbound_hook_lookup(text)",
 )
 # `users`: the password hash is never selectable (sign-in reads it through login_credentials),
 # rows are created only by create_user(), and a user changes only their own name and password

@@ -14,6 +14,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from db import events
 from db.applications import RECOMMENDATIONS
 from db.errors import InvalidValue, NotFound
 
@@ -104,6 +105,10 @@ def record_screening(
         if row is None:
             # Raising inside the savepoint also rolls back the application's new score.
             raise NotFound(f"resume {resume_id} not found")
+        events.screening_completed(
+            conn, workspace_id=workspace_id, application_id=application_id,
+            screening_id=row.id, score=score, recommendation=recommendation,
+        )  # fmt: skip
     return row
 
 

@@ -21,12 +21,14 @@ from serve_apps.api import (
     interviews,
     invitations,
     jobs,
+    notifications,
     outbox,
     resumes,
     screening,
     settings_view,
     signalling,
     vacancies,
+    webhooks,
     workspaces,
 )
 from serve_apps.body_limit import BodyLimit
@@ -63,6 +65,9 @@ def build_app() -> FastAPI:
     app.include_router(settings_view.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(outbox.router, prefix=API_PREFIX)
+    app.include_router(notifications.router, prefix=API_PREFIX)
+    app.include_router(webhooks.router, prefix=API_PREFIX)
+    app.include_router(webhooks.public_router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

@@ -252,8 +252,9 @@ def check_link(
 ) -> LinkContext:
     """The link's interview if it may be used now, else `LinkError` saying why.
 
-    An active interview past its time limit whose candidate is gone (db.interview_expiry) is
-    ended here; `start_analysis(workspace_id, job_id)` runs the analysis that queues.
+    The link's own interview, if active past its time limit (its candidate gone:
+    db.interview_expiry), is ended here; `start_analysis(workspace_id, job_id)` runs the
+    analysis that queues. Other abandoned interviews are the Orchestrator's to end.
     """
     claims = verify_link_token(settings.resolved_secret_key(), token)
     if claims is None:
@@ -269,9 +270,9 @@ def check_link(
         if problem is None and interview.status == "active":
             expired = interview_expiry.expire_overdue(
                 conn, workspace_id=claims.workspace_id,
-                max_duration_s=settings.interview_max_duration_s,
+                max_duration_s=settings.interview_max_duration_s, interview_id=interview.id,
             )  # fmt: skip
-            if any(item.interview_id == interview.id for item in expired):
+            if expired:
                 problem = LinkError(
                     410, "interview_timed_out", "The time for this interview has run out."
                 )

@@ -1,6 +1,7 @@
 """Automation page: what the product does on its own in this workspace — when each kind of
 work runs, how the recent runs went (with their counts or errors), a run started now, and the
-outgoing messages that failed, sent again after the cause is fixed.
+outgoing messages that failed, sent again after the cause is fixed; and the webhooks to and
+from other systems (console/views/automation_webhooks.py).
 
 Owners and recruiters start runs and retries; a viewer reads the same page without them.
 """
@@ -17,6 +18,7 @@ from console.errors import show_error
 from console.i18n import add_texts, t
 from console.markdown import word
 from console.state import client
+from console.views.automation_webhooks import webhooks_section
 from console.widgets import pick_and_act
 from console.workspace_picker import pick_workspace
 
@@ -65,6 +67,29 @@ add_texts(
         "au_everywhere": {"en": "everywhere", "ru": "везде"},
         "au_here": {"en": "this workspace", "ru": "это пространство"},
         "au_seconds": {"en": "{n} s", "ru": "{n} с"},
+        "au_edit": {
+            "en": "This workspace's own schedule",
+            "ru": "Собственное расписание этого пространства",
+        },
+        "au_edit_help": {
+            "en": "Run a kind of work here on its own timing, or turn it off here. Work still "
+            "runs only when there is some.",
+            "ru": "Задайте здесь свой график для вида работы или выключите его. Работа "
+            "выполняется, только когда она есть.",
+        },
+        "au_mode": {"en": "Timing", "ru": "График"},
+        "au_mode_interval": {"en": "every N seconds", "ru": "каждые N секунд"},
+        "au_mode_cron": {"en": "cron expression", "ru": "выражение cron"},
+        "au_interval": {"en": "Interval, seconds", "ru": "Интервал, секунд"},
+        "au_cron": {
+            "en": "Cron (minute hour day month weekday)",
+            "ru": "Cron (минута час день месяц день_недели)",
+        },
+        "au_tz": {"en": "Time zone", "ru": "Часовой пояс"},
+        "au_enabled": {"en": "Runs here", "ru": "Выполняется здесь"},
+        "au_save": {"en": "Save schedule", "ru": "Сохранить расписание"},
+        "au_reset": {"en": "Back to the default", "ru": "Вернуть общее"},
+        "au_saved": {"en": "Schedule saved.", "ru": "Расписание сохранено."},
         "job_expire_interviews": {"en": "expire abandoned interviews", "ru": "брошенные интервью"},
         "job_recover_parses": {"en": "recover stuck resumes", "ru": "зависшие резюме"},
         "job_expire_links": {"en": "drop expired links", "ru": "истёкшие ссылки"},
@@ -102,8 +127,11 @@ def automation_page() -> None:
         show_error(e)
         return
     _schedules(schedules)
+    if role == "owner":
+        _edit_schedule(workspace_id, schedules)
     _runs(workspace_id, runs, editor=role in EDITORS)
     _failed(workspace_id, failed, editor=role in EDITORS)
+    webhooks_section(workspace_id, role)
 
 
 def _when(value: Any) -> str:
@@ -118,13 +146,64 @@ def _schedules(rows: list[dict[str, Any]]) -> None:
             t("au_scope"): [
                 t("au_everywhere") if r["scope"] == "everywhere" else t("au_here") for r in rows
             ],
-            t("au_every"): [t("au_seconds").format(n=r["interval_s"]) for r in rows],
+            t("au_every"): [
+                f"cron {r['cron']} ({r['timezone']})"
+                if r.get("cron")
+                else t("au_seconds").format(n=r["interval_s"])
+                for r in rows
+            ],
             t("au_on"): ["✓" if r["enabled"] else "—" for r in rows],
             t("au_next"): [_when(r["next_run_at"]) for r in rows],
             t("au_last"): [_when(r["last_run_at"]) for r in rows],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _edit_schedule(workspace_id: str, rows: list[dict[str, Any]]) -> None:
+    own = {r["kind"]: r for r in rows if r["scope"] != "everywhere"}
+    with st.expander(t("au_edit")):
+        st.caption(t("au_edit_help"))
+        kinds = {k: word("job_", k) for k in RUNNABLE}
+        kind = st.selectbox(t("au_kind"), list(kinds), format_func=kinds.__getitem__,
+                            key="au_edit_kind")  # fmt: skip
+        current = own.get(kind) or next((r for r in rows if r["kind"] == kind), {})
+        modes = {"interval": t("au_mode_interval"), "cron": t("au_mode_cron")}
+        mode = st.radio(
+            t("au_mode"), list(modes), format_func=modes.__getitem__, horizontal=True,
+            index=1 if current.get("cron") else 0, key=f"au_mode_{kind}",
+        )  # fmt: skip
+        body: dict[str, Any] = {}
+        if mode == "interval":
+            body["interval_s"] = int(st.number_input(
+                t("au_interval"), min_value=5, max_value=366 * 86400, step=60,
+                value=int(current.get("interval_s") or 3600), key=f"au_interval_{kind}",
+            ))  # fmt: skip
+        else:
+            body["cron"] = st.text_input(
+                t("au_cron"), value=current.get("cron") or "0 3 * * *", key=f"au_cron_{kind}"
+            ).strip()
+            body["timezone"] = st.text_input(
+                t("au_tz"), value=current.get("timezone") or "UTC", key=f"au_tz_{kind}"
+            ).strip()
+        body["enabled"] = st.checkbox(
+            t("au_enabled"), value=bool(current.get("enabled", True)), key=f"au_on_{kind}"
+        )
+        save, reset = st.columns(2)
+        if save.button(t("au_save"), key="au_save"):
+            _schedule_call(lambda: client().set_schedule(workspace_id, kind, **body))
+        if kind in own and reset.button(t("au_reset"), key="au_reset"):
+            _schedule_call(lambda: client().clear_schedule(workspace_id, kind))
+
+
+def _schedule_call(call: Any) -> None:
+    try:
+        call()
+    except ApiFailure as e:
+        show_error(e)
+        return
+    st.session_state[NOTICE] = ("success", t("au_saved"))
+    st.rerun()
 
 
 def _runs(workspace_id: str, rows: list[dict[str, Any]], *, editor: bool) -> None:

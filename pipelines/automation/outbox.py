@@ -9,30 +9,87 @@ two dispatchers from sending one message twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import asdict
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
+from db import notifications, webhooks
+from db.outbox import OutboxItem
+from db.pool import transaction
+from db.secret_box import SealedValueInvalid, SecretBox
 from db.settings import Settings
 from pipelines.automation.base import JobContext
-from pipelines.outbox.channels import Channel, EmailChannel, SlackChannel, SmtpConfig
-from pipelines.outbox.dispatcher import dispatch_due
+from pipelines.outbox.channels import (
+    Channel,
+    EmailChannel,
+    SlackChannel,
+    SmtpConfig,
+    WebhookChannel,
+)
+from pipelines.outbox.dispatcher import FailureHook, dispatch_due
+from pipelines.outbox.errors import DeliveryError
+
+log = logging.getLogger(__name__)
 
 BATCH = 100  # messages per run; the next run (or the next sweep) takes the rest
 LEASE_S = 120.0  # per message; longer than any channel's timeout, shorter than the run's
 
 
-def outbox_channels(settings: Settings) -> dict[str, Channel]:
-    """The ways out this installation has: e-mail when SMTP is configured, Slack always (the
-    webhook URL travels with each message). Signed webhooks join with their endpoint registry;
-    until then a webhook message fails with a clear reason instead of going nowhere."""
-    channels: dict[str, Channel] = {"slack": SlackChannel()}
+def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Channel]:
+    """The ways out this installation has: e-mail when SMTP is configured; Slack (the webhook
+    URL travels with each message, sealed when it is a person's); signed webhooks to the
+    registered endpoints, whose secrets are read (and opened) when each delivery goes out."""
+    box = SecretBox(settings.resolved_secret_key())
+
+    def endpoint_secret(item: OutboxItem) -> bytes | None:
+        endpoint_id = item.payload.get("endpoint_id")
+        if not isinstance(endpoint_id, int):
+            return None
+        with transaction(pool, workspace_id=item.workspace_id) as conn:
+            sealed = webhooks.sealed_secret(conn, endpoint_id=endpoint_id)
+        if sealed is None:
+            return None
+        try:
+            return box.open(sealed, purpose=webhooks.secret_purpose(endpoint_id)).encode()
+        except SealedValueInvalid as e:
+            raise DeliveryError(
+                "the endpoint's signing secret does not open with this installation's key; "
+                "rotate it",
+                retryable=False,
+            ) from e
+
+    channels: dict[str, Channel] = {
+        "slack": SlackChannel(box=box),
+        webhooks.KIND: WebhookChannel(endpoint_secret),
+    }
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
         channels["email"] = EmailChannel(smtp)
     return channels
+
+
+def notify_failure(pool: ConnectionPool) -> FailureHook:
+    """The dispatcher's `on_failed`: the workspace's owners are told (in their inbox only when
+    the failed message was itself a notification, so failures cannot feed each other)."""
+
+    def tell(item: OutboxItem) -> None:
+        with transaction(pool, workspace_id=item.workspace_id) as conn:
+            notifications.notify(
+                conn, workspace_id=item.workspace_id, kind="outbox.failed",
+                dedupe_key=f"outbox:{item.id}:{item.attempts}",
+                subject={"outbox_id": item.id, "channel": item.kind, "attempts": item.attempts,
+                         "error": (item.last_error or "")[:300]},
+                inbox_only=item.kind.endswith("." + notifications.NOTIFICATION_MESSAGE),
+            )  # fmt: skip
+        log.warning(
+            "outbox item %s (%s) failed for good after %s attempts; owners told",
+            item.id, item.kind, item.attempts,
+        )  # fmt: skip
+
+    return tell
 
 
 def dispatch_outbox(
@@ -40,8 +97,9 @@ def dispatch_outbox(
 ) -> dict[str, int]:
     """Send what is due in the workspace's outbox; the pass's counts for the run's record."""
     counts = dispatch_due(
-        pool, _channels(context), workspace_id=workspace_id, limit=BATCH, lease_s=LEASE_S
-    )
+        pool, _channels(context), workspace_id=workspace_id, limit=BATCH, lease_s=LEASE_S,
+        on_failed=notify_failure(pool),
+    )  # fmt: skip
     return asdict(counts)
 
 

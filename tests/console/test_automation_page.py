@@ -54,3 +54,39 @@ def test_a_viewer_reads_without_buttons(api_url, auto_space, monkeypatch) -> Non
     assert at.dataframe, "schedules and runs are shown"
     keys = {b.key for b in at.button}
     assert not keys & {"au_run_now", "au_retry"}
+
+
+def test_an_owner_adds_an_endpoint_sees_its_secret_once_and_sends_a_test(  # type: ignore[no-untyped-def]
+    api_url, auto_space, monkeypatch
+) -> None:
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "automation"))
+    assert "No endpoints yet." in page_text(at)
+    at.text_input(key="wh_url").input("https://ats.example.org/selectio")
+    at.text_input(key="wh_desc").input("Our ATS")
+    at = ok(next(b for b in at.button if b.label == "Add").click().run())
+    secret = [c.value for c in at.code]
+    assert len(secret) == 1 and secret[0].startswith("whsec_")
+    endpoints = next(d.value for d in at.dataframe if "Events" in d.value.columns)
+    assert list(endpoints["URL"]) == ["https://ats.example.org/selectio"]
+    at.selectbox(key="wh_action").set_value("ping")
+    at = ok(at.button(key="wh_do").click().run())
+    assert "A test event is queued" in page_text(at)
+    assert not at.code  # the secret was shown once
+    deliveries = next(d.value for d in at.dataframe if "Last answer" in d.value.columns)
+    assert list(zip(deliveries["Events"], deliveries["Status"], strict=True)) == [
+        ("ping", "pending")
+    ]
+    # The owner also gives this workspace its own nightly retention run.
+    at.selectbox(key="au_edit_kind").set_value("retention")
+    at = ok(at.run())
+    at.radio(key="au_mode_retention").set_value("cron")
+    at = ok(at.run())
+    at.text_input(key="au_cron_retention").input("30 2 * * *")
+    at.text_input(key="au_tz_retention").input("Europe/Moscow")
+    at = ok(at.button(key="au_save").click().run())
+    assert "Schedule saved." in page_text(at)
+    plan = at.dataframe[0].value
+    own = plan[plan["Where"] == "this workspace"]
+    assert list(zip(own["Work"], own["Every"], strict=True)) == [
+        ("erase data past retention", "cron 30 2 * * * (Europe/Moscow)")
+    ]

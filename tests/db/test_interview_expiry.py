@@ -75,3 +75,22 @@ def test_a_shorter_limit_expires_sooner(pool: ConnectionPool) -> None:
         kept = interview_expiry.expire_overdue(conn, workspace_id=ws.id, max_duration_s=600)
         gone = interview_expiry.expire_overdue(conn, workspace_id=ws.id, max_duration_s=300)
     assert kept == [] and [item.interview_id for item in gone] == [interview.id]
+
+
+def test_one_interview_is_settled_alone_and_overdue_ones_hold_no_slot(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        mine = _started(conn, ws, minutes_ago=50)
+        neighbour = _started(conn, ws, minutes_ago=50)
+        live = _started(conn, ws, minutes_ago=5)
+        asking = factories.interview(conn, ws)
+        # Before anything is ended, only the interview in time counts against the limit.
+        assert interview_expiry.count_live(conn, max_duration_s=LIMIT_S, besides=asking.id) == 1
+        assert interview_expiry.count_live(conn, max_duration_s=LIMIT_S, besides=live.id) == 0
+        settled = interview_expiry.expire_overdue(
+            conn, workspace_id=ws.id, max_duration_s=LIMIT_S, interview_id=mine.id
+        )
+        states = {i: interviews.get_interview(conn, interview_id=i).status
+                  for i in (mine.id, neighbour.id, live.id)}  # fmt: skip
+    assert [item.interview_id for item in settled] == [mine.id]
+    assert states == {mine.id: "failed", neighbour.id: "active", live.id: "active"}

@@ -4,6 +4,8 @@ one run, a dead holder's run is taken over, failures back off and end failed."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -92,3 +94,46 @@ def test_a_requested_run_is_claimed_and_a_sweep_goes_to_one_ticker(
     with transaction(pool) as conn:
         second = schedules.claim_due_sweeps(conn)
     assert "expire_interviews" in first and second == []
+
+
+def test_cron_schedules_run_at_their_times_in_their_zone() -> None:
+    after = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)  # 02:30 on the 5th in Moscow (UTC+3)
+    at_three_moscow = schedules.next_run(3600, "0 3 * * *", "Europe/Moscow", after)
+    assert at_three_moscow == datetime(2026, 12, 5, 0, 0, tzinfo=UTC)
+    assert schedules.next_run(3600, "0 3 * * *", "UTC", after) == datetime(
+        2026, 12, 5, 3, 0, tzinfo=UTC
+    )
+    assert schedules.next_run(90, None, "UTC", after) == datetime(
+        2026, 12, 4, 23, 31, 30, tzinfo=UTC
+    )
+    for cron, zone, reason in (
+        ("61 * * * *", "UTC", "not a five-field cron"),
+        ("0 3 * *", "UTC", "not a five-field cron"),
+        ("0 3 * * *", "Mars/Olympus", "unknown time zone"),
+    ):
+        try:
+            schedules.check_timing(3600, cron, zone)
+        except Exception as e:
+            assert reason in str(e)
+        else:
+            raise AssertionError(f"{cron!r} in {zone} was accepted")
+
+
+def test_a_workspace_cron_schedule_holds_its_kind_back_until_its_time(pool: ConnectionPool) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        own = schedules.set_schedule(
+            conn, kind="retention", interval_s=3600, workspace_id=ws.id,
+            cron="15   4 * * *", timezone="Asia/Novosibirsk",
+        )  # fmt: skip
+        now = conn.execute("select now()").fetchone()[0]
+        schedules.mark_ran(conn, workspace_id=ws.id, kind="retention")
+        (ran,) = [s for s in schedules.list_schedules(conn) if s.workspace_id == ws.id]
+    assert own.cron == "15 4 * * *"  # stored normalised
+    assert (
+        own.next_run_at > now and own.next_run_at.astimezone(ZoneInfo("Asia/Novosibirsk")).hour == 4
+    )
+    assert ran.last_run_at is not None and ran.next_run_at == own.next_run_at
+    with transaction(pool, workspace_id=ws.id) as conn:
+        schedules.clear_schedule(conn, workspace_id=ws.id, kind="retention")
+        assert [s for s in schedules.list_schedules(conn) if s.workspace_id == ws.id] == []

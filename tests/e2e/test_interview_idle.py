@@ -93,30 +93,6 @@ def test_an_idle_actor_leaves_and_the_interview_resumes_then_is_abandoned(
     assert ended.failure_reason == interview_expiry.ABANDONED_REASON
 
 
-def test_the_time_limit_counts_from_the_first_start_across_reconnects(
-    api_url, settings, pool
-) -> None:
-    invited = invite_screened_candidate(pool, settings, "Late")
-    with transaction(pool, workspace_id=invited["workspace"].id) as conn:
-        interviews.set_interview_status(conn, interview_id=invited["interview_id"], status="active")
-        conn.execute(  # 31 minutes in: over the 30-minute limit, not yet abandoned
-            "update interviews set started_at = now() - interval '31 minutes' where id = %s",
-            (invited["interview_id"],),
-        )
-
-    async def scenario() -> dict:
-        client = InterviewClient(api_url, invited["token"])
-        answer = await client.connect()
-        assert answer["status"] == 200, answer
-        done = await client.wait_for(lambda m: m.get("type") == "interview_complete", timeout=60)
-        await client.close()
-        return done
-
-    asyncio.run(scenario())
-    interview, _ = _interview(pool, invited)
-    assert interview.status == "completed"
-
-
 def test_a_recruiter_ends_a_running_interview_and_its_actor_leaves(api_url, settings, pool) -> None:
     invited = invite_screened_candidate(pool, settings, "Ended")
     interview_id = invited["interview_id"]

@@ -176,6 +176,10 @@ def test_a_finished_interview_actor_exits_instead_of_being_killed(api_url, setti
 
     actor_id = asyncio.run(scenario())
     _assert_exited(_wait_dead(actor_id, timeout=40))
+    # The limit counts from the first start (31 minutes ago), not from this connection.
+    with transaction(pool, workspace_id=invited["workspace"].id) as conn:
+        ended = interviews.get_interview(conn, interview_id=invited["interview_id"])
+    assert ended.status == "completed"
 
 
 def test_an_actor_crash_under_a_connected_candidate_is_not_counted(api_url, settings, pool) -> None:

@@ -50,6 +50,31 @@ def test_schedules_list_the_sweeps(client: TestClient, team: dict[str, Any]) -> 
     assert kinds["dispatch_outbox"]["interval_s"] == 15
 
 
+def test_owners_give_their_workspace_its_own_schedule(
+    client: TestClient, team: dict[str, Any]
+) -> None:
+    owner = login(client, "owner@acme.test", team["password"])
+    recruiter = login(client, "recruiter@acme.test", team["password"])
+    nightly = {"cron": "30 2 * * *", "timezone": "Europe/Moscow"}
+    assert (
+        client.put("/api/v1/jobs/schedules/retention", json=nightly, headers=recruiter).status_code
+        == 403
+    )
+    bad = client.put(
+        "/api/v1/jobs/schedules/retention", json={"cron": "every night"}, headers=owner
+    )
+    assert bad.status_code == 400 and "cron" in bad.json()["error"]["message"]
+    saved = client.put("/api/v1/jobs/schedules/retention", json=nightly, headers=owner)
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["scope"], saved.json()["cron"]) == ("this workspace", "30 2 * * *")
+    assert saved.json()["next_run_at"].endswith(("23:30:00Z", "23:30:00+00:00"))  # 02:30 MSK
+    outsider = login(client, "outsider@acme.test", team["password"])
+    theirs = client.get("/api/v1/jobs/schedules", headers=outsider).json()
+    assert all(row["scope"] == "everywhere" for row in theirs)
+    assert client.delete("/api/v1/jobs/schedules/retention", headers=owner).status_code == 204
+    assert client.delete("/api/v1/jobs/schedules/retention", headers=owner).status_code == 404
+
+
 def test_a_failed_message_is_sent_again_by_a_recruiter(
     client: TestClient, team: dict[str, Any], pool: ConnectionPool
 ) -> None:

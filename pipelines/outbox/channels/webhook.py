@@ -1,9 +1,10 @@
 """Outbound webhooks for integrators: a signed JSON POST per event (see `signing`).
 
-Item payload: {"url": "https://...", "event": "application.created", "data": {...}}. The body
-is the same on every attempt (event id = the idempotency key, the item's creation time, the
-data, keys sorted), so a receiver that dedupes by event id drops the repeat a crash may cause;
-the timestamp and signature are those of the attempt.
+Item payload: {"url": "https://...", "event": "application.created", "data": {...},
+"endpoint_id": 7, "event_id": "..."?}. The body is the same on every attempt (the event id,
+the item's creation time, the data, keys sorted), so a receiver that dedupes by event id drops
+the repeat a crash may cause; the timestamp and signature are those of the attempt. The event
+id is the idempotency key, or the original's for a delivery a person sent again.
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ from pipelines.outbox.signing import signed_headers
 SecretFor = Callable[[OutboxItem], bytes | None]
 
 
+def event_id(item: OutboxItem) -> str:
+    """The id the receiver dedupes by: the same on every attempt and every re-send."""
+    return str(item.payload.get("event_id") or item.idempotency_key)
+
+
 def event_body(item: OutboxItem) -> bytes:
     """The JSON body of the item's event, byte-for-byte the same on every attempt."""
     event = {
-        "id": item.idempotency_key,
+        "id": event_id(item),
         "event": item.payload.get("event"),
         "created_at": item.created_at.isoformat(),
         "data": item.payload.get("data", {}),
@@ -55,7 +61,7 @@ class WebhookChannel(Channel):
         if not secret:
             raise DeliveryError("no signing secret for this webhook endpoint", retryable=False)
         body = event_body(item)
-        headers = signed_headers(secret, item.idempotency_key, body, int(time.time()))
+        headers = signed_headers(secret, event_id(item), body, int(time.time()))
         headers["Content-Type"] = "application/json"
         response = post(self._client, url, body, headers)
         return f"http:{response.status_code}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from psycopg_pool import ConnectionPool
 
-from db import jobs, outbox, schedules
+from db import jobs, notifications, outbox, schedules
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.automation.base import JobContext
 from pipelines.automation.outbox import outbox_channels
 from pipelines.automation.runner import run_job
 from pipelines.outbox.channels import SlackChannel
+from serve_apps import accounts
 from tests.db import factories
 from tests.pipelines.automation.test_jobs import RecordingDispatcher
 from tests.pipelines.outbox.receivers import http_receiver
@@ -60,10 +61,44 @@ def test_a_run_sends_what_is_due_and_records_it(pool: ConnectionPool) -> None:
     assert str(ws.id) not in _due(pool)  # nothing left to send
 
 
-def test_channels_follow_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    bare = outbox_channels(Settings(home=tmp_path, _env_file=None))
-    assert set(bare) == {"slack"}  # no SMTP configured: no e-mail channel to fail through
+def test_channels_follow_the_settings(tmp_path, pool) -> None:  # type: ignore[no-untyped-def]
+    bare = outbox_channels(Settings(home=tmp_path, _env_file=None), pool)
+    assert set(bare) == {"slack", "webhook"}  # no SMTP configured: no e-mail channel
     mailing = outbox_channels(
-        Settings(home=tmp_path, _env_file=None, smtp_host="127.0.0.1", smtp_from="hr@x.test")
+        Settings(home=tmp_path, _env_file=None, smtp_host="127.0.0.1", smtp_from="hr@x.test"),
+        pool,
     )
-    assert set(mailing) == {"slack", "email"}
+    assert set(mailing) == {"slack", "webhook", "email"}
+
+
+def test_a_message_failed_for_good_tells_the_owners_once(pool, settings) -> None:  # type: ignore[no-untyped-def]
+    owner = accounts.create_user_account(pool, email="own@outbox.test", password="pw-12345678")
+    space = accounts.create_workspace(pool, name="Outbox Co", owner_id=owner.id)
+    with transaction(pool, workspace_id=space.id) as conn:
+        notifications.save_settings(
+            conn, workspace_id=space.id, user_id=owner.id, language="en",
+            channels={"outbox.failed": ["email"]},
+        )  # fmt: skip
+    context = JobContext(
+        dispatcher=RecordingDispatcher(), max_interview_s=1800,
+        channels=outbox_channels(settings, pool),  # no SMTP here: e-mail cannot go out
+    )  # fmt: skip
+    with http_receiver() as (url, received):
+        received.status_for = lambda n: 410  # the receiver refuses for good
+        with transaction(pool, workspace_id=space.id) as conn:
+            refused, _ = outbox.enqueue(
+                conn, workspace_id=space.id, kind="slack", idempotency_key="gone",
+                payload={"webhook_url": f"{url}/hook", "text": "Hello"},
+            )  # fmt: skip
+        run_job(pool, workspace_id=space.id, kind="dispatch_outbox", owner="t1", context=context)
+        # The owner's e-mail about it has no channel either: it fails, and is told in the inbox
+        # alone, so the two failures end there instead of feeding each other.
+        run_job(pool, workspace_id=space.id, kind="dispatch_outbox", owner="t2", context=context)
+        run_job(pool, workspace_id=space.id, kind="dispatch_outbox", owner="t3", context=context)
+    with transaction(pool, workspace_id=space.id) as conn:
+        told = notifications.list_inbox(conn, user_id=owner.id)
+        items = {i.kind: i for i in outbox.list_items(conn)}
+    assert [n.subject["channel"] for n in told] == ["email.notification", "slack"]
+    assert told[1].subject["outbox_id"] == refused.id and "HTTP 410" in told[1].body
+    assert items["email.notification"].status == "failed"
+    assert set(items) == {"slack", "email.notification"}  # no e-mail about the failed e-mail

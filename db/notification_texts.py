@@ -1,0 +1,72 @@
+"""What each kind of notification says, in Russian and English.
+
+A notification is stored with its kind and subject (names, ids, scores); the text is made from
+them here, in the recipient's language for e-mail and Slack and in the reader's language in the
+console, so one notification reads right in either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# kind → language → (title, body); fields come from the notification's subject.
+TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "candidate.strong": {
+        "en": (
+            "Strong candidate: {candidate}",
+            "{candidate} scored {score} for “{vacancy}” at screening.",
+        ),
+        "ru": (
+            "Сильный кандидат: {candidate}",
+            "{candidate} набрал(а) {score} баллов при отборе на «{vacancy}».",
+        ),
+    },
+    "report.ready": {
+        "en": (
+            "Interview report ready: {candidate}",
+            "{candidate}'s interview for “{vacancy}” is scored: overall {overall}, {verdict}.",
+        ),
+        "ru": (
+            "Отчёт об интервью готов: {candidate}",
+            "Интервью {candidate} на «{vacancy}» оценено: итог {overall}, {verdict}.",
+        ),
+    },
+    "report.flagged": {
+        "en": (
+            "Report needs a look: {candidate}",
+            "{candidate}'s interview for “{vacancy}” has red flags: {flags}.",
+        ),
+        "ru": (
+            "Отчёт требует внимания: {candidate}",
+            "В интервью {candidate} на «{vacancy}» есть тревожные признаки: {flags}.",
+        ),
+    },
+    "outbox.failed": {
+        "en": (
+            "A message could not be sent",
+            "A {channel} message failed for good after {attempts} attempts: {error}. "
+            "Fix the cause and send it again from the Automation page.",
+        ),
+        "ru": (
+            "Сообщение не отправлено",
+            "Сообщение ({channel}) не ушло после {attempts} попыток: {error}. "
+            "Устраните причину и отправьте его снова на странице «Автоматизация».",
+        ),
+    },
+}
+LANGUAGES = ("ru", "en")
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def render(kind: str, subject: dict[str, Any], language: str) -> tuple[str, str]:
+    """(title, body) of a notification; a kind this version does not know reads as its name."""
+    texts = TEXTS.get(kind)
+    if texts is None:
+        return kind, ""
+    title, body = texts.get(language) or texts["en"]
+    values = _Blank({k: v for k, v in subject.items() if v is not None and v != ""})
+    return title.format_map(values), body.format_map(values)
