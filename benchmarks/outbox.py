@@ -4,21 +4,33 @@ Rows dispatched per second (claimed, signed, POSTed to a threaded HTTP/1.1 recei
 127.0.0.1, marked 'sent') with 1, 4 and 16 dispatcher threads over one workspace's backlog, on
 the embedded PostgreSQL. Every run also checks that the receiver saw each event id once.
 
-Run: .venv/bin/python benchmarks/outbox.py [--rows 2000] [--batch 20]
-Target (issue 13): >= 500 rows/s on the 2-core machine.
+Then a kill loop: dispatcher *processes* (each with its own pool, leases of 2 s) send a backlog
+while one of them is SIGKILLed at a random moment every `--kill-every` seconds and replaced.
+A process killed between delivering and marking leaves its items to be claimed again once
+their lease runs out, so the receiver may see an event twice; it is counted, and so is what a
+receiver that drops repeated event ids applies (each event once is the target).
+
+Run: .venv/bin/python benchmarks/outbox.py [--rows 2000] [--batch 20] [--kill-rows 1500]
+Target (issue 13): >= 500 rows/s on the 2-core machine; 0 duplicates applied under kills.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import multiprocessing
+import os
+import random
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,7 +56,9 @@ def run(pool, url: str, received, rows: int, threads: int, batch: int) -> float:
                 idempotency_key=f"{threads}:{n}",
                 payload={"url": url, "event": "application.created", "data": {"n": n}},
             )
-    channels = {"webhook": WebhookChannel(lambda item: b"bench-secret", timeout_s=5)}
+    channels = {
+        "webhook": WebhookChannel(lambda item: b"bench-secret", timeout_s=5, allow_private=True)
+    }
     with received.lock:
         received.requests.clear()
 
@@ -68,10 +82,81 @@ def run(pool, url: str, received, rows: int, threads: int, batch: int) -> float:
     return rows / elapsed
 
 
+def _dispatcher_process(app_url: str, workspace_id: str, batch: int) -> None:
+    """One dispatcher process: claim, deliver, mark until killed (or nothing is left)."""
+    pool = open_pool(app_url, min_size=1, max_size=1)
+    channels = {
+        "webhook": WebhookChannel(lambda item: b"bench-secret", timeout_s=1, allow_private=True)
+    }
+    idle_since = time.monotonic()
+    while time.monotonic() - idle_since < 10:
+        if dispatch_due(pool, channels, workspace_id=UUID(workspace_id), limit=batch, lease_s=2):
+            idle_since = time.monotonic()
+        time.sleep(0.01)
+
+
+def kill_loop(pool, app_url: str, url: str, received, rows: int, procs: int, every: float) -> None:  # type: ignore[no-untyped-def]
+    """Dispatch `rows` with `procs` processes, one SIGKILLed and replaced every `every` s."""
+    with transaction(pool) as conn:
+        ws = workspaces.create_workspace(conn, name="bench kill loop").id
+    with transaction(pool, workspace_id=ws) as conn:
+        for n in range(rows):
+            outbox.enqueue(
+                conn, workspace_id=ws, kind="webhook", idempotency_key=f"kill:{n}",
+                payload={"url": url, "event": "application.created", "data": {"n": n}},
+            )  # fmt: skip
+    with received.lock:
+        received.requests.clear()
+    spawn = multiprocessing.get_context("spawn")
+
+    def start() -> multiprocessing.Process:
+        process = spawn.Process(target=_dispatcher_process, args=(app_url, str(ws), 10))
+        process.start()
+        return process
+
+    alive = [start() for _ in range(procs)]
+    kills, started = 0, time.perf_counter()
+    rng = random.Random(13)
+    while True:
+        with transaction(pool, workspace_id=ws) as conn:
+            left = conn.execute("select count(*) from outbox where status <> 'sent'").fetchone()[0]
+        if left == 0 or time.perf_counter() - started > 300:
+            break
+        time.sleep(every * rng.uniform(0.5, 1.5))
+        victim = alive.pop(rng.randrange(len(alive)))
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.join()
+        kills += 1
+        alive.append(start())
+    elapsed = time.perf_counter() - started
+    for process in alive:
+        process.kill()
+        process.join()
+    with received.lock:
+        deliveries = [(h.get("x-selectio-event-id"), json.loads(body)["data"]["n"])
+                      for _, h, body in received.requests]  # fmt: skip
+    ids_per_row: dict[int, set[str | None]] = {}
+    for event_id, n in deliveries:
+        ids_per_row.setdefault(n, set()).add(event_id)
+    repeats = len(deliveries) - len(ids_per_row)
+    # A receiver that drops repeated event ids applies a row twice only if a repeat came
+    # under another id.
+    applied_twice = sum(len(ids) - 1 for ids in ids_per_row.values())
+    print(
+        f"  kill loop: {rows} rows, {procs} processes, {kills} SIGKILLs in {elapsed:.1f} s; "
+        f"{left} not sent, {rows - len(ids_per_row)} never delivered; {len(deliveries)} "
+        f"deliveries: {repeats} repeats, all under the original event id unless counted here: "
+        f"{applied_twice} duplicates applied by an idempotent receiver"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--kill-rows", type=int, default=1500)
+    parser.add_argument("--kill-procs", type=int, default=3)
+    parser.add_argument("--kill-every", type=float, default=0.5, help="seconds between kills")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     home = Path(tempfile.mkdtemp(prefix="selectio-bench-"))
@@ -82,6 +167,11 @@ def main() -> None:
             print(f"outbox dispatch, {args.rows} webhook rows, batch {args.batch}:")
             for threads in (1, 4, 16):
                 run(pool, url + "/hook", received, args.rows, threads, args.batch)
+            if args.kill_rows:
+                kill_loop(
+                    pool, prepared.app_url, url + "/hook", received, args.kill_rows,
+                    args.kill_procs, args.kill_every,
+                )  # fmt: skip
     finally:
         pool.close()
         shutil.rmtree(home, ignore_errors=True)

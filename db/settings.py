@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "plain"] = "starttls"
     smtp_from: str | None = None
     smtp_timeout_s: float = Field(default=20.0, gt=0)
+    # Outbound webhooks and Slack posts to loopback, private or link-local addresses are
+    # refused unless allowed (a workspace owner must not make the server call its own network).
+    webhook_allow_private_targets: bool = False
 
     @field_validator("home", mode="after")
     @classmethod

@@ -267,8 +267,9 @@ def jobs_list(
                 rows = schedules.list_schedules(conn)
             for s in rows:
                 state = "on" if s.enabled else "off"
+                timing = f"cron {s.cron} {s.timezone}" if s.cron else f"every {s.interval_s}s"
                 typer.echo(
-                    f"{s.kind:<18} every {s.interval_s:>6}s  {state:<3}  "
+                    f"{s.kind:<18} {timing:<28} {state:<3}  "
                     f"next {s.next_run_at:%Y-%m-%d %H:%M:%S}"
                 )
             return

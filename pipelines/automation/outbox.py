@@ -61,9 +61,10 @@ def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Chann
                 retryable=False,
             ) from e
 
+    inside = settings.webhook_allow_private_targets
     channels: dict[str, Channel] = {
-        "slack": SlackChannel(box=box),
-        webhooks.KIND: WebhookChannel(endpoint_secret),
+        "slack": SlackChannel(box=box, allow_private=inside),
+        webhooks.KIND: WebhookChannel(endpoint_secret, allow_private=inside),
     }
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:

@@ -19,6 +19,7 @@ from db.pool import transaction
 from db.secret_box import SecretBox
 from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, Forbidden, error_doc
+from serve_apps.outbound_targets import refuse_internal
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=WORKSPACE_ERRORS)
 _USER_ONLY = {403: error_doc("API keys have no inbox (`user_required`)")}
@@ -161,6 +162,7 @@ def put_settings(
     user_id = _user_id(access)
     sealed = None
     if body.slack_webhook_url and not body.clear_slack_webhook:
+        refuse_internal(body.slack_webhook_url, settings)
         box = SecretBox(settings.resolved_secret_key())
         sealed = box.seal(
             body.slack_webhook_url,

@@ -23,6 +23,7 @@ from pipelines.hooks.receive import HookRefused, receive
 from pipelines.outbox.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, error_body, error_doc
+from serve_apps.outbound_targets import refuse_internal
 
 router = APIRouter(tags=["webhooks"], responses=WORKSPACE_ERRORS)
 public_router = APIRouter(tags=["webhooks"])
@@ -158,6 +159,7 @@ def create_endpoint(
 ) -> EndpointWithSecret:
     """Register an endpoint for some events; the answer carries its signing secret, once."""
     access.require("owner")
+    refuse_internal(body.url, settings)
     secret, box = "whsec_" + secrets.token_urlsafe(32), _box(settings)
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         endpoint = webhooks.create_endpoint(
@@ -173,10 +175,15 @@ def create_endpoint(
     "/webhooks/{endpoint_id}", response_model=EndpointOut, responses={**_OWNER, **BODY_ERRORS}
 )
 def update_endpoint(
-    endpoint_id: int, body: EndpointPatch, access: CurrentWorkspace, pool: Pool
+    endpoint_id: int,
+    body: EndpointPatch,
+    access: CurrentWorkspace,
+    pool: Pool,
+    settings: AppSettings,
 ) -> EndpointOut:
     """Change an endpoint's URL, events, description, or pause / resume it."""
     access.require("owner")
+    refuse_internal(body.url, settings)
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         endpoint = webhooks.update_endpoint(
             conn, endpoint_id=endpoint_id, url=body.url,

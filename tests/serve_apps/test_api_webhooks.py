@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import time
 
-from db import notifications
+from fastapi.testclient import TestClient
+
+from db import notifications, webhooks
 from db.pool import transaction
+from db.secret_box import SecretBox
 from pipelines.automation.outbox import outbox_channels
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.signing import signed_headers, verify
+from serve_apps.app import attach, build_app
 from tests.pipelines.outbox.receivers import http_receiver
 from tests.serve_apps.conftest import login
 
@@ -26,6 +30,36 @@ def _as(client, team, role: str) -> dict[str, str]:  # type: ignore[no-untyped-d
 def test_an_endpoint_gets_signed_deliveries_that_can_be_sent_again(  # type: ignore[no-untyped-def]
     client, team, pool, settings
 ) -> None:
+    owner = _as(client, team, "owner")
+    with http_receiver() as (base, _):
+        inside = {"url": f"{base}/hook", "events": ["report.ready"]}
+        refused = client.post("/api/v1/webhooks", json=inside, headers=owner)
+    assert (
+        refused.status_code == 400 and refused.json()["error"]["code"] == "webhook_target_private"
+    )
+    # This installation lets webhooks reach 127.0.0.1, where the test's receiver listens.
+    settings = settings.model_copy(update={"webhook_allow_private_targets": True})
+    with TestClient(attach(build_app(), pool=pool, settings=settings)) as local:
+        _deliver_signed(local, team, pool, settings)
+
+
+def test_deliveries_to_the_servers_own_network_are_refused(client, team, pool, settings) -> None:  # type: ignore[no-untyped-def]
+    owner = _as(client, team, "owner")
+    with transaction(pool, workspace_id=team["acme"].id) as conn:
+        endpoint = webhooks.create_endpoint(
+            conn, workspace_id=team["acme"].id, url="http://10.0.0.7:6379/x",
+            events=["report.ready"], seal=lambda i: SecretBox(settings.resolved_secret_key()).seal(
+                "s", purpose=webhooks.secret_purpose(i)),
+        )  # fmt: skip
+    assert client.post(f"/api/v1/webhooks/{endpoint.id}/ping", headers=owner).status_code == 202
+    counts = dispatch_due(pool, outbox_channels(settings, pool), workspace_id=team["acme"].id)
+    assert counts.failed == 1
+    (failed,) = client.get(f"/api/v1/webhooks/{endpoint.id}/deliveries", headers=owner).json()
+    assert failed["status"] == "failed" and "internal address" in failed["last_error"]
+    client.delete(f"/api/v1/webhooks/{endpoint.id}", headers=owner)
+
+
+def _deliver_signed(client, team, pool, settings) -> None:  # type: ignore[no-untyped-def]
     owner, recruiter = _as(client, team, "owner"), _as(client, team, "recruiter")
     with http_receiver() as (base, received):
         body = {"url": f"{base}/hook", "events": ["report.ready"], "description": "ATS"}

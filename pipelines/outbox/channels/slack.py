@@ -40,10 +40,12 @@ class SlackChannel(Channel):
         box: SecretBox | None = None,
         timeout_s: float = 10.0,
         client: httpx.Client | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.timeout_s = timeout_s
         self._default_url = default_url
         self._box = box
+        self._allow_private = allow_private
         self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
 
     def deliver(self, item: OutboxItem) -> str | None:
@@ -58,7 +60,7 @@ class SlackChannel(Channel):
             raise DeliveryError("a Slack item needs 'text' or 'blocks'", retryable=False)
         body = json.dumps(message, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", EVENT_ID_HEADER: item.idempotency_key}
-        post(self._client, url, body, headers)
+        post(self._client, url, body, headers, allow_private=self._allow_private)
         return None
 
     def _sealed_url(self, item: OutboxItem) -> str | None:

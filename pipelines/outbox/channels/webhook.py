@@ -46,10 +46,16 @@ class WebhookChannel(Channel):
     name = "webhook"
 
     def __init__(
-        self, secret_for: SecretFor, *, timeout_s: float = 10.0, client: httpx.Client | None = None
+        self,
+        secret_for: SecretFor,
+        *,
+        timeout_s: float = 10.0,
+        client: httpx.Client | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.timeout_s = timeout_s
         self._secret_for = secret_for
+        self._allow_private = allow_private
         self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
 
     def deliver(self, item: OutboxItem) -> str | None:
@@ -63,7 +69,7 @@ class WebhookChannel(Channel):
         body = event_body(item)
         headers = signed_headers(secret, event_id(item), body, int(time.time()))
         headers["Content-Type"] = "application/json"
-        response = post(self._client, url, body, headers)
+        response = post(self._client, url, body, headers, allow_private=self._allow_private)
         return f"http:{response.status_code}"
 
     def close(self) -> None:

@@ -24,7 +24,10 @@ SECRET = b"endpoint-secret"
 
 
 def _channels() -> dict:
-    return {"webhook": WebhookChannel(lambda item: SECRET, timeout_s=5), "slack": SlackChannel()}
+    return {
+        "webhook": WebhookChannel(lambda item: SECRET, timeout_s=5, allow_private=True),
+        "slack": SlackChannel(allow_private=True),
+    }
 
 
 def _enqueue(pool: ConnectionPool, ws, url: str, keys: list[str], kind: str = "webhook") -> None:
@@ -132,7 +135,9 @@ def test_final_errors_fail_at_once_and_never_stop_the_pass(pool: ConnectionPool)
         _enqueue(pool, ws, url, ["fax"], kind="fax.send")
         _enqueue(pool, ws, url, ["no-secret"], kind="webhook.unsigned")
         _enqueue(pool, ws, url, ["fine"])
-        channels = _channels() | {"webhook.unsigned": WebhookChannel(lambda item: None)}
+        channels = _channels() | {
+            "webhook.unsigned": WebhookChannel(lambda item: None, allow_private=True)
+        }
         counts = dispatch_due(pool, channels, workspace_id=ws, limit=10)
     items = _items(pool, ws)
     assert (counts.failed, counts.sent) == (3, 1)
@@ -153,7 +158,9 @@ def test_items_the_lease_cannot_cover_are_given_back(pool: ConnectionPool) -> No
 def test_slack_posts_the_message_to_the_item_or_workspace_url(pool: ConnectionPool) -> None:
     ws = factories.workspace(pool).id
     with http_receiver() as (url, got):
-        slack = SlackChannel(default_url=lambda workspace: f"{url}/workspace/{workspace}")
+        slack = SlackChannel(
+            default_url=lambda workspace: f"{url}/workspace/{workspace}", allow_private=True
+        )
         with transaction(pool, workspace_id=ws) as conn:
             outbox.enqueue(
                 conn,
