@@ -269,8 +269,7 @@ def jobs_list(
                 state = "on" if s.enabled else "off"
                 timing = f"cron {s.cron} {s.timezone}" if s.cron else f"every {s.interval_s}s"
                 typer.echo(
-                    f"{s.kind:<18} {timing:<28} {state:<3}  "
-                    f"next {s.next_run_at:%Y-%m-%d %H:%M:%S}"
+                    f"{s.kind:<18} {timing:<28} {state:<3}  next {s.next_run_at:%Y-%m-%d %H:%M:%S}"
                 )
             return
         target = guarded(lambda: accounts.resolve_workspace(pool, workspace))
