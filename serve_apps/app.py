@@ -18,6 +18,7 @@ from serve_apps.api import (
     auth,
     candidates,
     health,
+    inbound_hooks,
     interviews,
     invitations,
     jobs,
@@ -67,7 +68,8 @@ def build_app() -> FastAPI:
     app.include_router(outbox.router, prefix=API_PREFIX)
     app.include_router(notifications.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)
-    app.include_router(webhooks.public_router, prefix=API_PREFIX)
+    app.include_router(inbound_hooks.router, prefix=API_PREFIX)
+    app.include_router(inbound_hooks.public_router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 
