@@ -384,6 +384,42 @@ class ApiClient:
     def save_notification_settings(self, workspace_id: str, **body: Any) -> dict[str, Any]:
         return self._call("PUT", "/notifications/settings", json=body, headers=_in(workspace_id))
 
+    # ---- the workspace's Telegram account ----
+
+    def telegram(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("GET", "/telegram", headers=_in(workspace_id))
+
+    def telegram_login(self, workspace_id: str, phone: str) -> dict[str, Any]:
+        # Each step is a round trip to Telegram: allow it more than the usual timeout.
+        return self._call(
+            "POST", "/telegram/login", json={"phone": phone}, headers=_in(workspace_id),
+            timeout=60,
+        )  # fmt: skip
+
+    def telegram_code(self, workspace_id: str, code: str) -> dict[str, Any]:
+        return self._call(
+            "POST", "/telegram/login/code", json={"code": code}, headers=_in(workspace_id),
+            timeout=60,
+        )  # fmt: skip
+
+    def telegram_password(self, workspace_id: str, password: str) -> dict[str, Any]:
+        return self._call(
+            "POST", "/telegram/login/password", json={"password": password},
+            headers=_in(workspace_id), timeout=60,
+        )  # fmt: skip
+
+    def telegram_logout(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("POST", "/telegram/logout", headers=_in(workspace_id), timeout=60)
+
+    def telegram_export(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("POST", "/telegram/session/export", headers=_in(workspace_id))
+
+    def telegram_import(self, workspace_id: str, session: str) -> dict[str, Any]:
+        return self._call(
+            "POST", "/telegram/session/import", json={"session": session},
+            headers=_in(workspace_id), timeout=60,
+        )  # fmt: skip
+
     # ---- webhooks: outbound endpoints and deliveries, inbound hooks and events ----
 
     def webhook_events(self) -> list[str]:

@@ -35,6 +35,7 @@ from console.views.login import login_page  # noqa: E402
 from console.views.search import search_page  # noqa: E402
 from console.views.settings import settings_page  # noqa: E402
 from console.views.team import team_page  # noqa: E402
+from console.views.telegram import telegram_page  # noqa: E402
 from console.views.vacancies import vacancies_page  # noqa: E402
 from console.views.workspaces import workspaces_page  # noqa: E402
 
@@ -70,6 +71,7 @@ PAGES = {  # url path → (page, title key, icon)
     "interviews": (interviews_page, "interviews", ":material/record_voice_over:"),
     "live": (live_page, "live_interviews", ":material/radio_button_checked:"),
     "automation": (automation_page, "automation", ":material/schedule:"),
+    "telegram": (telegram_page, "telegram", ":material/send:"),
     "team": (team_page, "team", ":material/manage_accounts:"),
     "settings": (settings_page, "settings", ":material/settings:"),
 }

@@ -29,6 +29,46 @@ _BY_CODE: dict[str, dict[str, str]] = {
         "en": "The candidate already has an unfinished interview for this vacancy.",
         "ru": "У кандидата уже есть незавершённое интервью по этой вакансии.",
     },
+    "code_invalid": {
+        "en": "The code is wrong; check it and try again.",
+        "ru": "Неверный код; проверьте и попробуйте снова.",
+    },
+    "code_expired": {
+        "en": "The code has expired; send a new one.",
+        "ru": "Срок действия кода истёк; запросите новый.",
+    },
+    "password_invalid": {
+        "en": "The two-step verification password is wrong.",
+        "ru": "Неверный пароль двухэтапной проверки.",
+    },
+    "phone_invalid": {
+        "en": "Telegram does not know this phone number; check it (with the country code).",
+        "ru": "Telegram не знает этот номер; проверьте его (с кодом страны).",
+    },
+    "phone_banned": {
+        "en": "Telegram has banned this phone number; connect another account.",
+        "ru": "Telegram заблокировал этот номер; подключите другой аккаунт.",
+    },
+    "session_invalid": {
+        "en": "Telegram no longer accepts this session: sign in again.",
+        "ru": "Telegram больше не принимает эту сессию: войдите заново.",
+    },
+    "flood_wait": {
+        "en": "Telegram asks to wait before trying again ({message}).",
+        "ru": "Telegram просит подождать перед новой попыткой ({message}).",
+    },
+    "telegram_unreachable": {
+        "en": "Telegram cannot be reached from the server right now; try again later.",
+        "ru": "Сервер сейчас не может связаться с Telegram; попробуйте позже.",
+    },
+    "telegram_not_configured": {
+        "en": "Telegram is not set up on this installation (TELEGRAM_API_ID, TELEGRAM_API_HASH).",
+        "ru": "Telegram не настроен в этой установке (TELEGRAM_API_ID, TELEGRAM_API_HASH).",
+    },
+    "telegram_wrong_step": {
+        "en": "That step is not expected now; start again from the phone number.",
+        "ru": "Этот шаг сейчас не ожидается; начните заново с номера телефона.",
+    },
     "role_too_low": {
         "en": "Your role in this workspace does not allow this action.",
         "ru": "Ваша роль в этом рабочем пространстве не позволяет это действие.",
@@ -97,7 +137,7 @@ def error_text(failure: ApiFailure) -> str:
     lang = language()
     known = _BY_CODE.get(failure.code)
     if known is not None:
-        return known[lang]
+        return known[lang].replace("{message}", failure.message)
     return f"{_TEXTS['request_failed'][lang]}: {failure.message}"
 
 

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     )
     telegram_api_id: int | None = Field(default=None, validation_alias="TELEGRAM_API_ID")
     telegram_api_hash: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_API_HASH")
+    # A data centre other than Telegram's own (a test DC, a local stand-in), as
+    # "<dc id>@<host>:<port>", with its RSA public key (PKCS#1 PEM text, or a file's path).
+    telegram_dc: str | None = Field(default=None, pattern=r"^\d+@[^:@\s]+:\d+$")
+    telegram_rsa_key: str | None = None
+    telegram_timeout_s: float = Field(default=20.0, gt=0)
 
     # Outgoing e-mail (the outbox's e-mail channel). No host: e-mail items fail with a reason.
     # The port defaults by security: 587 STARTTLS, 465 SSL, 25 plain.

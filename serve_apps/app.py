@@ -28,6 +28,7 @@ from serve_apps.api import (
     screening,
     settings_view,
     signalling,
+    telegram,
     vacancies,
     webhooks,
     workspaces,
@@ -67,6 +68,7 @@ def build_app() -> FastAPI:
     app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(outbox.router, prefix=API_PREFIX)
     app.include_router(notifications.router, prefix=API_PREFIX)
+    app.include_router(telegram.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.public_router, prefix=API_PREFIX)

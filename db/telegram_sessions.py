@@ -1,0 +1,161 @@
+"""The workspace's Telegram account: its sign-in state and its (sealed) Telethon session.
+
+One row per workspace. Sealed values (`session_sealed`, `phone_code_hash_sealed`) are bytes
+this module never opens: the caller seals and opens them with the installation's SecretBox,
+purpose `telegram:<workspace>` (`session_purpose`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import class_row
+
+from db.errors import NotFound
+
+STATUSES = ("code_sent", "password_needed", "active", "revoked", "signed_out")
+_COLUMNS = (
+    "workspace_id, status, phone, session_sealed, phone_code_hash_sealed, code_sent_at, "
+    "account_id, username, display_name, connected_at, last_error, lease_owner, lease_until, "
+    "updated_at"
+)
+
+
+@dataclass(frozen=True)
+class TelegramSession:
+    """The workspace's account as stored (sealed fields stay sealed)."""
+
+    workspace_id: UUID
+    status: str
+    phone: str
+    session_sealed: bytes | None
+    phone_code_hash_sealed: bytes | None
+    code_sent_at: datetime | None
+    account_id: int | None
+    username: str | None
+    display_name: str | None
+    connected_at: datetime | None
+    last_error: str | None
+    lease_owner: str | None
+    lease_until: datetime | None
+    updated_at: datetime
+
+
+def session_purpose(workspace_id: UUID) -> str:
+    """The sealing purpose of the workspace's Telethon session and login code hash."""
+    return f"telegram:{workspace_id}"
+
+
+def get(conn: psycopg.Connection) -> TelegramSession | None:
+    """The current workspace's account, if it ever started connecting one."""
+    with conn.cursor(row_factory=class_row(TelegramSession)) as cur:
+        cur.execute(f"select {_COLUMNS} from telegram_sessions")
+        return cur.fetchone()
+
+
+def require(conn: psycopg.Connection) -> TelegramSession:
+    """The account, or `NotFound` when the workspace never connected one."""
+    row = get(conn)
+    if row is None:
+        raise NotFound("this workspace has no Telegram account: connect one first")
+    return row
+
+
+def code_sent(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    phone: str,
+    session_sealed: bytes,
+    phone_code_hash_sealed: bytes,
+) -> None:
+    """A login code went to `phone`: keep the half-made session and the code's hash. Starting
+    over replaces whatever was there (a signed-in account is signed out by the caller first)."""
+    conn.execute(
+        """
+        insert into telegram_sessions (workspace_id, status, phone, session_sealed,
+                                       phone_code_hash_sealed, code_sent_at)
+        values (%(ws)s, 'code_sent', %(phone)s, %(session)s, %(hash)s, now())
+        on conflict (workspace_id) do update set status = 'code_sent', phone = excluded.phone,
+            session_sealed = excluded.session_sealed,
+            phone_code_hash_sealed = excluded.phone_code_hash_sealed, code_sent_at = now(),
+            account_id = null, username = null, display_name = null, connected_at = null,
+            last_error = null, lease_owner = null, lease_until = null, updated_at = now()
+        """,
+        {"ws": workspace_id, "phone": phone, "session": session_sealed,
+         "hash": phone_code_hash_sealed},
+    )  # fmt: skip
+
+
+def password_needed(conn: psycopg.Connection, *, session_sealed: bytes) -> None:
+    """The code was right and the account has a two-step password."""
+    _update(
+        conn,
+        "status = 'password_needed', session_sealed = %(s)s, phone_code_hash_sealed = null",
+        {"s": session_sealed},
+    )
+
+
+def activate(
+    conn: psycopg.Connection,
+    *,
+    session_sealed: bytes,
+    account_id: int,
+    username: str | None,
+    display_name: str,
+) -> None:
+    """Signed in: the session is the account's from now on."""
+    _update(
+        conn,
+        """status = 'active', session_sealed = %(s)s, phone_code_hash_sealed = null,
+        account_id = %(id)s, username = %(u)s, display_name = %(n)s, connected_at = now(),
+        last_error = null""",
+        {"s": session_sealed, "id": account_id, "u": username, "n": display_name},
+    )
+
+
+def imported(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    phone: str,
+    session_sealed: bytes,
+    account_id: int,
+    username: str | None,
+    display_name: str,
+) -> None:
+    """An existing session moved in (export from another installation), checked by the caller."""
+    code_sent(
+        conn, workspace_id=workspace_id, phone=phone, session_sealed=session_sealed,
+        phone_code_hash_sealed=b"",
+    )  # fmt: skip
+    activate(
+        conn, session_sealed=session_sealed, account_id=account_id, username=username,
+        display_name=display_name,
+    )  # fmt: skip
+
+
+def end(conn: psycopg.Connection, *, status: str, error: str | None = None) -> None:
+    """The session is over ('revoked' by Telegram or 'signed_out' here): the auth key is
+    dropped, the account's name kept for the page to say which one it was."""
+    assert status in ("revoked", "signed_out")
+    _update(
+        conn,
+        """status = %(st)s, session_sealed = null, phone_code_hash_sealed = null,
+        last_error = %(err)s, lease_owner = null, lease_until = null""",
+        {"st": status, "err": error},
+    )
+
+
+def fail_step(conn: psycopg.Connection, *, error: str) -> None:
+    """A sign-in step was refused (wrong code, ...): say why, keep the state to try again."""
+    _update(conn, "last_error = %(err)s", {"err": error[:500]})
+
+
+def _update(conn: psycopg.Connection, sets: str, params: dict[str, object]) -> None:
+    done = conn.execute(f"update telegram_sessions set {sets}, updated_at = now()", params).rowcount
+    if not done:
+        raise NotFound("this workspace has no Telegram account: connect one first")

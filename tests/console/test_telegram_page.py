@@ -1,0 +1,63 @@
+"""The Telegram page against the real API and a fake Telegram data centre: an owner connects
+the workspace's account with the code and the two-step password (a wrong code said in the
+page's language), sees it connected, and signs it out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from serve_apps import accounts
+from tests.console.pages import ok, page_text, signed_in
+from tests.fakes.telegram.server import FakeTelegram
+
+OWNER = ("tanya@tg.test", "tanya-password-1")
+
+
+@pytest.fixture(scope="module")
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        fake.add_account("+79995550011", first_name="Таня", username="tanya_hr", password="pw")
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def settings(settings, telegram):  # type: ignore[no-untyped-def]
+    """The module's settings with Telegram configured and pointed at the fake."""
+    return settings.model_copy(update={
+        "telegram_api_id": 611335, "telegram_api_hash": SecretStr("0123456789abcdef"),
+        "telegram_dc": telegram.dc, "telegram_rsa_key": telegram.public_pem,
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tg_space(pool):  # type: ignore[no-untyped-def]
+    owner = accounts.create_user_account(pool, email=OWNER[0], password=OWNER[1])
+    return accounts.create_workspace(pool, name="TG Co", owner_id=owner.id)
+
+
+def _submit(at, label: str):  # type: ignore[no-untyped-def]
+    return ok(next(b for b in at.button if b.label == label).click().run())
+
+
+def test_an_owner_connects_and_signs_out(api_url, tg_space, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "telegram", lang="ru"))
+    assert "Аккаунт не подключён." in page_text(at)
+    at.text_input(key="tg_phone").input("+7 999 555-00-11")
+    at = _submit(at, "Отправить код")
+    assert "Telegram отправил код на +79995550011" in page_text(at)
+    at.text_input(key="tg_code").input("11111")
+    at = _submit(at, "Войти")
+    assert "Неверный код" in page_text(at)
+    at.text_input(key="tg_code").input("24680")
+    at = _submit(at, "Войти")
+    assert "двухэтапная проверка" in page_text(at)
+    at.text_input(key="tg_password").input("pw")
+    at = _submit(at, "Войти")
+    assert "Подключён: Таня" in page_text(at) and "tanya" in page_text(at)
+    at.checkbox(key="tg_sure").check()
+    at = ok(at.run())
+    at = ok(at.button(key="tg_sign_out").click().run())
+    assert "Аккаунт отключён." in page_text(at)

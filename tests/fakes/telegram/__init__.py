@@ -1,0 +1,1 @@
+"""A fake Telegram data centre that the real Telethon client talks MTProto to (server.py)."""

@@ -1,0 +1,30 @@
+"""A fake Telegram data centre for the module, and settings that point the real client at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from db.settings import Settings
+from tests.fakes.telegram.server import FakeTelegram
+
+
+@pytest.fixture(scope="module")
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def tg_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
+    return settings.model_copy(
+        update={
+            "telegram_api_id": 611335,
+            "telegram_api_hash": SecretStr("d524b414d21f4d37f08684c1df41ac9c"),
+            "telegram_dc": telegram.dc,
+            "telegram_rsa_key": telegram.public_pem,
+            "telegram_timeout_s": 10.0,
+        }
+    )
