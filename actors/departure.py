@@ -86,17 +86,22 @@ class Departure:
         except Exception:
             log.exception("interview %s: releasing before the exit failed", self.interview_id)
         log.info("interview %s: actor exits", self.interview_id)
-        asyncio.get_running_loop().call_later(EXIT_FALLBACK_S, self._kill)
-        try:
-            ray.actor.exit_actor()
-        except AsyncioActorExit:
-            pass  # meant to end the Ray call that asks; this task is none, the exit is set
+        exit_for_good(f"interview {self.interview_id}")
 
-    def _kill(self) -> None:
-        log.warning(
-            "interview %s: still here %.0f s after exiting", self.interview_id, EXIT_FALLBACK_S
-        )
+
+def exit_for_good(label: str) -> None:
+    """From any task of an async actor: an intended exit (no restart), with `ray.kill` after
+    `EXIT_FALLBACK_S` should a call in progress never finish."""
+
+    def kill() -> None:
+        log.warning("%s: still here %.0f s after exiting", label, EXIT_FALLBACK_S)
         ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
+
+    asyncio.get_running_loop().call_later(EXIT_FALLBACK_S, kill)
+    try:
+        ray.actor.exit_actor()
+    except AsyncioActorExit:
+        pass  # meant to end the Ray call that asks; this task is none, the exit is set
 
 
 async def wait_for_tasks(refs: list[Any], timeout_s: float, *, interview_id: int) -> None:

@@ -11,7 +11,10 @@ run is held by a database lease (db.jobs.claim_run), never by actor memory.
 
 The actor only schedules; what each job does lives in pipelines/automation/. Its control loop
 catches, logs and continues; a job failing in one workspace is recorded and retried with
-backoff (db.jobs.end_run) and never stops the others.
+backoff (db.jobs.end_run) and never stops the others. Every `BOTS_EVERY` ticks it also makes
+sure each workspace with a connected Telegram account has its WorkspaceBot (started if
+missing; Ray restarts a crashed one, and one whose session Telegram ended does not come back
+until the account is connected again).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from uuid import uuid4
 import ray
 
 from actors.naming import NAMESPACE
-from db import jobs, schedules
+from db import jobs, schedules, telegram_sessions
 from db.pool import open_pool, transaction
 from pipelines.automation.base import JobContext
 from pipelines.automation.outbox import outbox_channels
@@ -36,6 +39,7 @@ ACTOR_NAME = "orchestrator"
 # How often the loop looks for due work. Sweeps have their own intervals (schedules); a tick
 # is one cheap query when nothing is due.
 TICK_S = 5.0
+BOTS_EVERY = 6  # ticks between looks for workspaces whose bot is not running
 
 
 @ray.remote(num_cpus=0)
@@ -59,6 +63,8 @@ class Orchestrator:
         from serve_apps.dispatch import RayDispatcher
 
         self.owner = f"orchestrator:{uuid4().hex[:12]}"
+        self.settings, self.app_url = settings, app_url
+        self.bots_started = 0
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="orchestrator")
         self.context = JobContext(
             dispatcher=RayDispatcher(), max_interview_s=max_interview_s,
@@ -86,6 +92,11 @@ class Orchestrator:
     async def tick(self) -> int:
         """One pass: run due sweeps' global jobs, then every due workspace job; how many ran."""
         self.ticks += 1
+        if self.ticks % BOTS_EVERY == 1 and self.settings.telegram_api_id is not None:
+            try:
+                await asyncio.to_thread(self._ensure_bots)
+            except Exception:
+                log.exception("starting workspace bots failed")
         sweeps = await asyncio.to_thread(self._claim_sweeps)
         for kind in sweeps:
             if kind in GLOBAL_JOBS:
@@ -113,6 +124,15 @@ class Orchestrator:
                          result.counts)  # fmt: skip
         self.runs += ran
         return ran
+
+    def _ensure_bots(self) -> None:
+        from actors.workspace_bot import workspace_bot
+
+        with transaction(self.pool) as conn:
+            connected = telegram_sessions.connected_workspaces(conn)
+        for workspace_id in connected:
+            workspace_bot(workspace_id, settings=self.settings, app_url=self.app_url)
+        self.bots_started = len(connected)
 
     def _claim_sweeps(self) -> list[str]:
         with transaction(self.pool) as conn:

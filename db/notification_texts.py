@@ -53,6 +53,18 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Устраните причину и отправьте его снова на странице «Автоматизация».",
         ),
     },
+    "telegram.revoked": {
+        "en": (
+            "Telegram session ended: {account}",
+            "Telegram no longer accepts the session of {account} ({reason}): the bot has "
+            "stopped. Sign the account in again on the Telegram page.",
+        ),
+        "ru": (
+            "Сессия Telegram завершена: {account}",
+            "Telegram больше не принимает сессию {account} ({reason}): бот остановлен. "
+            "Войдите в аккаунт снова на странице Telegram.",
+        ),
+    },
 }
 LANGUAGES = ("ru", "en")
 

@@ -26,12 +26,13 @@ from db.errors import InvalidValue, NotFound
 from db.memberships import role_at_least
 from db.notification_texts import LANGUAGES, render
 
-# Kind → the lowest role told. Telegram's revoked session and HeadHunter's captcha join next.
+# Kind → the lowest role told. HeadHunter's captcha joins next.
 KINDS: dict[str, str] = {
     "candidate.strong": "recruiter",
     "report.ready": "recruiter",
     "report.flagged": "recruiter",
     "outbox.failed": "owner",
+    "telegram.revoked": "owner",
 }
 CHANNELS = ("email", "slack")
 NOTIFICATION_MESSAGE = "notification"  # outbox kinds 'email.notification', 'slack.notification'

@@ -33,6 +33,8 @@ _APP_FUNCTIONS = (
     "automation_forget_sessions()",
     # 0018_notifications_webhooks.sql: which workspace an inbound webhook's public id names.
     "inbound_hook_lookup(text)",
+    # 0021_telegram_bots.sql: which workspaces have a connected Telegram account.
+    "automation_telegram_workspaces()",
 )
 # `users`: the password hash is never selectable (sign-in reads it through login_credentials),
 # rows are created only by create_user(), and a user changes only their own name and password

@@ -159,3 +159,34 @@ def _update(conn: psycopg.Connection, sets: str, params: dict[str, object]) -> N
     done = conn.execute(f"update telegram_sessions set {sets}, updated_at = now()", params).rowcount
     if not done:
         raise NotFound("this workspace has no Telegram account: connect one first")
+
+
+def claim_lease(conn: psycopg.Connection, *, owner: str, lease_s: float) -> bool:
+    """Hold the connected session for `lease_s` (or extend a hold `owner` has); False when
+    another holder's lease is still running or the account is not connected. Only the holder
+    may run a client on the session: two clients on one auth key make Telegram revoke it."""
+    return bool(
+        conn.execute(
+            """
+            update telegram_sessions
+            set lease_owner = %(owner)s, lease_until = now() + make_interval(secs => %(s)s)
+            where status = 'active' and session_sealed is not null
+              and (lease_owner is null or lease_owner = %(owner)s or lease_until <= now())
+            """,
+            {"owner": owner, "s": lease_s},
+        ).rowcount
+    )
+
+
+def release_lease(conn: psycopg.Connection, *, owner: str) -> None:
+    """Give the session up (only if `owner` still holds it)."""
+    conn.execute(
+        "update telegram_sessions set lease_owner = null, lease_until = null "
+        "where lease_owner = %s",
+        (owner,),
+    )
+
+
+def connected_workspaces(conn: psycopg.Connection) -> list[UUID]:
+    """Every workspace with a connected account (ids only; any context: the Orchestrator's)."""
+    return [r[0] for r in conn.execute("select * from automation_telegram_workspaces()")]

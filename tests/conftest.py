@@ -23,6 +23,9 @@ from db.embedded import EmbeddedPostgres
 from db.pool import open_pool
 from db.settings import Settings
 
+# `telegram` (a fake data centre) and `tg_settings` for the tests that talk to Telegram.
+pytest_plugins = ["tests.fakes.telegram.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:

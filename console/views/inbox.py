@@ -68,6 +68,7 @@ add_texts(
         "nk_report.ready": {"en": "Interview report ready", "ru": "Отчёт об интервью готов"},
         "nk_report.flagged": {"en": "Report with red flags", "ru": "Отчёт с тревожными признаками"},
         "nk_outbox.failed": {"en": "Message failed for good", "ru": "Сообщение не отправлено"},
+        "nk_telegram.revoked": {"en": "Telegram session ended", "ru": "Сессия Telegram завершена"},
     }
 )
 NOTICE = "ib_notice"

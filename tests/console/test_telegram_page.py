@@ -4,36 +4,24 @@ page's language), sees it connected, and signs it out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from pydantic import SecretStr
 
 from serve_apps import accounts
 from tests.console.pages import ok, page_text, signed_in
-from tests.fakes.telegram.server import FakeTelegram
+from tests.fakes.telegram.fixtures import configured_for
 
 OWNER = ("tanya@tg.test", "tanya-password-1")
 
 
 @pytest.fixture(scope="module")
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        fake.add_account("+79995550011", first_name="Таня", username="tanya_hr", password="pw")
-        yield fake
-
-
-@pytest.fixture(scope="module")
 def settings(settings, telegram):  # type: ignore[no-untyped-def]
-    """The module's settings with Telegram configured and pointed at the fake."""
-    return settings.model_copy(update={
-        "telegram_api_id": 611335, "telegram_api_hash": SecretStr("0123456789abcdef"),
-        "telegram_dc": telegram.dc, "telegram_rsa_key": telegram.public_pem,
-    })  # fmt: skip
+    """The console's API runs with Telegram configured and pointed at the fake."""
+    return configured_for(settings, telegram)
 
 
 @pytest.fixture(scope="module")
-def tg_space(pool):  # type: ignore[no-untyped-def]
+def tg_space(pool, telegram):  # type: ignore[no-untyped-def]
+    telegram.add_account("+79995550011", first_name="Таня", username="tanya_hr", password="pw")
     owner = accounts.create_user_account(pool, email=OWNER[0], password=OWNER[1])
     return accounts.create_workspace(pool, name="TG Co", owner_id=owner.id)
 

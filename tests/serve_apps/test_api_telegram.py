@@ -9,26 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from serve_apps.app import attach, build_app
-from tests.fakes.telegram.server import FakeTelegram
 from tests.serve_apps.conftest import login
 
 
 @pytest.fixture(scope="module")
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def api(pool, settings, telegram) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    configured = settings.model_copy(update={
-        "telegram_api_id": 611335, "telegram_api_hash": SecretStr("0123456789abcdef"),
-        "telegram_dc": telegram.dc, "telegram_rsa_key": telegram.public_pem,
-    })  # fmt: skip
-    with TestClient(attach(build_app(), pool=pool, settings=configured)) as client:
+def api(pool, tg_settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(attach(build_app(), pool=pool, settings=tg_settings)) as client:
         yield client
 
 

@@ -82,6 +82,17 @@ class Account:
         )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message a client sent through the fake."""
+
+    from_user_id: int
+    to_user_id: int
+    text: str
+    random_id: int
+    message_id: int
+
+
 @dataclass
 class _Srp:
     srp_id: int
@@ -123,6 +134,9 @@ class FakeTelegram:
         self.flood_wait_s = 0  # > 0: the next SendCode is refused with FLOOD_WAIT_n
         self.code_ttl_s = 300.0
         self.pts = 1
+        self.sent: list[Sent] = []  # what clients sent, in order (a repeated random_id is not)
+        self._random_ids: set[tuple[int, int]] = set()
+        self._message_ids: dict[int, int] = {}  # per account
         self._ids = MessageIds()
         self._handlers: dict[type, Callable[[KeyState, Any], Any]] = {}
         self._connections: list[_Connection] = []
@@ -193,9 +207,49 @@ class FakeTelegram:
             if key.user_id == user_id:
                 key.revoked = True
 
+    def add_user(self, first_name: str, username: str | None = None) -> Account:
+        """Someone who writes to the accounts (a candidate); no phone, never signs in here."""
+        account = Account(user_id=20_000 + len(self.accounts), phone="", first_name=first_name,
+                          username=username)  # fmt: skip
+        self.accounts[f"user:{account.user_id}"] = account
+        return account
+
+    def write(
+        self, sender: Account, to_user_id: int, text: str, *, again: int | None = None
+    ) -> int:
+        """`sender` writes `text` to the account `to_user_id`: an update to every client signed
+        in to it (from this thread or any other); the message's id. `again` delivers message
+        `again` once more, as Telegram does after a reconnect."""
+        message_id = again if again is not None else self._next_message_id(to_user_id)
+        self.pts += 1
+        message = types.Message(
+            id=message_id, peer_id=types.PeerUser(sender.user_id),
+            from_id=types.PeerUser(sender.user_id), date=datetime.now(UTC), message=text,
+        )  # fmt: skip
+        update = types.Updates(
+            updates=[types.UpdateNewMessage(message=message, pts=self.pts, pts_count=1)],
+            users=[sender.user(is_self=False)], chats=[], date=datetime.now(UTC), seq=0,
+        )  # fmt: skip
+        future = asyncio.run_coroutine_threadsafe(self._push(to_user_id, bytes(update)), self._loop)
+        future.result(10)
+        return message_id
+
+    async def _push(self, user_id: int, body: bytes) -> None:
+        for conn in list(self._connections):
+            if conn.key is not None and conn.key.user_id == user_id and not conn.key.revoked:
+                await self._send(conn, body, answer=False)
+
+    def _next_message_id(self, user_id: int) -> int:
+        self._message_ids[user_id] = self._message_ids.get(user_id, 0) + 1
+        return self._message_ids[user_id]
+
     def signed_in(self, user_id: int) -> int:
         """How many live auth keys are signed in to the account."""
         return sum(1 for k in self.keys.values() if k.user_id == user_id and not k.revoked)
+
+    def clients_of(self, user_id: int) -> int:
+        """How many open connections are signed in to the account right now."""
+        return sum(1 for c in self._connections if c.key is not None and c.key.user_id == user_id)
 
     # ---- the wire ----
 
@@ -300,6 +354,10 @@ class FakeTelegram:
         h(functions.account.GetPasswordRequest, self._get_password)
         h(functions.auth.CheckPasswordRequest, self._check_password)
         h(functions.auth.LogOutRequest, self._log_out)
+        h(functions.messages.SendMessageRequest, self._send_message)
+        h(functions.messages.ReadHistoryRequest,
+          lambda key, r: types.messages.AffectedMessages(pts=self.pts, pts_count=0))  # fmt: skip
+        h(functions.messages.SetTypingRequest, lambda key, r: True)
 
     def _config(self) -> types.Config:
         now = datetime.now(UTC)
@@ -330,8 +388,28 @@ class FakeTelegram:
         return next(a for a in self.accounts.values() if a.user_id == key.user_id)
 
     def _get_users(self, key: KeyState, request: Any) -> list[types.User]:
+        me, found = self._account_of(key), []
+        for wanted in request.id:
+            if isinstance(wanted, types.InputUserSelf):
+                found.append(me.user(is_self=True))
+            elif isinstance(wanted, types.InputUser):
+                found += [a.user(is_self=False) for a in self.accounts.values()
+                          if a.user_id == wanted.user_id]  # fmt: skip
+        return found
+
+    def _send_message(self, key: KeyState, request: Any) -> types.UpdateShortSentMessage:
         me = self._account_of(key)
-        return [me.user(is_self=True) for i in request.id if isinstance(i, types.InputUserSelf)]
+        if (me.user_id, request.random_id) in self._random_ids:
+            raise RpcFail(500, "RANDOM_ID_DUPLICATE")  # Telegram delivers a random_id once
+        self._random_ids.add((me.user_id, request.random_id))
+        peer = request.peer
+        to_user = peer.user_id if isinstance(peer, types.InputPeerUser) else me.user_id
+        message_id = self._next_message_id(me.user_id)
+        self.sent.append(Sent(me.user_id, to_user, request.message, request.random_id, message_id))
+        self.pts += 1
+        return types.UpdateShortSentMessage(
+            id=message_id, pts=self.pts, pts_count=1, date=datetime.now(UTC), out=True
+        )
 
     def _send_code(self, key: KeyState, request: Any) -> types.auth.SentCode:
         if self.flood_wait_s:

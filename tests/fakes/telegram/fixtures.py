@@ -1,4 +1,5 @@
-"""A fake Telegram data centre for the module, and settings that point the real client at it."""
+"""Fixtures (registered in tests/conftest.py): a fake Telegram data centre for the module, and
+the module's settings with Telegram configured and the real client pointed at it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="module")
 def tg_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
+    return configured_for(settings, telegram)
+
+
+def configured_for(settings: Settings, telegram: FakeTelegram) -> Settings:
+    """`settings` with Telegram configured and the client pointed at the fake."""
     return settings.model_copy(
         update={
             "telegram_api_id": 611335,

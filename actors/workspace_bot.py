@@ -1,0 +1,208 @@
+"""WorkspaceBot: one Ray actor per workspace with a connected Telegram account (`bot:<id>`).
+
+Hard state (Postgres): the account's sealed session and its lease (`telegram_sessions`), the
+messages in and out (`messages`). Nothing else: a restarted copy takes the lease again (once
+the dead copy's has run out), opens the session, and Telegram redelivers what it missed, which
+`messages` recognises by Telegram's ids so that nothing is handled twice.
+
+The lease comes first: two clients on one auth key make Telegram revoke it
+(AUTH_KEY_DUPLICATED), so a copy that cannot get the lease waits, and one that loses it stops.
+When Telegram says the session is over (revoked from the phone, unregistered, duplicated), the
+bot marks it `revoked`, tells the workspace's owners, gives the lease up and exits for good:
+nothing retries a dead session in a loop. It stays light (no speech model, a 2-connection
+pool): one runs per connected workspace.
+
+What it does with messages grows with issue 14: today each incoming private message is
+stored (once) and marked read; greeting and chat interviews plug in at `_on_message`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+from uuid import UUID, uuid4
+
+import ray
+from telethon import TelegramClient, errors, events
+
+from actors.departure import exit_for_good
+from actors.naming import NAMESPACE
+from db import messages, notifications, telegram_sessions
+from db.pool import open_pool, transaction
+from db.secret_box import SecretBox
+from db.settings import Settings
+from pipelines.telegram.client import make_client
+
+log = logging.getLogger(__name__)
+LEASE_S = 60.0
+_ENDED = (
+    errors.AuthKeyUnregisteredError,
+    errors.SessionRevokedError,
+    errors.AuthKeyDuplicatedError,
+    errors.UserDeactivatedError,
+    errors.UserDeactivatedBanError,
+    errors.SessionExpiredError,
+)
+
+
+def bot_name(workspace_id: UUID | str) -> str:
+    return f"bot:{workspace_id}"
+
+
+class SessionEnded(Exception):
+    """Telegram no longer accepts the session."""
+
+
+@ray.remote(num_cpus=0)
+class WorkspaceBot:
+    """Runs the workspace's Telegram account (see the module docstring)."""
+
+    def __init__(
+        self,
+        workspace_id: str,
+        settings: Settings,
+        app_url: str,
+        lease_s: float = LEASE_S,
+        check_every_s: float = 20.0,
+    ) -> None:
+        self.workspace_id = UUID(workspace_id)
+        self.settings = settings
+        self.owner = f"{bot_name(workspace_id)}:{uuid4().hex[:8]}"
+        self.lease_s, self.check_every_s = lease_s, check_every_s
+        self.pool = open_pool(app_url, min_size=0, max_size=2, name="workspace-bot")
+        self.client: TelegramClient | None = None
+        self.state = "waiting_for_lease"
+        self.handled = 0
+        self._task = asyncio.get_event_loop().create_task(self._run())
+
+    # ---- life ----
+
+    async def _run(self) -> None:
+        try:
+            while not await asyncio.to_thread(self._claim):
+                if not await asyncio.to_thread(self._connected):
+                    log.info("bot %s: the account is not connected; leaving", self.workspace_id)
+                    self.state = "not_connected"
+                    await self._leave()
+                    return
+                self.state = "waiting_for_lease"
+                await asyncio.sleep(min(5.0, self.lease_s / 3))
+            session = await asyncio.to_thread(self._session)
+            self.client = make_client(self.settings, session, updates=True)
+            self.client.add_event_handler(self._on_message, events.NewMessage(incoming=True))
+            await self.client.connect()
+            if not await self.client.is_user_authorized():
+                raise SessionEnded("not signed in")
+            self.state = "running"
+            log.info("bot %s running", self.workspace_id)
+            await self._keep()
+        except (SessionEnded, *_ENDED) as e:
+            await asyncio.to_thread(self._ended, type(e).__name__)
+            await self._leave()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("bot %s failed; Ray restarts it", self.workspace_id)
+            raise
+
+    async def _keep(self) -> None:
+        """Renew the lease and check the session until one of them is gone."""
+        assert self.client is not None
+        while True:
+            await asyncio.sleep(self.check_every_s)
+            if not await asyncio.to_thread(self._claim):
+                log.warning("bot %s lost its lease; stopping", self.workspace_id)
+                self.state = "lease_lost"
+                await self._leave()
+                return
+            if await self.client.get_me() is None:  # 401 from Telegram: the session is over
+                raise SessionEnded("Telegram no longer accepts the session")
+
+    async def _leave(self) -> None:
+        """Disconnect, give the lease up if still held, and exit for good."""
+        if self.client is not None:
+            await self.client.disconnect()
+        try:
+            await asyncio.to_thread(self._release)
+        except Exception:
+            log.exception("bot %s: releasing the lease failed", self.workspace_id)
+        await asyncio.to_thread(self.pool.close)
+        exit_for_good(f"bot {self.workspace_id}")
+
+    def _release(self) -> None:
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            telegram_sessions.release_lease(conn, owner=self.owner)
+
+    def _claim(self) -> bool:
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            return telegram_sessions.claim_lease(conn, owner=self.owner, lease_s=self.lease_s)
+
+    def _connected(self) -> bool:
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            row = telegram_sessions.get(conn)
+        return row is not None and row.status == "active"
+
+    def _session(self) -> str:
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            row = telegram_sessions.require(conn)
+        box = SecretBox(self.settings.resolved_secret_key())
+        assert row.session_sealed is not None
+        return box.open(row.session_sealed, purpose=telegram_sessions.session_purpose(
+            self.workspace_id))  # fmt: skip
+
+    def _ended(self, reason: str) -> None:
+        """Mark the session revoked, tell the owners (once per session), give the lease up."""
+        self.state = "revoked"
+        log.warning("bot %s: Telegram ended the session (%s)", self.workspace_id, reason)
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            row = telegram_sessions.get(conn)
+            if row is None or row.status != "active":
+                return
+            telegram_sessions.end(conn, status="revoked", error=f"Telegram: {reason}")
+            notifications.notify(
+                conn, workspace_id=self.workspace_id, kind="telegram.revoked",
+                dedupe_key=f"telegram-revoked:{row.account_id}:{row.connected_at}",
+                subject={"account": row.display_name or row.phone, "reason": reason},
+            )  # fmt: skip
+
+    # ---- messages ----
+
+    async def _on_message(self, event: Any) -> None:
+        if not event.is_private:
+            return
+        message = event.message
+        sender = event.sender_id
+
+        def store() -> bool:
+            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+                _, created = messages.record_message(
+                    conn, workspace_id=self.workspace_id, direction="inbound",
+                    text=message.message or "", chat_id=str(sender),
+                    external_id=str(message.id), sent_at=message.date,
+                )  # fmt: skip
+            return created
+
+        if not await asyncio.to_thread(store):
+            return  # a redelivery: handled before
+        self.handled += 1
+        await event.mark_read()
+
+    # ---- status ----
+
+    async def status(self) -> dict[str, Any]:
+        """Liveness for the Orchestrator, the API and tests."""
+        return {"workspace_id": str(self.workspace_id), "owner": self.owner,
+                "state": self.state, "handled": self.handled, "at": time.time()}  # fmt: skip
+
+
+def workspace_bot(workspace_id: UUID | str, **kwargs: Any) -> Any:
+    """The workspace's bot, started if it is not running (kwargs only matter then).
+
+    Detached (it outlives whoever started it) and restarted without limit on a crash: its state
+    is in Postgres. An intended exit (session over, lease lost) is not restarted."""
+    return WorkspaceBot.options(
+        name=bot_name(workspace_id), namespace=NAMESPACE, get_if_exists=True,
+        lifetime="detached", max_restarts=-1, max_task_retries=0,
+    ).remote(str(workspace_id), **kwargs)  # fmt: skip
