@@ -12,8 +12,11 @@ bot marks it `revoked`, tells the workspace's owners, gives the lease up and exi
 nothing retries a dead session in a loop. It stays light (no speech model, a 2-connection
 pool): one runs per connected workspace.
 
-What it does with messages grows with issue 14: today each incoming private message is
-stored (once) and marked read; greeting and chat interviews plug in at `_on_message`.
+It sends the workspace's Telegram messages from the outbox (pipelines/outbox/channels/
+telegram.py: a fixed random_id per message, so a resend after a crash is dropped by
+Telegram). What it does with incoming messages grows with issue 14: today each private
+message is stored (once) and marked read; greeting and chat interviews plug in at
+`_on_message`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from db import messages, notifications, telegram_sessions
 from db.pool import open_pool, transaction
 from db.secret_box import SecretBox
 from db.settings import Settings
+from pipelines.automation.outbox import notify_failure
+from pipelines.outbox.channels.telegram import TelegramChannel
+from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.telegram.client import make_client
 
 log = logging.getLogger(__name__)
@@ -66,11 +72,14 @@ class WorkspaceBot:
         app_url: str,
         lease_s: float = LEASE_S,
         check_every_s: float = 20.0,
+        send_every_s: float = 1.0,
     ) -> None:
         self.workspace_id = UUID(workspace_id)
         self.settings = settings
         self.owner = f"{bot_name(workspace_id)}:{uuid4().hex[:8]}"
         self.lease_s, self.check_every_s = lease_s, check_every_s
+        self.send_every_s = send_every_s
+        self.sent = 0
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="workspace-bot")
         self.client: TelegramClient | None = None
         self.state = "waiting_for_lease"
@@ -97,7 +106,14 @@ class WorkspaceBot:
                 raise SessionEnded("not signed in")
             self.state = "running"
             log.info("bot %s running", self.workspace_id)
-            await self._keep()
+            channel = TelegramChannel(
+                self.client, asyncio.get_running_loop(), self.pool, self.workspace_id
+            )
+            sender = asyncio.get_running_loop().create_task(self._send_outbox(channel))
+            try:
+                await self._keep()
+            finally:
+                sender.cancel()
         except (SessionEnded, *_ENDED) as e:
             await asyncio.to_thread(self._ended, type(e).__name__)
             await self._leave()
@@ -119,6 +135,22 @@ class WorkspaceBot:
                 return
             if await self.client.get_me() is None:  # 401 from Telegram: the session is over
                 raise SessionEnded("Telegram no longer accepts the session")
+
+    async def _send_outbox(self, channel: TelegramChannel) -> None:
+        """Send the workspace's Telegram messages from the outbox (this bot holds the only
+        client of the account, so nothing else may): a pass every `send_every_s`."""
+        on_failed = notify_failure(self.pool)
+        while True:
+            try:
+                counts = await asyncio.to_thread(
+                    dispatch_due, self.pool, {"telegram": channel},
+                    workspace_id=self.workspace_id, limit=20, lease_s=channel.timeout_s * 2,
+                    only=("telegram",), on_failed=on_failed,
+                )  # fmt: skip
+                self.sent += counts.sent
+            except Exception:  # the database went away: the next pass tries again
+                log.exception("bot %s: sending the outbox failed", self.workspace_id)
+            await asyncio.sleep(self.send_every_s)
 
     async def _leave(self) -> None:
         """Disconnect, give the lease up if still held, and exit for good."""
@@ -173,14 +205,18 @@ class WorkspaceBot:
         if not event.is_private:
             return
         message = event.message
-        sender = event.sender_id
+        sender = await event.get_sender()
+        # What a later message to this person needs (the access hash proves the account saw
+        # them), kept with the message.
+        seen = {"access_hash": getattr(sender, "access_hash", None),
+                "username": getattr(sender, "username", None)}  # fmt: skip
 
         def store() -> bool:
             with transaction(self.pool, workspace_id=self.workspace_id) as conn:
                 _, created = messages.record_message(
                     conn, workspace_id=self.workspace_id, direction="inbound",
-                    text=message.message or "", chat_id=str(sender),
-                    external_id=str(message.id), sent_at=message.date,
+                    text=message.message or "", chat_id=str(event.sender_id),
+                    external_id=str(message.id), sent_at=message.date, media=seen,
                 )  # fmt: skip
             return created
 
@@ -194,7 +230,8 @@ class WorkspaceBot:
     async def status(self) -> dict[str, Any]:
         """Liveness for the Orchestrator, the API and tests."""
         return {"workspace_id": str(self.workspace_id), "owner": self.owner,
-                "state": self.state, "handled": self.handled, "at": time.time()}  # fmt: skip
+                "state": self.state, "handled": self.handled, "sent": self.sent,
+                "at": time.time()}  # fmt: skip
 
 
 def workspace_bot(workspace_id: UUID | str, **kwargs: Any) -> Any:

@@ -110,12 +110,17 @@ def claim_due(
     now: datetime | None = None,
     owner: str | None = None,
     lease: timedelta | None = None,
+    channels: tuple[str, ...] | None = None,
+    except_channels: tuple[str, ...] | None = None,
 ) -> list[OutboxItem]:
     """Take up to `limit` due items for sending, oldest first; rows others hold are skipped.
 
     Claimed items are 'sending' with one more attempt counted; the caller sends them and calls
     `mark_sent` or `mark_failed`. With `owner` and `lease` the claim expires at now + lease, and
     items whose lease has expired are due again (they come first: they waited longest).
+    `channels` / `except_channels` take only / leave alone items whose kind starts with those
+    channels ('telegram.welcome' is the 'telegram' channel's): Telegram messages go out through
+    the workspace's bot, which holds the account's only client, and nothing else sends them.
     """
     if (owner is None) != (lease is None):
         raise InvalidValue("an outbox lease needs both an owner and a duration")
@@ -126,6 +131,8 @@ def claim_due(
                 select id from outbox
                 where status = 'sending'
                     and lease_until <= coalesce(%(now)s::timestamptz, now())
+                    and (%(only)s::text[] is null or split_part(kind, '.', 1) = any(%(only)s))
+                    and (%(skip)s::text[] is null or split_part(kind, '.', 1) <> all(%(skip)s))
                 order by lease_until, id
                 limit %(limit)s
                 for update skip locked
@@ -133,6 +140,8 @@ def claim_due(
                 select id from outbox
                 where status = 'pending'
                     and available_at <= coalesce(%(now)s::timestamptz, now())
+                    and (%(only)s::text[] is null or split_part(kind, '.', 1) = any(%(only)s))
+                    and (%(skip)s::text[] is null or split_part(kind, '.', 1) <> all(%(skip)s))
                 order by available_at, id
                 limit %(limit)s
                 for update skip locked
@@ -148,7 +157,14 @@ def claim_due(
             from picked where o.id = picked.id
             returning {", ".join("o." + c.strip() for c in COLUMNS.split(","))}
             """,
-            {"now": now, "limit": limit, "owner": owner, "lease": lease},
+            {
+                "now": now,
+                "limit": limit,
+                "owner": owner,
+                "lease": lease,
+                "only": list(channels) if channels else None,
+                "skip": list(except_channels) if except_channels else None,
+            },  # fmt: skip
         )
         items = cur.fetchall()
     return sorted(items, key=lambda item: (item.available_at, item.id))

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # messages per run; the next run (or the next sweep) takes the rest
 LEASE_S = 120.0  # per message; longer than any channel's timeout, shorter than the run's
+# Sent by the workspace's bot, which holds the account's only client (actors/workspace_bot.py).
+BOT_CHANNELS = ("telegram",)
 
 
 def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Channel]:
@@ -99,7 +101,7 @@ def dispatch_outbox(
     """Send what is due in the workspace's outbox; the pass's counts for the run's record."""
     counts = dispatch_due(
         pool, _channels(context), workspace_id=workspace_id, limit=BATCH, lease_s=LEASE_S,
-        on_failed=notify_failure(pool),
+        on_failed=notify_failure(pool), skip=BOT_CHANNELS,
     )  # fmt: skip
     return asdict(counts)
 

@@ -95,6 +95,8 @@ def dispatch_due(
     lease_s: float = 60.0,
     policy: RetryPolicy = RetryPolicy(),
     on_failed: FailureHook = log_failure,
+    only: tuple[str, ...] | None = None,
+    skip: tuple[str, ...] | None = None,
 ) -> DispatchCounts:
     """One pass over the workspace's due items: claim up to `limit`, deliver, mark each.
 
@@ -104,7 +106,10 @@ def dispatch_due(
     owner = f"dispatch:{uuid.uuid4().hex}"
     deadline = time.monotonic() + lease_s  # taken before the claim: errs on the safe side
     with transaction(pool, workspace_id=workspace_id) as conn:
-        items = outbox.claim_due(conn, limit=limit, owner=owner, lease=timedelta(seconds=lease_s))
+        items = outbox.claim_due(
+            conn, limit=limit, owner=owner, lease=timedelta(seconds=lease_s), channels=only,
+            except_channels=skip,
+        )  # fmt: skip
     counts = DispatchCounts(claimed=len(items))
     for item in items:
         try:
@@ -135,10 +140,10 @@ def _deliver_one(
             return
         external_id = channel.deliver(item)
     except DeliveryError as e:
-        error, retryable = e.reason, e.retryable
+        error, retryable, asked = e.reason, e.retryable, e.retry_after_s
     except Exception as e:  # a channel bug must not stop the pass or lose the item
         log.exception("outbox item %s: channel %s crashed", item.id, item.kind)
-        error, retryable = f"channel error ({type(e).__name__})", True
+        error, retryable, asked = f"channel error ({type(e).__name__})", True, None
     else:
         with transaction(pool, workspace_id=ws) as conn:
             outbox.mark_sent(conn, item_id=item.id, external_id=external_id, owner=owner)
@@ -150,7 +155,7 @@ def _deliver_one(
                 conn,
                 item_id=item.id,
                 error=error,
-                retry_in=policy.delay(item.attempts),
+                retry_in=max(policy.delay(item.attempts), timedelta(seconds=asked or 0)),
                 owner=owner,
             )
         counts.retried += 1

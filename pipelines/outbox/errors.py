@@ -10,10 +10,13 @@ class DeliveryError(Exception):
     False for what will not (a refused recipient, a 4xx, a payload the channel cannot send).
     """
 
-    def __init__(self, reason: str, *, retryable: bool = True) -> None:
+    def __init__(
+        self, reason: str, *, retryable: bool = True, retry_after_s: float | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
+        self.retry_after_s = retry_after_s  # the receiver asked to wait this long (a flood wait)
 
 
 class UnknownChannel(DeliveryError):

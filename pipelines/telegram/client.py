@@ -57,6 +57,8 @@ def make_client(settings: Settings, session: str = "", *, updates: bool = False)
         connection_retries=1,
         retry_delay=1,
         flood_sleep_threshold=0,
+        request_retries=1,
+        raise_last_call_error=True,
         receive_updates=updates,
         device_model="Selectio",
         app_version="Selectio",

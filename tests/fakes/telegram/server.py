@@ -358,6 +358,7 @@ class FakeTelegram:
         h(functions.messages.ReadHistoryRequest,
           lambda key, r: types.messages.AffectedMessages(pts=self.pts, pts_count=0))  # fmt: skip
         h(functions.messages.SetTypingRequest, lambda key, r: True)
+        h(functions.contacts.ResolveUsernameRequest, self._resolve_username)
 
     def _config(self) -> types.Config:
         now = datetime.now(UTC)
@@ -396,6 +397,16 @@ class FakeTelegram:
                 found += [a.user(is_self=False) for a in self.accounts.values()
                           if a.user_id == wanted.user_id]  # fmt: skip
         return found
+
+    def _resolve_username(self, key: KeyState, request: Any) -> types.contacts.ResolvedPeer:
+        name = request.username.lower()
+        for account in self.accounts.values():
+            if (account.username or "").lower() == name:
+                return types.contacts.ResolvedPeer(
+                    peer=types.PeerUser(account.user_id), chats=[],
+                    users=[account.user(is_self=False)],
+                )  # fmt: skip
+        raise RpcFail(400, "USERNAME_NOT_OCCUPIED")
 
     def _send_message(self, key: KeyState, request: Any) -> types.UpdateShortSentMessage:
         me = self._account_of(key)

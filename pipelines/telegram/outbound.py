@@ -1,0 +1,65 @@
+"""Telegram messages to candidates, queued in the outbox (the workspace's bot sends them).
+
+The `random_id` Telegram dedupes a message by is fixed here, when the outbox row is written
+(derived from its idempotency key), so every attempt at sending it carries the same one: a
+bot that dies after Telegram took the message but before the row was marked sends it again
+after its restart, and Telegram drops the repeat (RANDOM_ID_DUPLICATE) instead of showing
+the candidate the message twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+
+from db import outbox
+from db.errors import InvalidValue
+from db.outbox import OutboxItem
+
+KIND = "telegram.message"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets it: a chat (a Telegram user id, with the access hash the bot saw it with) or
+    a @username."""
+
+    chat_id: int | None = None
+    access_hash: int | None = None
+    username: str | None = None
+
+    def payload(self) -> dict[str, object]:
+        if self.chat_id is None and not self.username:
+            raise InvalidValue("a Telegram message needs a chat id or a @username")
+        return {"chat_id": self.chat_id, "access_hash": self.access_hash,
+                "username": (self.username or "").lstrip("@") or None}  # fmt: skip
+
+
+def random_id_for(workspace_id: UUID, key: str) -> int:
+    """The message's Telegram random_id: a signed 64-bit number fixed by its key."""
+    digest = hashlib.sha256(f"{workspace_id}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def queue_message(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    to: Recipient,
+    text: str,
+    key: str,
+    candidate_id: int | None = None,
+) -> tuple[OutboxItem, bool]:
+    """Queue `text` for `to` once per `key`; (item, created) as `db.outbox.enqueue` says."""
+    if not text.strip():
+        raise InvalidValue("a Telegram message cannot be empty")
+    if len(text) > 4096:
+        raise InvalidValue("a Telegram message is at most 4,096 characters")
+    return outbox.enqueue(
+        conn, workspace_id=workspace_id, kind=KIND, idempotency_key=key,
+        payload={**to.payload(), "text": text, "candidate_id": candidate_id,
+                 "random_id": random_id_for(workspace_id, key)},
+    )  # fmt: skip
