@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import Any
 from uuid import UUID, uuid4
@@ -36,9 +37,9 @@ from db import messages, notifications, telegram_sessions
 from db.pool import open_pool, transaction
 from db.secret_box import SecretBox
 from db.settings import Settings
-from pipelines.automation.outbox import notify_failure
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
+from pipelines.outbox.failures import notify_failure
 from pipelines.telegram.client import make_client
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ class WorkspaceBot:
         """Liveness for the Orchestrator, the API and tests."""
         return {"workspace_id": str(self.workspace_id), "owner": self.owner,
                 "state": self.state, "handled": self.handled, "sent": self.sent,
-                "at": time.time()}  # fmt: skip
+                "pid": os.getpid(), "at": time.time()}  # fmt: skip
 
 
 def workspace_bot(workspace_id: UUID | str, **kwargs: Any) -> Any:

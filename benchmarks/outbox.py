@@ -39,7 +39,7 @@ from db.bootstrap import prepare_database  # noqa: E402
 from db.pool import open_pool, transaction  # noqa: E402
 from db.settings import Settings  # noqa: E402
 from pipelines.outbox import dispatch_due  # noqa: E402
-from pipelines.outbox.channels import WebhookChannel  # noqa: E402
+from pipelines.outbox.channels.webhook import WebhookChannel  # noqa: E402
 from tests.pipelines.outbox.receivers import http_receiver  # noqa: E402
 
 

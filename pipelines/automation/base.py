@@ -10,7 +10,7 @@ from uuid import UUID
 import psycopg
 
 if TYPE_CHECKING:
-    from pipelines.outbox.channels import Channel
+    from pipelines.outbox.channels.base import Channel
     from serve_apps.dispatch import Dispatcher
 
 

@@ -16,21 +16,19 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import notifications, webhooks
+from db import webhooks
 from db.outbox import OutboxItem
 from db.pool import transaction
 from db.secret_box import SealedValueInvalid, SecretBox
 from db.settings import Settings
 from pipelines.automation.base import JobContext
-from pipelines.outbox.channels import (
-    Channel,
-    EmailChannel,
-    SlackChannel,
-    SmtpConfig,
-    WebhookChannel,
-)
-from pipelines.outbox.dispatcher import FailureHook, dispatch_due
+from pipelines.outbox.channels.base import Channel
+from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
+from pipelines.outbox.channels.slack import SlackChannel
+from pipelines.outbox.channels.webhook import WebhookChannel
+from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.errors import DeliveryError
+from pipelines.outbox.failures import notify_failure
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +70,6 @@ def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Chann
     if smtp is not None:
         channels["email"] = EmailChannel(smtp)
     return channels
-
-
-def notify_failure(pool: ConnectionPool) -> FailureHook:
-    """The dispatcher's `on_failed`: the workspace's owners are told (in their inbox only when
-    the failed message was itself a notification, so failures cannot feed each other)."""
-
-    def tell(item: OutboxItem) -> None:
-        with transaction(pool, workspace_id=item.workspace_id) as conn:
-            notifications.notify(
-                conn, workspace_id=item.workspace_id, kind="outbox.failed",
-                dedupe_key=f"outbox:{item.id}:{item.attempts}",
-                subject={"outbox_id": item.id, "channel": item.kind, "attempts": item.attempts,
-                         "error": (item.last_error or "")[:300]},
-                inbox_only=item.kind.endswith("." + notifications.NOTIFICATION_MESSAGE),
-            )  # fmt: skip
-        log.warning(
-            "outbox item %s (%s) failed for good after %s attempts; owners told",
-            item.id, item.kind, item.attempts,
-        )  # fmt: skip
-
-    return tell
 
 
 def dispatch_outbox(

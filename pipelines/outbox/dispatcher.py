@@ -75,7 +75,7 @@ class DispatchCounts:
 
 def log_failure(item: OutboxItem) -> None:
     """The default `on_failed`: a warning. The automation job tells the workspace's owners
-    (pipelines.automation.outbox.notify_failure)."""
+    (pipelines.outbox.failures.notify_failure)."""
     log.warning(
         "outbox item %s (%s, workspace %s) failed for good after %s attempts: %s",
         item.id,

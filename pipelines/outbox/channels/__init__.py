@@ -1,8 +1,5 @@
-"""Outbox channels: one small adapter per way out, all behind `Channel`."""
+"""Outbox channels: one small adapter per way out, all behind `channels.base.Channel`.
 
-from pipelines.outbox.channels.base import Channel, channel_for
-from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
-from pipelines.outbox.channels.slack import SlackChannel
-from pipelines.outbox.channels.webhook import WebhookChannel
-
-__all__ = ["Channel", "EmailChannel", "SlackChannel", "SmtpConfig", "WebhookChannel", "channel_for"]
+Import each from its module (`channels.email`, `.slack`, `.webhook`, `.telegram`): a process
+loads only the ways out it uses (the WorkspaceBot needs Telegram's, not SMTP or HTTP).
+"""

@@ -171,7 +171,9 @@ class FakeTelegram:
             self._server.close()
             for conn in self._connections:
                 conn.framing.writer.close()
-            self._loop.stop()
+            for task in asyncio.all_tasks(self._loop):
+                task.cancel()
+            self._loop.call_soon(self._loop.stop)
 
         self._loop.call_soon_threadsafe(stop)
         if self._thread is not None:

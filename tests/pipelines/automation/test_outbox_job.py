@@ -12,7 +12,7 @@ from db.settings import Settings
 from pipelines.automation.base import JobContext
 from pipelines.automation.outbox import outbox_channels
 from pipelines.automation.runner import run_job
-from pipelines.outbox.channels import SlackChannel
+from pipelines.outbox.channels.slack import SlackChannel
 from serve_apps import accounts
 from tests.db import factories
 from tests.pipelines.automation.test_jobs import RecordingDispatcher

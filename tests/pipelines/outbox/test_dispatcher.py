@@ -16,7 +16,8 @@ from db.errors import InvalidTransition
 from db.outbox import OutboxItem
 from db.pool import transaction
 from pipelines.outbox import RetryPolicy, dispatch_due, signing
-from pipelines.outbox.channels import SlackChannel, WebhookChannel
+from pipelines.outbox.channels.slack import SlackChannel
+from pipelines.outbox.channels.webhook import WebhookChannel
 from tests.db import factories
 from tests.pipelines.outbox.receivers import http_receiver
 

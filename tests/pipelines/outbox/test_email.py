@@ -17,8 +17,7 @@ from db.outbox import OutboxItem
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.outbox import RetryPolicy, dispatch_due
-from pipelines.outbox.channels import EmailChannel, SmtpConfig
-from pipelines.outbox.channels.email import message_id
+from pipelines.outbox.channels.email import EmailChannel, SmtpConfig, message_id
 from pipelines.outbox.errors import DeliveryError
 from tests.db import factories
 from tests.pipelines.outbox.receivers import SmtpRecorder, smtp_server
