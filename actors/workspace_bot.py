@@ -14,9 +14,10 @@ pool): one runs per connected workspace.
 
 It sends the workspace's Telegram messages from the outbox (pipelines/outbox/channels/
 telegram.py: a fixed random_id per message, so a resend after a crash is dropped by
-Telegram). What it does with incoming messages grows with issue 14: today each private
-message is stored (once) and marked read; greeting and chat interviews plug in at
-`_on_message`.
+Telegram). Each new private message is stored once, marked read, and handed to
+pipelines/telegram/conversation.py (the invitation's deep link starts the chat interview,
+answers go to it, anything else gets a polite word); the replies it queues leave through the
+outbox, and a finished interview's analysis is started as a Ray task.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from db.settings import Settings
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.failures import notify_failure
+from pipelines.telegram import conversation
 from pipelines.telegram.client import make_client
 
 log = logging.getLogger(__name__)
@@ -74,12 +76,14 @@ class WorkspaceBot:
         lease_s: float = LEASE_S,
         check_every_s: float = 20.0,
         send_every_s: float = 1.0,
+        run_analysis: bool = True,
     ) -> None:
         self.workspace_id = UUID(workspace_id)
         self.settings = settings
         self.owner = f"{bot_name(workspace_id)}:{uuid4().hex[:8]}"
         self.lease_s, self.check_every_s = lease_s, check_every_s
         self.send_every_s = send_every_s
+        self.run_analysis = run_analysis  # off: the job is only queued (the API runs it)
         self.sent = 0
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="workspace-bot")
         self.client: TelegramClient | None = None
@@ -223,8 +227,20 @@ class WorkspaceBot:
 
         if not await asyncio.to_thread(store):
             return  # a redelivery: handled before
-        self.handled += 1
         await event.mark_read()
+        incoming = conversation.Incoming(
+            chat_id=int(event.sender_id), access_hash=seen["access_hash"],
+            username=seen["username"], text=message.message or "", kind=_kind(message),
+        )  # fmt: skip
+        step = await asyncio.to_thread(
+            conversation.handle, self.pool, self.settings.resolved_secret_key(),
+            self.workspace_id, incoming,
+        )  # fmt: skip
+        self.handled += 1
+        if step.analysis_job_id is not None and self.run_analysis:
+            from actors.tasks import analyse_interview_task
+
+            analyse_interview_task.remote(str(self.workspace_id), step.analysis_job_id)
 
     # ---- status ----
 
@@ -233,6 +249,16 @@ class WorkspaceBot:
         return {"workspace_id": str(self.workspace_id), "owner": self.owner,
                 "state": self.state, "handled": self.handled, "sent": self.sent,
                 "pid": os.getpid(), "at": time.time()}  # fmt: skip
+
+
+def _kind(message: Any) -> str:
+    if message.voice:
+        return "voice"
+    if message.audio:
+        return "audio"
+    if message.document:
+        return "document"
+    return "text" if message.message else "other"
 
 
 def workspace_bot(workspace_id: UUID | str, **kwargs: Any) -> Any:

@@ -191,6 +191,7 @@ def store_report(
         status=verdict.status,
         language=context.data.language,
         details={
+            "channel": context.data.channel,  # voice or telegram: where the answers came from
             "assessment": assessment.model_dump(mode="json"),
             "policy": context.policy.model_dump(mode="json"),
             "reasons": list(verdict.reasons),

@@ -1,0 +1,110 @@
+"""What the workspace's account does with a message from someone: the router between an
+incoming Telegram message and the chat interview (kept out of the bot actor, which only
+receives and sends).
+
+- "/start <token>" from the invitation's deep link ties the chat to the application and
+  begins (or resumes) the interview;
+- text in a chat with an interview under way is the candidate's answer;
+- anything else gets one polite answer saying what to do (never twice in a row to the same
+  chat for the same reason: its outbox key is the reason and the day).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from db import interviews, telegram_chats
+from db.errors import DatabaseError
+from db.pool import transaction
+from db.telegram_chats import Chat
+from pipelines.telegram import chat_interview
+from pipelines.telegram.chat_interview import ChatStep
+from pipelines.telegram.deep_link import InvalidDeepLink, read_token
+from pipelines.telegram.outbound import Recipient, queue_message
+
+log = logging.getLogger(__name__)
+
+POLITE = {
+    "no_interview": (
+        "Здравствуйте! Чтобы пройти интервью, откройте ссылку из приглашения. "
+        "Hello! To take the interview, please open the link from your invitation."
+    ),
+    "bad_link": (
+        "Эта ссылка недействительна или устарела: попросите у рекрутера новое приглашение. "
+        "This link is not valid or has expired: please ask the recruiter for a new invitation."
+    ),
+    "text_only": (
+        "Спасибо! Пока я читаю только текст: напишите, пожалуйста, ответ сообщением. "
+        "Thank you! For now I can read text only: please type your answer."
+    ),
+    "finished": (
+        "Спасибо, интервью завершено: результаты переданы команде, с вами свяжутся. "
+        "Thank you, the interview is complete: the results went to the hiring team."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A private message, as the bot saw it."""
+
+    chat_id: int
+    access_hash: int | None
+    username: str | None
+    text: str
+    kind: str  # text, voice, audio, document, other
+
+
+def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Incoming) -> ChatStep:
+    """Act on a new (not redelivered) message; what was queued in reply."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        chat = telegram_chats.seen(
+            conn, workspace_id=workspace_id, chat_id=message.chat_id,
+            access_hash=message.access_hash, username=message.username,
+        )  # fmt: skip
+    text = message.text.strip()
+    if text.startswith("/start"):
+        payload = text.split(maxsplit=1)[1] if " " in text else ""
+        try:
+            application_id = read_token(secret, workspace_id, payload)
+        except InvalidDeepLink as e:
+            log.info("chat %s: deep link refused (%s)", chat.chat_id, e.reason)
+            return _polite(pool, workspace_id, chat, "bad_link")
+        try:
+            return chat_interview.start(
+                pool, workspace_id=workspace_id, application_id=application_id, chat=chat
+            )
+        except DatabaseError as e:  # the application is gone or was never screened
+            log.info("chat %s: cannot start an interview (%s)", chat.chat_id, e.code)
+            return _polite(pool, workspace_id, chat, "bad_link")
+    status = _interview_status(pool, workspace_id, chat)
+    if status == "active":
+        if message.kind != "text" or not text:
+            return _polite(pool, workspace_id, chat, "text_only")
+        return chat_interview.answer(pool, workspace_id=workspace_id, chat=chat, text=text)
+    if status == "completed":
+        return _polite(pool, workspace_id, chat, "finished")
+    return _polite(pool, workspace_id, chat, "no_interview")
+
+
+def _interview_status(pool: ConnectionPool, workspace_id: UUID, chat: Chat) -> str | None:
+    if chat.interview_id is None:
+        return None
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        return interviews.get_interview(conn, interview_id=chat.interview_id).status
+
+
+def _polite(pool: ConnectionPool, workspace_id: UUID, chat: Chat, reason: str) -> ChatStep:
+    day = datetime.now(UTC).date().isoformat()
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        _, created = queue_message(
+            conn, workspace_id=workspace_id, key=f"polite:{chat.chat_id}:{reason}:{day}",
+            to=Recipient(chat.chat_id, chat.access_hash, chat.username), text=POLITE[reason],
+            candidate_id=chat.candidate_id,
+        )  # fmt: skip
+    return ChatStep(chat.interview_id, [POLITE[reason]] if created else [])

@@ -1,0 +1,100 @@
+"""The chat interview without Telegram in the way: messages as the bot hands them over. The
+invitation's deep link starts the interview (greeting and first question queued as messages,
+each turn stored first), answers move it on question by question to the closing, the
+analysis is queued and its report says the channel was Telegram; a bad or foreign link, a
+stranger, a voice note and a message after the end each get one polite answer."""
+
+from __future__ import annotations
+
+from psycopg_pool import ConnectionPool
+
+from db import interviews, outbox, reports, resumes, turns
+from db.pool import transaction
+from db.settings import Settings
+from pipelines import vacancy_flow
+from pipelines.analysis.flow import run_analysis_job
+from pipelines.engine_set import offline_engines
+from pipelines.resume_flow import process_resume
+from pipelines.telegram.conversation import POLITE, Incoming, handle
+from pipelines.telegram.deep_link import make_token
+from pipelines.telegram.outbound import KIND
+from serve_apps import accounts
+from tests.pipelines import samples
+
+CHAT = 424242
+ANSWERS = [
+    "I built a Python payment service with FastAPI and PostgreSQL, about 3 million requests a "
+    "day; I designed the schema, wrote the async workers and cut p95 latency from 800 to 120 ms.",
+    "We had a deadlock between two workers updating balances; I reproduced it with a test, "
+    "ordered the row locks by id and added a retry, and it never came back.",
+    "I prefer small pull requests, code review within a day, and writing down decisions; when "
+    "we disagree I bring numbers from a quick experiment.",
+]
+
+
+def _screened(pool: ConnectionPool):  # type: ignore[no-untyped-def]
+    engines = offline_engines()
+    space = accounts.create_workspace(pool, name="Chat Co", owner_id=None)
+    vacancy = vacancy_flow.create_vacancy(
+        pool, engines, workspace_id=space.id, title="", text=samples.VACANCY_EN
+    )
+    with transaction(pool, workspace_id=space.id) as conn:
+        rid = resumes.create_resume(
+            conn, workspace_id=space.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
+        ).id
+    outcome = process_resume(pool, engines, workspace_id=space.id, resume_id=rid,
+                             vacancy_id=vacancy.id)  # fmt: skip
+    return space, outcome.application_id
+
+
+def _say(pool, settings, space, text: str, kind: str = "text"):  # type: ignore[no-untyped-def]
+    message = Incoming(chat_id=CHAT, access_hash=777, username="olga_dev", text=text, kind=kind)
+    return handle(pool, settings.resolved_secret_key(), space.id, message)
+
+
+def _queued(pool, space) -> list[str]:  # type: ignore[no-untyped-def]
+    with transaction(pool, workspace_id=space.id) as conn:
+        items = outbox.list_items(conn, limit=500)
+    return [i.payload["text"] for i in sorted(items, key=lambda i: i.id) if i.kind == KIND]
+
+
+def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    space, application_id = _screened(pool)
+    secret = settings.resolved_secret_key()
+    assert _say(pool, settings, space, "Здравствуйте").queued == [POLITE["no_interview"]]
+    other = accounts.create_workspace(pool, name="Other Co", owner_id=None)
+    foreign = make_token(secret, other.id, application_id, ttl_s=3600)
+    assert _say(pool, settings, space, f"/start {foreign}").queued == [POLITE["bad_link"]]
+
+    token = make_token(secret, space.id, application_id, ttl_s=3600)
+    opening = _say(pool, settings, space, f"/start {token}")
+    assert opening.interview_id is not None and len(opening.queued) >= 1
+    assert "?" in opening.queued[-1]  # the first question
+    with transaction(pool, workspace_id=space.id) as conn:
+        interview = interviews.get_interview(conn, interview_id=opening.interview_id)
+        stored = turns.list_turns(conn, interview_id=interview.id)
+    assert (interview.channel, interview.status) == ("telegram", "active")
+    assert [t.text for t in stored] == opening.queued  # each turn stored with its message
+
+    assert _say(pool, settings, space, "", kind="voice").queued == [POLITE["text_only"]]
+    step, rounds = opening, 0
+    while not step.finished and rounds < 20:
+        step = _say(pool, settings, space, ANSWERS[rounds % len(ANSWERS)])
+        assert step.queued, "every answer gets a reply"
+        rounds += 1
+    assert step.finished and step.analysis_job_id is not None
+    after = _say(pool, settings, space, "Спасибо!")
+    assert after.queued == [POLITE["finished"]]
+
+    run_analysis_job(pool, offline_engines(), workspace_id=space.id, job_id=step.analysis_job_id)
+    with transaction(pool, workspace_id=space.id) as conn:
+        report = reports.get_report_for_interview(conn, interview_id=step.interview_id)
+        transcript = turns.list_turns(conn, interview_id=step.interview_id)
+        ended = interviews.get_interview(conn, interview_id=step.interview_id)
+    assert ended.status == "completed"
+    assert report.details["channel"] == "telegram"
+    assert report.overall is not None
+    answers = [t.text for t in transcript if t.role == "candidate"]
+    assert answers == [ANSWERS[i % len(ANSWERS)] for i in range(rounds)]
+    queued = _queued(pool, space)
+    assert queued.count(POLITE["no_interview"]) == 1 and queued[-1] == POLITE["finished"]
