@@ -115,6 +115,7 @@ def run(
             "candidate": d["row"]["full_name"],
             "email": d["row"].get("email") or "",
             "link": d["answer"]["link"],
+            "telegram_link": d["answer"].get("telegram_link") or "",
             "expires_at": d["answer"]["expires_at"],
         }
         for d in done

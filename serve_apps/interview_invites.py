@@ -25,11 +25,13 @@ from db import (
     interviews,
     jobs,
     resumes,
+    telegram_sessions,
     vacancies,
 )
 from db.errors import Conflict, InvalidTransition, InvalidValue, NotFound
 from db.pool import transaction
 from db.settings import Settings
+from pipelines.telegram.deep_link import deep_link, make_token
 from serve_apps.interview_links import LinkClaims, issue_link_token, verify_link_token
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class Invitation:
     interview: interviews.Interview
     link: str
     expires_at: datetime
+    telegram_link: str | None = None  # the same interview by Telegram chat, if connected
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,25 @@ def _issue(
     interview = interviews.set_link(
         conn, interview_id=interview.id, link_token_hash=claims.token_hash, expires_at=expires_at
     )
-    return Invitation(interview, _link(settings, token), expires_at)
+    return Invitation(
+        interview, _link(settings, token), expires_at,
+        _telegram_link(conn, settings, interview, ttl_hours),
+    )  # fmt: skip
+
+
+def _telegram_link(
+    conn: Any, settings: Settings, interview: interviews.Interview, ttl_hours: float
+) -> str | None:
+    """t.me/<account>?start=<token> when the workspace's Telegram account is connected and has
+    a username: the candidate may take the interview in the chat instead."""
+    account = telegram_sessions.get(conn)
+    if account is None or account.status != "active" or not account.username:
+        return None
+    token = make_token(
+        settings.resolved_secret_key(), interview.workspace_id, interview.application_id,
+        ttl_s=ttl_hours * 3600,
+    )  # fmt: skip
+    return deep_link(account.username, token)
 
 
 class InterviewExists(Conflict):

@@ -92,6 +92,10 @@ add_texts(
             "en": "Invite to a voice interview",
             "ru": "Пригласить на голосовое интервью",
         },
+        "cp_telegram_link": {
+            "en": "Or in Telegram: this link opens the chat with the company's account.",
+            "ru": "Или в Telegram: эта ссылка открывает чат с аккаунтом компании.",
+        },
         "cp_invited": {
             "en": "Invitation ready: send the candidate this link.",
             "ru": "Приглашение готово: отправьте кандидату эту ссылку.",
@@ -357,6 +361,9 @@ def _invite(workspace_id: str, app: dict[str, Any]) -> None:
     if shown and shown["application_id"] == app["id"]:
         st.success(t("cp_invited"))
         st.code(shown["link"], language=None)  # with a copy button
+        if shown.get("telegram_link"):
+            st.caption(t("cp_telegram_link"))
+            st.code(shown["telegram_link"], language=None)
         expires = str(shown["expires_at"])[:16].replace("T", " ")
         st.caption(t("cp_link_once").format(expires=expires))
     if app.get("screening") is None:

@@ -46,6 +46,11 @@ class InvitationOut(BaseModel):
     questions: int
     link: str = Field(description="Send this to the candidate. Shown only in this response.")
     expires_at: datetime
+    telegram_link: str | None = Field(
+        default=None,
+        description="t.me link to take the interview in the workspace's Telegram chat instead "
+        "(when a Telegram account with a username is connected)",
+    )
 
 
 class TurnOut(BaseModel):
@@ -119,6 +124,7 @@ def _invitation(invitation: interview_invites.Invitation) -> InvitationOut:
         questions=len(interview.plan.get("questions", [])),
         link=invitation.link,
         expires_at=invitation.expires_at,
+        telegram_link=invitation.telegram_link,
     )
 
 
