@@ -34,7 +34,7 @@ from telethon import TelegramClient, errors, events
 
 from actors.departure import exit_for_good
 from actors.naming import NAMESPACE
-from db import messages, notifications, telegram_sessions
+from db import notifications, telegram_sessions
 from db.pool import open_pool, transaction
 from db.secret_box import SecretBox
 from db.settings import Settings
@@ -209,33 +209,19 @@ class WorkspaceBot:
     async def _on_message(self, event: Any) -> None:
         if not event.is_private:
             return
-        message = event.message
-        sender = await event.get_sender()
-        # What a later message to this person needs (the access hash proves the account saw
-        # them), kept with the message.
-        seen = {"access_hash": getattr(sender, "access_hash", None),
-                "username": getattr(sender, "username", None)}  # fmt: skip
-
-        def store() -> bool:
-            with transaction(self.pool, workspace_id=self.workspace_id) as conn:
-                _, created = messages.record_message(
-                    conn, workspace_id=self.workspace_id, direction="inbound",
-                    text=message.message or "", chat_id=str(event.sender_id),
-                    external_id=str(message.id), sent_at=message.date, media=seen,
-                )  # fmt: skip
-            return created
-
-        if not await asyncio.to_thread(store):
-            return  # a redelivery: handled before
-        await event.mark_read()
+        message, sender = event.message, await event.get_sender()
         incoming = conversation.Incoming(
-            chat_id=int(event.sender_id), access_hash=seen["access_hash"],
-            username=seen["username"], text=message.message or "", kind=_kind(message),
+            chat_id=int(event.sender_id), access_hash=getattr(sender, "access_hash", None),
+            username=getattr(sender, "username", None), text=message.message or "",
+            kind=_kind(message), message_id=message.id, sent_at=message.date,
         )  # fmt: skip
         step = await asyncio.to_thread(
-            conversation.handle, self.pool, self.settings.resolved_secret_key(),
+            conversation.receive, self.pool, self.settings.resolved_secret_key(),
             self.workspace_id, incoming,
         )  # fmt: skip
+        if step is None:
+            return  # a redelivery: handled before
+        await event.mark_read()
         self.handled += 1
         if step.analysis_job_id is not None and self.run_analysis:
             from actors.tasks import analyse_interview_task

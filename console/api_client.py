@@ -420,6 +420,20 @@ class ApiClient:
             headers=_in(workspace_id), timeout=60,
         )  # fmt: skip
 
+    def telegram_chats(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/telegram/chats", headers=_in(workspace_id))
+
+    def telegram_history(self, workspace_id: str, chat_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/telegram/chats/{chat_id}/messages", headers=_in(workspace_id))
+
+    def telegram_reply(
+        self, workspace_id: str, chat_id: int, text: str, key: str
+    ) -> dict[str, Any]:
+        return self._call(
+            "POST", f"/telegram/chats/{chat_id}/messages", json={"text": text},
+            headers={**_in(workspace_id), "Idempotency-Key": key},
+        )  # fmt: skip
+
     # ---- webhooks: outbound endpoints and deliveries, inbound hooks and events ----
 
     def webhook_events(self) -> list[str]:

@@ -27,6 +27,7 @@ from console.state import (  # noqa: E402
 from console.views.automation import automation_page  # noqa: E402
 from console.views.candidate import candidate_page  # noqa: E402
 from console.views.candidates import candidates_page  # noqa: E402
+from console.views.conversations import conversations_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.inbox import inbox_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
@@ -71,6 +72,7 @@ PAGES = {  # url path → (page, title key, icon)
     "interviews": (interviews_page, "interviews", ":material/record_voice_over:"),
     "live": (live_page, "live_interviews", ":material/radio_button_checked:"),
     "automation": (automation_page, "automation", ":material/schedule:"),
+    "conversations": (conversations_page, "conversations", ":material/forum:"),
     "telegram": (telegram_page, "telegram", ":material/send:"),
     "team": (team_page, "team", ":material/manage_accounts:"),
     "settings": (settings_page, "settings", ":material/settings:"),

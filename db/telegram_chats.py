@@ -96,3 +96,55 @@ def mark_nudged(conn: psycopg.Connection, *, chat_id: int) -> None:
         "update telegram_chats set nudged_at = now(), updated_at = now() where chat_id = %s",
         (chat_id,),
     )
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    """A chat as the conversations list shows it."""
+
+    chat_id: int
+    username: str | None
+    candidate_id: int | None
+    candidate_name: str | None
+    interview_id: int | None
+    interview_status: str | None
+    last_text: str | None
+    last_direction: str | None
+    last_at: datetime | None
+    unread: int
+
+
+def list_chats(conn: psycopg.Connection, *, limit: int = 100) -> list[ChatSummary]:
+    """The workspace's chats, the most recent first, with their candidate, interview, last
+    message and how many of the candidate's messages came since a recruiter last read it."""
+    with conn.cursor(row_factory=class_row(ChatSummary)) as cur:
+        cur.execute(
+            """
+            select c.chat_id, c.username, c.candidate_id, cand.full_name as candidate_name,
+                   c.interview_id, i.status as interview_status,
+                   last.text as last_text, last.direction as last_direction,
+                   last.sent_at as last_at,
+                   (select count(*) from messages m
+                    where m.channel = 'telegram' and m.chat_id = c.chat_id::text
+                      and m.direction = 'inbound'
+                      and m.sent_at > coalesce(c.recruiter_read_at, '-infinity'))::int as unread
+            from telegram_chats c
+            left join candidates cand on cand.id = c.candidate_id
+            left join interviews i on i.id = c.interview_id
+            left join lateral (
+                select m.text, m.direction, m.sent_at from messages m
+                where m.channel = 'telegram' and m.chat_id = c.chat_id::text
+                order by m.sent_at desc, m.id desc limit 1
+            ) last on true
+            order by last.sent_at desc nulls last, c.chat_id
+            limit %s
+            """,
+            (limit,),
+        )
+        return cur.fetchall()
+
+
+def mark_read_by_recruiter(conn: psycopg.Connection, *, chat_id: int) -> None:
+    conn.execute(
+        "update telegram_chats set recruiter_read_at = now() where chat_id = %s", (chat_id,)
+    )

@@ -29,6 +29,7 @@ from serve_apps.api import (
     settings_view,
     signalling,
     telegram,
+    telegram_chats,
     vacancies,
     webhooks,
     workspaces,
@@ -69,6 +70,7 @@ def build_app() -> FastAPI:
     app.include_router(outbox.router, prefix=API_PREFIX)
     app.include_router(notifications.router, prefix=API_PREFIX)
     app.include_router(telegram.router, prefix=API_PREFIX)
+    app.include_router(telegram_chats.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.public_router, prefix=API_PREFIX)

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import interviews, telegram_chats
+from db import interviews, messages, telegram_chats
 from db.errors import DatabaseError
 from db.pool import transaction
 from db.telegram_chats import Chat
@@ -58,6 +58,25 @@ class Incoming:
     username: str | None
     text: str
     kind: str  # text, voice, audio, document, other
+    message_id: int = 0  # Telegram's id in this chat: a redelivery repeats it
+    sent_at: datetime | None = None
+
+
+def receive(
+    pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Incoming
+) -> ChatStep | None:
+    """Store the message once and act on it; None for a redelivery (already handled)."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        _, created = messages.record_message(
+            conn, workspace_id=workspace_id, direction="inbound", text=message.text,
+            chat_id=str(message.chat_id), external_id=str(message.message_id),
+            sent_at=message.sent_at,
+            media={"kind": message.kind, "access_hash": message.access_hash,
+                   "username": message.username},
+        )  # fmt: skip
+    if not created:
+        return None
+    return handle(pool, secret, workspace_id, message)
 
 
 def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Incoming) -> ChatStep:

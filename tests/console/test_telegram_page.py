@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.telegram.conversation import Incoming, receive
 from serve_apps import accounts
 from tests.console.pages import ok, page_text, signed_in
 from tests.fakes.telegram.fixtures import configured_for
@@ -49,3 +50,19 @@ def test_an_owner_connects_and_signs_out(api_url, tg_space, monkeypatch) -> None
     at = ok(at.run())
     at = ok(at.button(key="tg_sign_out").click().run())
     assert "Аккаунт отключён." in page_text(at)
+
+
+def test_a_recruiter_reads_a_chat_and_replies(
+    api_url, tg_space, pool, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    receive(pool, settings.resolved_secret_key(), tg_space.id,
+           Incoming(chat_id=8080, access_hash=5, username="ivan_qa", text="Здравствуйте! Есть "
+                    "ли удалённая работа?", kind="text"))  # fmt: skip
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "conversations"))
+    chats = at.dataframe[0].value
+    assert list(chats["Candidate"]) == ["@ivan_qa"] and list(chats["New"]) == [1]
+    assert "remote" not in page_text(at) and "удалённая работа" in page_text(at)
+    at.text_area(key="cv_reply_text").input("Да, полностью удалённо.")
+    at = ok(next(b for b in at.button if b.label == "Send").click().run())
+    assert "Queued: the bot sends it within seconds." in page_text(at)
+    assert list(at.dataframe[0].value["New"]) == [0]

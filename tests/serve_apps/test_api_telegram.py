@@ -15,6 +15,7 @@ from db.pool import transaction
 from pipelines import vacancy_flow
 from pipelines.engine_set import offline_engines
 from pipelines.resume_flow import process_resume
+from pipelines.telegram.conversation import Incoming, receive
 from pipelines.telegram.deep_link import read_token
 from serve_apps.app import attach, build_app
 from tests.pipelines import samples
@@ -99,3 +100,30 @@ def test_a_flood_wait_is_a_429_with_retry_after(api, team, telegram) -> None:  #
                       headers=_as(api, team, "owner"))  # fmt: skip
     assert (answer.status_code, answer.headers["Retry-After"]) == (429, "120")
     assert answer.json()["error"]["code"] == "flood_wait"
+
+
+def test_conversations_list_read_and_reply(api, team, settings) -> None:  # type: ignore[no-untyped-def]
+    acme = team["acme"].id
+    secret = api.app.state.settings.resolved_secret_key()
+    for text in ("Добрый день!", "Я по поводу вакансии"):
+        receive(api.app.state.pool, secret, acme, Incoming(
+            chat_id=5151, access_hash=99, username="masha", text=text, kind="text",
+            message_id=len(text)))  # fmt: skip
+    recruiter, viewer = _as(api, team, "recruiter"), _as(api, team, "viewer")
+    (chat,) = [c for c in api.get("/api/v1/telegram/chats", headers=viewer).json()
+               if c["chat_id"] == 5151]  # fmt: skip
+    assert (chat["username"], chat["unread"], chat["last_text"]) == (
+        "masha", 2, "Я по поводу вакансии",
+    )  # fmt: skip
+    history = api.get("/api/v1/telegram/chats/5151/messages", headers=viewer).json()
+    assert [m["text"] for m in history] == ["Добрый день!", "Я по поводу вакансии"]
+    (chat,) = [c for c in api.get("/api/v1/telegram/chats", headers=viewer).json()
+               if c["chat_id"] == 5151]  # fmt: skip
+    assert chat["unread"] == 0
+    body, key = {"text": "Здравствуйте! Пришлите, пожалуйста, резюме."}, {"Idempotency-Key": "r1"}
+    assert api.post("/api/v1/telegram/chats/5151/messages", json=body,
+                    headers=viewer | key).status_code == 403  # fmt: skip
+    first = api.post("/api/v1/telegram/chats/5151/messages", json=body, headers=recruiter | key)
+    again = api.post("/api/v1/telegram/chats/5151/messages", json=body, headers=recruiter | key)
+    assert first.status_code == 202 and first.json() == again.json()
+    assert api.get("/api/v1/telegram/chats/1/messages", headers=viewer).status_code == 404

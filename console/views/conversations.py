@@ -1,0 +1,132 @@
+"""Conversations page: the workspace's Telegram chats — who each candidate is, where their
+interview stands, how many of their messages are new — one chat's history, and a reply sent
+as the company's account (through the outbox and the workspace's bot).
+
+Recruiters and owners reply; viewers read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from console.api_client import ApiFailure
+from console.errors import show_error
+from console.i18n import add_texts, t
+from console.markdown import plain, word
+from console.state import client
+from console.workspace_picker import pick_workspace
+
+add_texts(
+    {
+        "conversations": {"en": "Conversations", "ru": "Переписка"},
+        "cv_help": {
+            "en": "Chats with candidates in the company's Telegram account.",
+            "ru": "Чаты с кандидатами в Telegram-аккаунте компании.",
+        },
+        "cv_none": {
+            "en": "No chats yet: they appear when candidates write or open an invitation's "
+            "Telegram link.",
+            "ru": "Чатов пока нет: они появятся, когда кандидаты напишут или откроют ссылку "
+            "на Telegram из приглашения.",
+        },
+        "cv_who": {"en": "Candidate", "ru": "Кандидат"},
+        "cv_interview": {"en": "Interview", "ru": "Интервью"},
+        "cv_last": {"en": "Last message", "ru": "Последнее сообщение"},
+        "cv_when": {"en": "When", "ru": "Когда"},
+        "cv_unread": {"en": "New", "ru": "Новые"},
+        "cv_open": {"en": "Chat", "ru": "Чат"},
+        "cv_you": {"en": "Company", "ru": "Компания"},
+        "cv_them": {"en": "Candidate", "ru": "Кандидат"},
+        "cv_reply": {"en": "Reply", "ru": "Ответ"},
+        "cv_send": {"en": "Send", "ru": "Отправить"},
+        "cv_queued": {
+            "en": "Queued: the bot sends it within seconds.",
+            "ru": "В очереди: бот отправит через несколько секунд.",
+        },
+        "iv_status_active": {"en": "in progress", "ru": "идёт"},
+        "iv_status_completed": {"en": "completed", "ru": "завершено"},
+        "iv_status_failed": {"en": "ended", "ru": "прервано"},
+        "iv_status_created": {"en": "invited", "ru": "приглашён"},
+    }
+)
+NOTICE = "cv_notice"
+
+
+def conversations_page() -> None:
+    st.title(t("conversations"))
+    st.caption(t("cv_help"))
+    if notice := st.session_state.pop(NOTICE, None):
+        st.success(notice)
+    chosen = pick_workspace("conversations_workspace")
+    if chosen is None:
+        return
+    workspace_id, role = chosen
+    try:
+        chats = client().telegram_chats(workspace_id)
+    except ApiFailure as e:
+        show_error(e)
+        return
+    if not chats:
+        st.info(t("cv_none"))
+        return
+    names = {c["chat_id"]: _name(c) for c in chats}
+    frame = pd.DataFrame(
+        {
+            t("cv_who"): [names[c["chat_id"]] for c in chats],
+            t("cv_interview"): [
+                word("iv_status_", c["interview_status"]) if c["interview_status"] else "—"
+                for c in chats
+            ],  # fmt: skip
+            t("cv_last"): [(c["last_text"] or "")[:80] for c in chats],
+            t("cv_when"): [str(c["last_at"] or "")[:16].replace("T", " ") for c in chats],
+            t("cv_unread"): [c["unread"] for c in chats],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    chat_id = st.selectbox(
+        t("cv_open"), list(names),
+        format_func=lambda c: names[c] + (f" ({n})" if (n := _unread(chats, c)) else ""),
+        key="cv_chat",
+    )  # fmt: skip
+    _chat(workspace_id, chat_id, editor=role in ("owner", "recruiter"))
+
+
+def _name(chat: dict[str, Any]) -> str:
+    if chat["candidate_name"]:
+        return str(chat["candidate_name"])
+    return f"@{chat['username']}" if chat["username"] else f"#{chat['chat_id']}"
+
+
+def _unread(chats: list[dict[str, Any]], chat_id: int) -> int:
+    return next(c["unread"] for c in chats if c["chat_id"] == chat_id)
+
+
+def _chat(workspace_id: str, chat_id: int, *, editor: bool) -> None:
+    try:
+        history = client().telegram_history(workspace_id, chat_id)
+    except ApiFailure as e:
+        show_error(e)
+        return
+    with st.container(height=420, border=True):
+        for message in history:
+            mine = message["direction"] == "outbound"
+            with st.chat_message("assistant" if mine else "user"):
+                when = str(message["sent_at"])[:16].replace("T", " ")
+                st.caption(f"{t('cv_you') if mine else t('cv_them')} · {when}")
+                st.markdown(plain(message["text"]) if message["text"] else "—")
+    if not editor:
+        return
+    with st.form("cv_reply_form", clear_on_submit=True):
+        text = st.text_area(t("cv_reply"), key="cv_reply_text", height=80, max_chars=4096)
+        if st.form_submit_button(t("cv_send")) and text.strip():
+            try:
+                client().telegram_reply(workspace_id, chat_id, text.strip(), uuid.uuid4().hex)
+            except ApiFailure as e:
+                show_error(e)
+                return
+            st.session_state[NOTICE] = t("cv_queued")
+            st.rerun()
