@@ -41,7 +41,7 @@ from db.settings import Settings
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.failures import notify_failure
-from pipelines.telegram import conversation
+from pipelines.telegram import chat_interview, conversation
 from pipelines.telegram.client import make_client
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ class WorkspaceBot:
         check_every_s: float = 20.0,
         send_every_s: float = 1.0,
         run_analysis: bool = True,
+        silence_every_s: float = 60.0,
     ) -> None:
         self.workspace_id = UUID(workspace_id)
         self.settings = settings
@@ -84,6 +85,7 @@ class WorkspaceBot:
         self.lease_s, self.check_every_s = lease_s, check_every_s
         self.send_every_s = send_every_s
         self.run_analysis = run_analysis  # off: the job is only queued (the API runs it)
+        self.silence_every_s = silence_every_s
         self.sent = 0
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="workspace-bot")
         self.client: TelegramClient | None = None
@@ -112,13 +114,18 @@ class WorkspaceBot:
             self.state = "running"
             log.info("bot %s running", self.workspace_id)
             channel = TelegramChannel(
-                self.client, asyncio.get_running_loop(), self.pool, self.workspace_id
-            )
-            sender = asyncio.get_running_loop().create_task(self._send_outbox(channel))
+                self.client, asyncio.get_running_loop(), self.pool, self.workspace_id,
+                typing_cps=self.settings.telegram_typing_cps,
+                typing_max_s=self.settings.telegram_typing_max_s,
+            )  # fmt: skip
+            loop = asyncio.get_running_loop()
+            helpers = [loop.create_task(self._send_outbox(channel)),
+                       loop.create_task(self._watch_silence())]  # fmt: skip
             try:
                 await self._keep()
             finally:
-                sender.cancel()
+                for task in helpers:
+                    task.cancel()
         except (SessionEnded, *_ENDED) as e:
             await asyncio.to_thread(self._ended, type(e).__name__)
             await self._leave()
@@ -156,6 +163,28 @@ class WorkspaceBot:
             except Exception:  # the database went away: the next pass tries again
                 log.exception("bot %s: sending the outbox failed", self.workspace_id)
             await asyncio.sleep(self.send_every_s)
+
+    async def _watch_silence(self) -> None:
+        """Remind a candidate who went quiet in a chat interview, once; end it as abandoned
+        if the reminder gets no answer either (pipelines.telegram.chat_interview)."""
+        while True:
+            await asyncio.sleep(self.silence_every_s)
+            try:
+                step = await asyncio.to_thread(
+                    chat_interview.nudge_silent, self.pool, workspace_id=self.workspace_id,
+                    after_s=self.settings.telegram_nudge_after_s,
+                )  # fmt: skip
+            except Exception:
+                log.exception("bot %s: checking silent chats failed", self.workspace_id)
+                continue
+            self._start_analysis(step.analysis_job_id)
+
+    def _start_analysis(self, job_id: int | None) -> None:
+        if job_id is None or not self.run_analysis:
+            return
+        from actors.tasks import analyse_interview_task
+
+        analyse_interview_task.remote(str(self.workspace_id), job_id)
 
     async def _leave(self) -> None:
         """Disconnect, give the lease up if still held, and exit for good."""
@@ -223,10 +252,7 @@ class WorkspaceBot:
             return  # a redelivery: handled before
         await event.mark_read()
         self.handled += 1
-        if step.analysis_job_id is not None and self.run_analysis:
-            from actors.tasks import analyse_interview_task
-
-            analyse_interview_task.remote(str(self.workspace_id), step.analysis_job_id)
+        self._start_analysis(step.analysis_job_id)
 
     # ---- status ----
 

@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     telegram_dc: str | None = Field(default=None, pattern=r"^\d+@[^:@\s]+:\d+$")
     telegram_rsa_key: str | None = None
     telegram_timeout_s: float = Field(default=20.0, gt=0)
+    # A chat interview waiting for the candidate: one reminder after this long, and the
+    # interview ended as abandoned after as long again with no answer.
+    telegram_nudge_after_s: float = Field(default=24 * 3600.0, gt=0)
+    # Behaving like a person: "typing…" and a pause before each message, growing with its
+    # length (characters per second of typing), capped; 0 turns it off (tests).
+    telegram_typing_cps: float = Field(default=18.0, ge=0)
+    telegram_typing_max_s: float = Field(default=6.0, ge=0)
 
     # Outgoing e-mail (the outbox's e-mail channel). No host: e-mail items fail with a reason.
     # The port defaults by security: 587 STARTTLS, 465 SSL, 25 plain.

@@ -169,3 +169,95 @@ def answer(pool: ConnectionPool, *, workspace_id: UUID, chat: Chat, text: str) -
         reply = brain.on_answer(text, elapsed_s=_elapsed(interview))
         _say(conn, workspace_id, interview, chat, reply, step)
     return step
+
+
+NUDGE = {
+    "ru": "Напоминаю о вопросе выше: ответьте, когда будет удобно — можно коротко.",
+    "en": "A gentle reminder about the question above: answer whenever it suits you.",
+}
+ABANDONED = {
+    "ru": "Похоже, сейчас неудобно продолжать, поэтому интервью закрыто. Если захотите "
+    "вернуться, напишите рекрутеру. Спасибо!",
+    "en": "It seems now is not a good time, so the interview is closed. If you would like to "
+    "come back, write to the recruiter. Thank you!",
+}
+ABANDONED_REASON = "abandoned: no answer in the Telegram chat after a reminder"
+
+
+def nudge_silent(pool: ConnectionPool, *, workspace_id: UUID, after_s: float) -> ChatStep:
+    """Chat interviews waiting for the candidate: one reminder once the last interviewer
+    message is `after_s` old; `after_s` after the reminder with no answer, the interview ends
+    as abandoned (its answers still analysed). What was queued, and the jobs to start."""
+    done = ChatStep(None)
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        waiting = conn.execute(
+            """
+            select c.chat_id, i.id, max(t.seq) as last_seq,
+                   extract(epoch from now() - max(t.created_at)) as silent_s,
+                   extract(epoch from now() - c.nudged_at) as since_nudge_s
+            from telegram_chats c
+            join interviews i on i.id = c.interview_id and i.status = 'active'
+            join interview_turns t on t.interview_id = i.id
+            group by c.chat_id, i.id, c.nudged_at
+            having (array_agg(t.role order by t.seq desc))[1] = 'interviewer'
+            """
+        ).fetchall()
+    for chat_id, interview_id, last_seq, silent_s, since_nudge_s in waiting:
+        if since_nudge_s is None and silent_s >= after_s:
+            _remind(pool, workspace_id, chat_id, interview_id, last_seq, done)
+        elif since_nudge_s is not None and since_nudge_s >= after_s:
+            _abandon(pool, workspace_id, chat_id, interview_id, done)
+    return done
+
+
+def _remind(
+    pool: ConnectionPool,
+    workspace_id: UUID,
+    chat_id: int,
+    interview_id: int,
+    last_seq: int,
+    done: ChatStep,
+) -> None:
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        interview = _locked(conn, interview_id)
+        chat = telegram_chats.get(conn, chat_id=chat_id)
+        if chat is None or interview.status != "active":
+            return
+        text = NUDGE.get(interview.language, NUDGE["en"])
+        _, created = queue_message(
+            conn, workspace_id=workspace_id, to=_recipient(chat), text=text,
+            key=f"iv:{interview_id}:nudge-after:{last_seq}", candidate_id=chat.candidate_id,
+        )  # fmt: skip
+        telegram_chats.mark_nudged(conn, chat_id=chat_id)
+    if created:
+        done.queued.append(text)
+
+
+def _abandon(
+    pool: ConnectionPool, workspace_id: UUID, chat_id: int, interview_id: int, done: ChatStep
+) -> None:
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        interview = _locked(conn, interview_id)
+        chat = telegram_chats.get(conn, chat_id=chat_id)
+        if chat is None or interview.status != "active":
+            return
+        text = ABANDONED.get(interview.language, ABANDONED["en"])
+        queue_message(
+            conn, workspace_id=workspace_id, to=_recipient(chat), text=text,
+            key=f"iv:{interview_id}:abandoned", candidate_id=chat.candidate_id,
+        )  # fmt: skip
+        interviews.set_interview_status(
+            conn, interview_id=interview_id, status="failed", reason=ABANDONED_REASON
+        )
+        answered = conn.execute(
+            "select exists (select 1 from interview_turns where interview_id = %s "
+            "and role = 'candidate')",
+            (interview_id,),
+        ).fetchone()
+        if answered and answered[0]:
+            done.analysis_job_id = jobs.enqueue_job(
+                conn, workspace_id=workspace_id, kind=jobs.INTERVIEW_ANALYSIS,
+                payload={"interview_id": interview_id},
+            ).id  # fmt: skip
+    done.queued.append(text)
+    log.info("telegram interview %s abandoned after a reminder", interview_id)

@@ -181,6 +181,7 @@ def _the_deep_link_starts_the_interview(pool, space, telegram, account, settings
         (interview,) = interviews.list_interviews(conn, application_id=outcome.application_id)
         spoken = turns.list_turns(conn, interview_id=interview.id)
     assert interview.channel == "telegram" and interview.status == "active"
+    assert "SetTypingRequest" in telegram.requests  # "typing…" before the messages
     assert [t.role for t in spoken][: len(opening) + 1] == ["interviewer"] * len(opening) + [
         "candidate"
     ]

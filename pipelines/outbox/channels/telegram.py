@@ -5,7 +5,9 @@ runs (it holds the account's only client, on its event loop).
 The request is the raw `messages.SendMessage` with the item's own `random_id`
 (pipelines/telegram/outbound.py), which Telethon's `send_message` would replace with a fresh
 one: Telegram then drops a repeat after a crash (RANDOM_ID_DUPLICATE), which counts as
-delivered. A flood wait is retried after the time Telegram asks for; PEER_FLOOD (too many
+delivered. Before each message the account shows "typing…" for about as long as a person would
+take to type it (capped; settings, off in tests). A flood wait is retried after the time
+Telegram asks for; PEER_FLOOD (too many
 messages to strangers) waits an hour; a candidate who blocked the account or closed it is
 final. Each message sent is recorded in `messages` once, keyed by its random_id.
 """
@@ -51,10 +53,13 @@ class TelegramChannel(Channel):
         workspace_id: UUID,
         *,
         timeout_s: float = 30.0,
+        typing_cps: float = 0.0,
+        typing_max_s: float = 0.0,
     ) -> None:
         self._client, self._loop, self._pool = client, loop, pool
         self._workspace_id = workspace_id
         self.timeout_s = timeout_s
+        self._typing_cps, self._typing_max_s = typing_cps, typing_max_s
 
     def deliver(self, item: OutboxItem) -> str | None:
         future = asyncio.run_coroutine_threadsafe(self._send(item), self._loop)
@@ -74,6 +79,7 @@ class TelegramChannel(Channel):
         text, random_id = str(payload.get("text") or ""), int(payload["random_id"])
         try:
             peer = await self._peer(payload)
+            await self._type(peer, text)
             sent = await self._client(
                 functions.messages.SendMessageRequest(
                     peer=peer, message=text, random_id=random_id, no_webpage=True
@@ -98,6 +104,16 @@ class TelegramChannel(Channel):
         chat_id = getattr(peer, "user_id", None) or payload.get("chat_id")
         await asyncio.to_thread(self._record, item, chat_id, text, random_id, message_id)
         return f"tg:{message_id}" if message_id is not None else "tg:repeat-dropped"
+
+    async def _type(self, peer: Any, text: str) -> None:
+        """Show "typing…" and take about as long as a person would to type `text` (capped);
+        nothing when typing is off (`typing_cps` 0)."""
+        if self._typing_cps <= 0:
+            return
+        await self._client(
+            functions.messages.SetTypingRequest(peer=peer, action=types.SendMessageTypingAction())
+        )
+        await asyncio.sleep(min(self._typing_max_s, len(text) / self._typing_cps))
 
     def _record(
         self, item: OutboxItem, chat_id: Any, text: str, random_id: int, message_id: int | None

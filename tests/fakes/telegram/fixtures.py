@@ -32,5 +32,7 @@ def configured_for(settings: Settings, telegram: FakeTelegram) -> Settings:
             "telegram_dc": telegram.dc,
             "telegram_rsa_key": telegram.public_pem,
             "telegram_timeout_s": 10.0,
+            # "typing…" is shown, the pause it stands for is next to nothing.
+            "telegram_typing_cps": 1_000_000.0,
         }
     )

@@ -15,6 +15,7 @@ from pipelines import vacancy_flow
 from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import offline_engines
 from pipelines.resume_flow import process_resume
+from pipelines.telegram.chat_interview import ABANDONED, ABANDONED_REASON, NUDGE, nudge_silent
 from pipelines.telegram.conversation import POLITE, Incoming, handle
 from pipelines.telegram.deep_link import make_token
 from pipelines.telegram.outbound import KIND
@@ -32,9 +33,9 @@ ANSWERS = [
 ]
 
 
-def _screened(pool: ConnectionPool):  # type: ignore[no-untyped-def]
+def _screened(pool: ConnectionPool, name: str):  # type: ignore[no-untyped-def]
     engines = offline_engines()
-    space = accounts.create_workspace(pool, name="Chat Co", owner_id=None)
+    space = accounts.create_workspace(pool, name=name, owner_id=None)
     vacancy = vacancy_flow.create_vacancy(
         pool, engines, workspace_id=space.id, title="", text=samples.VACANCY_EN
     )
@@ -59,7 +60,7 @@ def _queued(pool, space) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    space, application_id = _screened(pool)
+    space, application_id = _screened(pool, "Chat Co")
     secret = settings.resolved_secret_key()
     assert _say(pool, settings, space, "Здравствуйте").queued == [POLITE["no_interview"]]
     other = accounts.create_workspace(pool, name="Other Co", owner_id=None)
@@ -98,3 +99,22 @@ def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Setti
     assert answers == [ANSWERS[i % len(ANSWERS)] for i in range(rounds)]
     queued = _queued(pool, space)
     assert queued.count(POLITE["no_interview"]) == 1 and queued[-1] == POLITE["finished"]
+
+
+def test_a_silent_candidate_is_reminded_once_then_the_interview_is_closed(pool, settings) -> None:  # type: ignore[no-untyped-def]
+    space, application_id = _screened(pool, "Quiet Co")
+    token = make_token(settings.resolved_secret_key(), space.id, application_id, ttl_s=3600)
+    opening = _say(pool, settings, space, f"/start {token}")
+    assert nudge_silent(pool, workspace_id=space.id, after_s=3600).queued == []  # not yet
+    first = nudge_silent(pool, workspace_id=space.id, after_s=0)
+    assert first.queued == [NUDGE["en"]]
+    _say(pool, settings, space, ANSWERS[0])  # an answer: the next silence is a new one
+    again = nudge_silent(pool, workspace_id=space.id, after_s=0)
+    assert again.queued == [NUDGE["en"]]
+    closed = nudge_silent(pool, workspace_id=space.id, after_s=0)
+    assert closed.queued == [ABANDONED["en"]] and closed.analysis_job_id is not None
+    assert nudge_silent(pool, workspace_id=space.id, after_s=0).queued == []
+    with transaction(pool, workspace_id=space.id) as conn:
+        ended = interviews.get_interview(conn, interview_id=opening.interview_id)
+    assert (ended.status, ended.failure_reason) == ("failed", ABANDONED_REASON)
+    assert _queued(pool, space).count(NUDGE["en"]) == 2  # once per silence, not per check
