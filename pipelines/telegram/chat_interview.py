@@ -20,7 +20,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from db import applications, candidates, interviews, jobs, resumes, telegram_chats, turns, vacancies
-from db.errors import InvalidTransition, InvalidValue
+from db.errors import Conflict, InvalidTransition, InvalidValue
 from db.pool import transaction
 from db.telegram_chats import Chat
 from pipelines.interviewer.brain import InterviewBrain
@@ -30,6 +30,12 @@ from pipelines.telegram.outbound import Recipient, queue_message
 
 log = logging.getLogger(__name__)
 CHAT_MAX_DURATION_S = 7 * 24 * 3600
+
+
+class AlreadyInterviewed(Conflict):
+    """The application's interview is done: the link does not start another one."""
+
+    code = "already_interviewed"
 
 
 @dataclass
@@ -126,10 +132,11 @@ def start(pool: ConnectionPool, *, workspace_id: UUID, application_id: int, chat
         plan = applications.get_interview_plan(conn, application_id=application_id)
         if not plan or not plan.get("questions"):
             raise InvalidValue("the application has no interview plan yet")
-        ongoing = [
-            i for i in interviews.list_interviews(conn, application_id=application_id, limit=50)
-            if i.channel == "telegram" and i.status in ("created", "active")
-        ]  # fmt: skip
+        earlier = interviews.list_interviews(conn, application_id=application_id, limit=50)
+        ongoing = [i for i in earlier if i.channel == "telegram"
+                   and i.status in ("created", "active")]  # fmt: skip
+        if not ongoing and any(i.status == "completed" for i in earlier):
+            raise AlreadyInterviewed(f"application {application_id} was interviewed already")
         interview = ongoing[0] if ongoing else interviews.create_interview(
             conn, workspace_id=workspace_id, application_id=application_id, channel="telegram",
             language=plan.get("language", "ru"), plan=plan,

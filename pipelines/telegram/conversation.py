@@ -23,7 +23,7 @@ from db.errors import DatabaseError
 from db.pool import transaction
 from db.telegram_chats import Chat
 from pipelines.telegram import chat_interview
-from pipelines.telegram.chat_interview import ChatStep
+from pipelines.telegram.chat_interview import AlreadyInterviewed, ChatStep
 from pipelines.telegram.deep_link import InvalidDeepLink, read_token
 from pipelines.telegram.outbound import Recipient, queue_message
 
@@ -98,6 +98,8 @@ def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Inc
             return chat_interview.start(
                 pool, workspace_id=workspace_id, application_id=application_id, chat=chat
             )
+        except AlreadyInterviewed:
+            return _polite(pool, workspace_id, chat, "finished")
         except DatabaseError as e:  # the application is gone or was never screened
             log.info("chat %s: cannot start an interview (%s)", chat.chat_id, e.code)
             return _polite(pool, workspace_id, chat, "bad_link")

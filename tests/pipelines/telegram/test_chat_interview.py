@@ -86,6 +86,10 @@ def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Setti
     assert step.finished and step.analysis_job_id is not None
     after = _say(pool, settings, space, "Спасибо!")
     assert after.queued == [POLITE["finished"]]
+    retake = _say(pool, settings, space, f"/start {token}")  # the link does not start it again
+    assert retake.interview_id is not None and retake.queued == []  # "finished" was said today
+    with transaction(pool, workspace_id=space.id) as conn:
+        assert len(interviews.list_interviews(conn, application_id=application_id)) == 1
 
     run_analysis_job(pool, offline_engines(), workspace_id=space.id, job_id=step.analysis_job_id)
     with transaction(pool, workspace_id=space.id) as conn:
