@@ -14,17 +14,14 @@ import ray
 
 from actors.naming import NAMESPACE
 from actors.workspace_bot import WorkspaceBot, workspace_bot
-from db import interviews, messages, notifications, outbox, resumes, telegram_sessions, turns
+from db import interviews, messages, notifications, outbox, telegram_sessions, turns
 from db.pool import transaction
-from pipelines import vacancy_flow
-from pipelines.engine_set import offline_engines
-from pipelines.resume_flow import process_resume
 from pipelines.telegram import outbound
 from pipelines.telegram.accounts import TelegramAccounts
 from pipelines.telegram.conversation import POLITE
 from pipelines.telegram.deep_link import make_token
 from serve_apps import accounts as people
-from tests.pipelines import samples
+from tests.pipelines.screened import screened_application
 
 pytestmark = pytest.mark.ray
 
@@ -158,17 +155,8 @@ def _answers_go_out_once(pool, space, telegram, candidate) -> None:  # type: ign
 def _the_deep_link_starts_the_interview(pool, space, telegram, account, settings) -> None:  # type: ignore[no-untyped-def]
     """A candidate who opens the invitation's t.me link gets the greeting and the first
     question; their answer is stored as a turn and answered."""
-    engines = offline_engines()
-    vacancy = vacancy_flow.create_vacancy(
-        pool, engines, workspace_id=space.id, title="", text=samples.VACANCY_EN
-    )
-    with transaction(pool, workspace_id=space.id) as conn:
-        rid = resumes.create_resume(
-            conn, workspace_id=space.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
-        ).id
-    outcome = process_resume(pool, engines, workspace_id=space.id, resume_id=rid,
-                             vacancy_id=vacancy.id)  # fmt: skip
-    token = make_token(settings.resolved_secret_key(), space.id, outcome.application_id,
+    application_id = screened_application(pool, space.id)
+    token = make_token(settings.resolved_secret_key(), space.id, application_id,
                        ttl_s=3600)  # fmt: skip
     olga = telegram.add_user("Olga", "olga_dev")
     telegram.write(olga, account.user_id, f"/start {token}")
@@ -178,7 +166,7 @@ def _the_deep_link_starts_the_interview(pool, space, telegram, account, settings
     telegram.write(olga, account.user_id, "I built payment services in Python for five years.")
     _until(lambda: len(to_olga()) > len(opening), what="the reply to the first answer")
     with transaction(pool, workspace_id=space.id) as conn:
-        (interview,) = interviews.list_interviews(conn, application_id=outcome.application_id)
+        (interview,) = interviews.list_interviews(conn, application_id=application_id)
         spoken = turns.list_turns(conn, interview_id=interview.id)
     assert interview.channel == "telegram" and interview.status == "active"
     assert "SetTypingRequest" in telegram.requests  # "typing…" before the messages

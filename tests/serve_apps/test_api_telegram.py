@@ -10,15 +10,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from db import resumes
-from db.pool import transaction
-from pipelines import vacancy_flow
-from pipelines.engine_set import offline_engines
-from pipelines.resume_flow import process_resume
 from pipelines.telegram.conversation import Incoming, receive
 from pipelines.telegram.deep_link import read_token
 from serve_apps.app import attach, build_app
-from tests.pipelines import samples
+from tests.pipelines.screened import screened_application
 from tests.serve_apps.conftest import login
 
 
@@ -56,7 +51,7 @@ def test_an_owner_connects_with_code_and_password(api, team, telegram) -> None: 
     )  # fmt: skip
 
     # Invitations now carry the chat's deep link as well as the voice link.
-    application_id = _screened_application(api.app.state.pool, team["acme"].id)
+    application_id = screened_application(api.app.state.pool, team["acme"].id)
     invited = api.post("/api/v1/interviews", json={"application_id": application_id},
                        headers=recruiter)  # fmt: skip
     assert invited.status_code == 201, invited.text
@@ -77,20 +72,6 @@ def test_an_owner_connects_with_code_and_password(api, team, telegram) -> None: 
     assert moved.status_code == 200 and moved.json()["connected"]
     out = api.post("/api/v1/telegram/logout", headers=owner)
     assert out.json()["status"] == "signed_out" and out.json()["telegram_confirmed"]
-
-
-def _screened_application(pool, workspace_id) -> int:  # type: ignore[no-untyped-def]
-    engines = offline_engines()
-    vacancy = vacancy_flow.create_vacancy(
-        pool, engines, workspace_id=workspace_id, title="", text=samples.VACANCY_EN
-    )
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        rid = resumes.create_resume(
-            conn, workspace_id=workspace_id, file=samples.STRONG_EN.encode(), file_name="a.txt"
-        ).id
-    return process_resume(
-        pool, engines, workspace_id=workspace_id, resume_id=rid, vacancy_id=vacancy.id
-    ).application_id
 
 
 def test_a_flood_wait_is_a_429_with_retry_after(api, team, telegram) -> None:  # type: ignore[no-untyped-def]

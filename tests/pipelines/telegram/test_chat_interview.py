@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from psycopg_pool import ConnectionPool
 
-from db import interviews, outbox, reports, resumes, turns
+from db import interviews, outbox, reports, turns
 from db.pool import transaction
 from db.settings import Settings
-from pipelines import vacancy_flow
 from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import offline_engines
-from pipelines.resume_flow import process_resume
 from pipelines.telegram.chat_interview import ABANDONED, ABANDONED_REASON, NUDGE, nudge_silent
 from pipelines.telegram.conversation import POLITE, Incoming, handle
 from pipelines.telegram.deep_link import make_token
 from pipelines.telegram.outbound import KIND
 from serve_apps import accounts
-from tests.pipelines import samples
+from tests.pipelines.screened import screened_application
 
 CHAT = 424242
 ANSWERS = [
@@ -34,18 +32,8 @@ ANSWERS = [
 
 
 def _screened(pool: ConnectionPool, name: str):  # type: ignore[no-untyped-def]
-    engines = offline_engines()
     space = accounts.create_workspace(pool, name=name, owner_id=None)
-    vacancy = vacancy_flow.create_vacancy(
-        pool, engines, workspace_id=space.id, title="", text=samples.VACANCY_EN
-    )
-    with transaction(pool, workspace_id=space.id) as conn:
-        rid = resumes.create_resume(
-            conn, workspace_id=space.id, file=samples.STRONG_EN.encode(), file_name="j.txt"
-        ).id
-    outcome = process_resume(pool, engines, workspace_id=space.id, resume_id=rid,
-                             vacancy_id=vacancy.id)  # fmt: skip
-    return space, outcome.application_id
+    return space, screened_application(pool, space.id)
 
 
 def _say(pool, settings, space, text: str, kind: str = "text"):  # type: ignore[no-untyped-def]
