@@ -108,3 +108,6 @@ def test_conversations_list_read_and_reply(api, team, settings) -> None:  # type
     again = api.post("/api/v1/telegram/chats/5151/messages", json=body, headers=recruiter | key)
     assert first.status_code == 202 and first.json() == again.json()
     assert api.get("/api/v1/telegram/chats/1/messages", headers=viewer).status_code == 404
+    outsider = _as(api, team, "outsider") | {"X-Workspace-Id": str(team["globex"].id)}
+    assert api.get("/api/v1/telegram/chats", headers=outsider).json() == []
+    assert api.get("/api/v1/telegram/chats/5151/messages", headers=outsider).status_code == 404

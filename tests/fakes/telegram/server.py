@@ -132,6 +132,7 @@ class FakeTelegram:
         self.codes: dict[str, tuple[str, float]] = {}  # phone_code_hash → (phone, expires)
         self.requests: list[str] = []
         self.flood_wait_s = 0  # > 0: the next SendCode is refused with FLOOD_WAIT_n
+        self.send_flood_wait_s = 0  # > 0: the next SendMessage is refused with FLOOD_WAIT_n
         self.code_ttl_s = 300.0
         self.pts = 1
         self.sent: list[Sent] = []  # what clients sent, in order (a repeated random_id is not)
@@ -411,6 +412,9 @@ class FakeTelegram:
         raise RpcFail(400, "USERNAME_NOT_OCCUPIED")
 
     def _send_message(self, key: KeyState, request: Any) -> types.UpdateShortSentMessage:
+        if self.send_flood_wait_s:
+            seconds, self.send_flood_wait_s = self.send_flood_wait_s, 0
+            raise RpcFail(420, f"FLOOD_WAIT_{seconds}")
         me = self._account_of(key)
         if (me.user_id, request.random_id) in self._random_ids:
             raise RpcFail(500, "RANDOM_ID_DUPLICATE")  # Telegram delivers a random_id once
