@@ -51,6 +51,7 @@ def test_a_flood_wait_reschedules_after_the_time_asked(pool, tg_settings, telegr
             "Здравствуйте, Лена!"
         ]
     finally:
+
         async def close() -> None:
             await client.disconnect()
 
