@@ -420,6 +420,12 @@ class ApiClient:
             headers=_in(workspace_id), timeout=60,
         )  # fmt: skip
 
+    def telegram_welcome(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+        return self._call(
+            "POST", "/telegram/welcome", json={"vacancy_id": vacancy_id},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
     def telegram_chats(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", "/telegram/chats", headers=_in(workspace_id))
 

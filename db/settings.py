@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     # length (characters per second of typing), capped; 0 turns it off (tests).
     telegram_typing_cps: float = Field(default=18.0, ge=0)
     telegram_typing_max_s: float = Field(default=6.0, ge=0)
+    # Messages nobody asked for (welcomes) wait out the night in this zone: "21-9" means not
+    # from 21:00 to 09:00. Replies to a candidate who wrote go out at once.
+    telegram_quiet_hours: str = Field(
+        default="21-9", pattern=r"^([01]?\d|2[0-3])-([01]?\d|2[0-3])$"
+    )
+    telegram_timezone: str = "Europe/Moscow"
 
     # Outgoing e-mail (the outbox's e-mail channel). No host: e-mail items fail with a reason.
     # The port defaults by security: 587 STARTTLS, 465 SSL, 25 plain.

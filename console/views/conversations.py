@@ -47,6 +47,22 @@ add_texts(
             "en": "Queued: the bot sends it within seconds.",
             "ru": "В очереди: бот отправит через несколько секунд.",
         },
+        "cv_welcome": {"en": "Welcome a vacancy's applicants", "ru": "Написать откликнувшимся"},
+        "cv_welcome_help": {
+            "en": "A personal message from the company's account to each applicant whose "
+            "Telegram username is known, with the link that starts their interview in the "
+            "chat. Once per applicant; held back during quiet hours.",
+            "ru": "Личное сообщение от аккаунта компании каждому откликнувшемуся с известным "
+            "именем в Telegram, со ссылкой, которая начинает интервью в чате. Один раз на "
+            "отклик; ночью сообщения ждут утра.",
+        },
+        "cv_vacancy": {"en": "Vacancy", "ru": "Вакансия"},
+        "cv_welcome_send": {"en": "Send welcomes", "ru": "Отправить приветствия"},
+        "cv_welcomed": {
+            "en": "Queued: {queued}; welcomed before: {already}; no Telegram username: {none}.",
+            "ru": "В очереди: {queued}; уже получали: {already}; без имени в Telegram: {none}.",
+        },
+        "cv_after_night": {"en": " They go out at {when}.", "ru": " Уйдут в {when}."},
         "iv_status_active": {"en": "in progress", "ru": "идёт"},
         "iv_status_completed": {"en": "completed", "ru": "завершено"},
         "iv_status_failed": {"en": "ended", "ru": "прервано"},
@@ -65,6 +81,8 @@ def conversations_page() -> None:
     if chosen is None:
         return
     workspace_id, role = chosen
+    if role in ("owner", "recruiter"):
+        _welcome(workspace_id)
     try:
         chats = client().telegram_chats(workspace_id)
     except ApiFailure as e:
@@ -93,6 +111,37 @@ def conversations_page() -> None:
         key="cv_chat",
     )  # fmt: skip
     _chat(workspace_id, chat_id, editor=role in ("owner", "recruiter"))
+
+
+def _welcome(workspace_id: str) -> None:
+    with st.expander(t("cv_welcome")):
+        st.caption(t("cv_welcome_help"))
+        try:
+            vacancies = client().vacancies(workspace_id, status="active")
+        except ApiFailure as e:
+            show_error(e)
+            return
+        if not vacancies:
+            return
+        titles = {v["id"]: v["title"] for v in vacancies}
+        vacancy_id = st.selectbox(t("cv_vacancy"), list(titles), format_func=titles.__getitem__,
+                                  key="cv_welcome_vacancy")  # fmt: skip
+        if not st.button(t("cv_welcome_send"), key="cv_welcome_send"):
+            return
+        try:
+            result = client().telegram_welcome(workspace_id, vacancy_id)
+        except ApiFailure as e:
+            show_error(e)
+            return
+        text = t("cv_welcomed").format(
+            queued=result["queued"], already=result["already"], none=result["no_telegram"]
+        )
+        if result["not_before"]:
+            text += t("cv_after_night").format(
+                when=str(result["not_before"])[:16].replace("T", " ")
+            )
+        st.session_state[NOTICE] = text
+        st.rerun()
 
 
 def _name(chat: dict[str, Any]) -> str:

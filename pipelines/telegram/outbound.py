@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import psycopg
@@ -52,8 +53,10 @@ def queue_message(
     text: str,
     key: str,
     candidate_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> tuple[OutboxItem, bool]:
-    """Queue `text` for `to` once per `key`; (item, created) as `db.outbox.enqueue` says."""
+    """Queue `text` for `to` once per `key` (not sent before `not_before`, if given);
+    (item, created) as `db.outbox.enqueue` says."""
     if not text.strip():
         raise InvalidValue("a Telegram message cannot be empty")
     if len(text) > 4096:
@@ -62,4 +65,5 @@ def queue_message(
         conn, workspace_id=workspace_id, kind=KIND, idempotency_key=key,
         payload={**to.payload(), "text": text, "candidate_id": candidate_id,
                  "random_id": random_id_for(workspace_id, key)},
+        available_at=not_before,
     )  # fmt: skip

@@ -21,6 +21,7 @@ from db.telegram_sessions import TelegramSession
 from pipelines.telegram.accounts import TelegramAccounts
 from pipelines.telegram.client import TelegramNotConfigured
 from pipelines.telegram.login import TelegramRefused
+from pipelines.telegram.welcome import welcome_applicants
 from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, RETRY_AFTER, ApiError, error_doc
 
@@ -177,6 +178,42 @@ def sign_out(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> Sig
     return SignedOut(
         **_out(result.account, settings).model_dump(), telegram_confirmed=result.telegram_confirmed
     )
+
+
+class WelcomeIn(BaseModel):
+    vacancy_id: int
+
+
+class WelcomeOut(BaseModel):
+    queued: int = Field(description="new welcome messages queued")
+    already: int = Field(description="applicants welcomed before (not again)")
+    no_telegram: int = Field(description="applicants without a known Telegram username")
+    not_before: datetime | None = Field(description="quiet hours: when they start to go out")
+
+
+@router.post(
+    "/welcome",
+    response_model=WelcomeOut,
+    responses={
+        **BODY_ERRORS,
+        403: error_doc("needs the recruiter role (`role_too_low`)"),
+        404: error_doc("no such vacancy (`not_found`)"),
+        409: error_doc("no Telegram account with a username is connected "
+                       "(`telegram_not_connected`)"),
+    },
+)  # fmt: skip
+def welcome(
+    body: WelcomeIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
+) -> WelcomeOut:
+    """Welcome the vacancy's applicants in Telegram (those whose username is known): a personal
+    message with the link that starts their chat interview, once per application, held back
+    during quiet hours. Audited."""
+    access.require("recruiter")
+    result = welcome_applicants(
+        pool, settings, workspace_id=access.workspace_id, vacancy_id=body.vacancy_id
+    )
+    _audit(pool, access, "telegram.welcome", vacancy_id=body.vacancy_id, queued=result.queued)
+    return WelcomeOut(**vars(result))
 
 
 @router.post("/session/export", response_model=SessionOut, responses=_STEP_ERRORS)
