@@ -420,6 +420,12 @@ class ApiClient:
             headers=_in(workspace_id), timeout=60,
         )  # fmt: skip
 
+    def telegram_settings(self, workspace_id: str, disclose_ai: bool) -> dict[str, Any]:
+        return self._call(
+            "PUT", "/telegram/settings", json={"disclose_ai": disclose_ai},
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
     def telegram_welcome(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
         return self._call(
             "POST", "/telegram/welcome", json={"vacancy_id": vacancy_id},

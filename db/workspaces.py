@@ -139,3 +139,22 @@ def set_retention_days(conn: psycopg.Connection, *, workspace_id: UUID, days: in
     ).rowcount
     if not updated:
         raise NotFound(f"workspace {workspace_id} not found")
+
+
+def get_telegram_disclosure(conn: psycopg.Connection, *, workspace_id: UUID) -> bool:
+    """Whether the Telegram interviewer says she is an AI in this workspace's chats."""
+    row = conn.execute(
+        "select telegram_disclose_ai from workspaces where id = %s", (workspace_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"workspace {workspace_id} not found")
+    return bool(row[0])
+
+
+def set_telegram_disclosure(conn: psycopg.Connection, *, workspace_id: UUID, on: bool) -> None:
+    """Turn the AI disclosure in Telegram chats on or off."""
+    done = conn.execute(
+        "update workspaces set telegram_disclose_ai = %s where id = %s", (on, workspace_id)
+    ).rowcount
+    if not done:
+        raise NotFound(f"workspace {workspace_id} not found")

@@ -90,6 +90,10 @@ add_texts(
             "ru": "Строка сессии из другой установки",
         },
         "tg_import_button": {"en": "Import", "ru": "Импортировать"},
+        "tg_disclose": {
+            "en": "In chats, the interviewer says she is a virtual (AI) interviewer",
+            "ru": "В чатах интервьюер сообщает, что она виртуальный (ИИ) интервьюер",
+        },
     }
 )
 FLOW = "tg_flow_notice"
@@ -116,6 +120,7 @@ def telegram_page() -> None:
     if role != "owner" or not account["configured"]:
         return
     status = account["status"]
+    _disclosure(workspace_id, account)
     if status == "active":
         _connected_controls(workspace_id)
     elif status == "code_sent":
@@ -126,6 +131,12 @@ def telegram_page() -> None:
         _phone_step(workspace_id)
     if status != "active":
         _import(workspace_id)
+
+
+def _disclosure(workspace_id: str, account: dict[str, Any]) -> None:
+    wanted = st.toggle(t("tg_disclose"), value=account["disclose_ai"], key="tg_disclose")
+    if wanted != account["disclose_ai"]:
+        _step(lambda: client().telegram_settings(workspace_id, wanted))
 
 
 def _state(account: dict[str, Any]) -> None:

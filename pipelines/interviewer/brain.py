@@ -167,6 +167,7 @@ class InterviewBrain:
                 vacancy=self.vacancy_title,
                 questions=len(self.plan.questions),
                 minutes=max(1, round(min(self.plan.total_time_s, self.max_duration_s) / 60)),
+                disclose_ai=self.persona.disclose_ai,
             )
             first = Utterance(self.plan.questions[0].text, "question", 0)
             return self._say([*(Utterance(t, "greeting", None) for t in intro), first])

@@ -17,6 +17,9 @@ class Persona:
     name_ru: str = "Стефани"
     name_en: str = "Stephanie"
     company: str | None = None
+    # Whether she says she is a virtual interviewer. The voice interview always does; in
+    # Telegram the workspace decides (pipelines/telegram/chat_interview.py).
+    disclose_ai: bool = True
 
     def name(self, language: Lang) -> str:
         """The name to introduce herself with in `language`."""

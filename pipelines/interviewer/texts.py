@@ -22,6 +22,11 @@ INTRO: _T = {
     "ru": "Здравствуйте, {name}! Меня зовут {persona}, я виртуальный интервьюер{company}.",
     "en": "Hello, {name}! I'm {persona}, a virtual interviewer{company}.",
 }
+# The introduction without saying she is an AI (a workspace's choice for Telegram chats).
+INTRO_UNDISCLOSED: _T = {
+    "ru": "Здравствуйте, {name}! Меня зовут {persona}, я помогаю с подбором{company}.",
+    "en": "Hello, {name}! I'm {persona}, I help with hiring{company}.",
+}
 _INTRO_COMPANY: _T = {"ru": " компании {company}", "en": " at {company}"}
 PLAN_VACANCY: _T = {
     "ru": "Сегодня поговорим о вакансии «{vacancy}»: я задам {questions}, это займёт около "
@@ -214,6 +219,7 @@ def greeting(
     vacancy: str | None,
     questions: int,
     minutes: int,
+    disclose_ai: bool = True,
 ) -> list[str]:
     """The opening: who is speaking, what the interview is about and how long it takes."""
     company_part = fill(_INTRO_COMPANY[language], company=company) if company else ""
@@ -225,7 +231,12 @@ def greeting(
         duration = f"{minutes} minute{'s' if minutes != 1 else ''}"
     template = PLAN_VACANCY[language] if vacancy else PLAN_PLAIN[language]
     return [
-        fill(INTRO[language], name=name, persona=persona, company=company_part),
+        fill(
+            (INTRO if disclose_ai else INTRO_UNDISCLOSED)[language],
+            name=name,
+            persona=persona,
+            company=company_part,
+        ),  # fmt: skip
         fill(template, vacancy=vacancy or "", questions=counted, minutes=duration),
         HOW_IT_WORKS[language],
     ]

@@ -6,7 +6,9 @@ one transaction, under a lock on the interview row: a turn is stored before its 
 leave (the bot sends the outbox only after the commit), and two messages handled at once take
 their turns in order. The brain is rebuilt from the stored turns every time, so a restarted bot
 goes on where the conversation was. A chat interview may last days: the brain is given a week,
-not the voice interview's half hour, and a silent candidate is nudged by `nudge_silent`.
+not the voice interview's half hour, and a silent candidate is nudged by `nudge_silent`. The
+interviewer says she is an AI only where the workspace turned that on
+(`workspaces.telegram_disclose_ai`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,22 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from db import applications, candidates, interviews, jobs, resumes, telegram_chats, turns, vacancies
+from db import (
+    applications,
+    candidates,
+    interviews,
+    jobs,
+    resumes,
+    telegram_chats,
+    turns,
+    vacancies,
+    workspaces,
+)
 from db.errors import Conflict, InvalidTransition, InvalidValue
 from db.pool import transaction
 from db.telegram_chats import Chat
 from pipelines.interviewer.brain import InterviewBrain
+from pipelines.interviewer.persona import Persona
 from pipelines.interviewer.state import BrainReply, PastTurn, Utterance
 from pipelines.models import InterviewPlan
 from pipelines.telegram.outbound import Recipient, queue_message
@@ -61,10 +74,11 @@ def _brain(conn: psycopg.Connection, interview: interviews.Interview) -> Intervi
         for t in turns.list_turns(conn, interview_id=interview.id)
         if t.role in ("interviewer", "candidate")
     ]
+    disclose = workspaces.get_telegram_disclosure(conn, workspace_id=interview.workspace_id)
     return InterviewBrain.restore(
         InterviewPlan.model_validate(interview.plan), past, language=interview.language,
         candidate_name=candidate.full_name or None, vacancy_title=vacancy.title,
-        max_duration_s=CHAT_MAX_DURATION_S,
+        max_duration_s=CHAT_MAX_DURATION_S, persona=Persona(disclose_ai=disclose),
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from db import audit
+from db import audit, workspaces
 from db.pool import transaction
 from db.telegram_sessions import TelegramSession
 from pipelines.telegram.accounts import TelegramAccounts
@@ -52,6 +52,9 @@ class AccountOut(BaseModel):
     connected_at: datetime | None
     last_error: str | None
     bot_running: bool = Field(description="a WorkspaceBot holds the session right now")
+    disclose_ai: bool = Field(
+        default=False, description="the chat interviewer says she is a virtual interviewer"
+    )
 
 
 class PhoneIn(BaseModel):
@@ -128,7 +131,29 @@ def _audit(pool: Pool, access: CurrentWorkspace, action: str, **details: object)
 @router.get("", response_model=AccountOut)
 def account(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> AccountOut:
     """The workspace's Telegram account and where signing it in stands."""
-    return _out(TelegramAccounts(pool, settings).status(access.workspace_id), settings)
+    out = _out(TelegramAccounts(pool, settings).status(access.workspace_id), settings)
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        out.disclose_ai = workspaces.get_telegram_disclosure(conn, workspace_id=access.workspace_id)
+    return out
+
+
+class ChatSettingsIn(BaseModel):
+    disclose_ai: bool = Field(description="say that the interviewer is a virtual interviewer")
+
+
+@router.put(
+    "/settings", response_model=ChatSettingsIn,
+    responses={**BODY_ERRORS, 403: error_doc("owners only (`role_too_low`)")},
+)  # fmt: skip
+def chat_settings(body: ChatSettingsIn, access: CurrentWorkspace, pool: Pool) -> ChatSettingsIn:
+    """How the interviewer presents herself in this workspace's chats (owners); audited."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        workspaces.set_telegram_disclosure(
+            conn, workspace_id=access.workspace_id, on=body.disclose_ai
+        )
+    _audit(pool, access, "telegram.settings", disclose_ai=body.disclose_ai)
+    return body
 
 
 @router.post("/login", response_model=AccountOut, responses=_STEP_ERRORS)

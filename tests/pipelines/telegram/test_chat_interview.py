@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from psycopg_pool import ConnectionPool
 
-from db import interviews, outbox, reports, turns
+from db import interviews, outbox, reports, turns, workspaces
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.analysis.flow import run_analysis_job
@@ -59,6 +59,7 @@ def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Setti
     opening = _say(pool, settings, space, f"/start {token}")
     assert opening.interview_id is not None and len(opening.queued) >= 1
     assert "?" in opening.queued[-1]  # the first question
+    assert "virtual" not in " ".join(opening.queued)  # not said unless the workspace wants it
     with transaction(pool, workspace_id=space.id) as conn:
         interview = interviews.get_interview(conn, interview_id=opening.interview_id)
         stored = turns.list_turns(conn, interview_id=interview.id)
@@ -95,8 +96,11 @@ def test_a_chat_interview_from_the_deep_link_to_the_report(pool, settings: Setti
 
 def test_a_silent_candidate_is_reminded_once_then_the_interview_is_closed(pool, settings) -> None:  # type: ignore[no-untyped-def]
     space, application_id = _screened(pool, "Quiet Co")
+    with transaction(pool, workspace_id=space.id) as conn:
+        workspaces.set_telegram_disclosure(conn, workspace_id=space.id, on=True)
     token = make_token(settings.resolved_secret_key(), space.id, application_id, ttl_s=3600)
     opening = _say(pool, settings, space, f"/start {token}")
+    assert "a virtual interviewer" in opening.queued[0]
     assert nudge_silent(pool, workspace_id=space.id, after_s=3600).queued == []  # not yet
     first = nudge_silent(pool, workspace_id=space.id, after_s=0)
     assert first.queued == [NUDGE["en"]]
