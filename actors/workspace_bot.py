@@ -84,7 +84,8 @@ class WorkspaceBot:
         self.owner = f"{bot_name(workspace_id)}:{uuid4().hex[:8]}"
         self.lease_s, self.check_every_s = lease_s, check_every_s
         self.send_every_s = send_every_s
-        self.run_analysis = run_analysis  # off: the job is only queued (the API runs it)
+        # Off: analyses and resumes sent in chats are only queued / stored (tests).
+        self.run_analysis = run_analysis
         self.silence_every_s = silence_every_s
         self.sent = 0
         self.pool = open_pool(app_url, min_size=0, max_size=2, name="workspace-bot")
@@ -179,12 +180,18 @@ class WorkspaceBot:
                 continue
             self._start_analysis(step.analysis_job_id)
 
-    def _start_analysis(self, job_id: int | None) -> None:
-        if job_id is None or not self.run_analysis:
-            return
-        from actors.tasks import analyse_interview_task
+    def _dispatcher(self) -> Any:
+        """Where resumes and analyses go: Ray tasks (off in tests that only look at queues)."""
+        if not self.run_analysis:
+            return None
+        from serve_apps.dispatch import RayDispatcher
 
-        analyse_interview_task.remote(str(self.workspace_id), job_id)
+        return RayDispatcher()
+
+    def _start_analysis(self, job_id: int | None) -> None:
+        dispatcher = self._dispatcher()
+        if job_id is not None and dispatcher is not None:
+            dispatcher.submit_analysis(self.workspace_id, job_id)
 
     async def _leave(self) -> None:
         """Disconnect, give the lease up if still held, and exit for good."""
@@ -239,14 +246,22 @@ class WorkspaceBot:
         if not event.is_private:
             return
         message, sender = event.message, await event.get_sender()
+        kind = _kind(message)
+        file_name, data, too_large = None, None, False
+        if kind == "document":
+            file_name = message.file.name or "resume"
+            too_large = (message.file.size or 0) > self.settings.max_upload_mb * 2**20
+            if not too_large:
+                data = await self.client.download_media(message, file=bytes)
         incoming = conversation.Incoming(
             chat_id=int(event.sender_id), access_hash=getattr(sender, "access_hash", None),
             username=getattr(sender, "username", None), text=message.message or "",
-            kind=_kind(message), message_id=message.id, sent_at=message.date,
+            kind=kind, message_id=message.id, sent_at=message.date, file_name=file_name,
+            file=data, too_large=too_large,
         )  # fmt: skip
         step = await asyncio.to_thread(
             conversation.receive, self.pool, self.settings.resolved_secret_key(),
-            self.workspace_id, incoming,
+            self.workspace_id, incoming, self._dispatcher(),
         )  # fmt: skip
         if step is None:
             return  # a redelivery: handled before

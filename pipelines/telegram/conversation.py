@@ -5,6 +5,8 @@ receives and sends).
 - "/start <token>" from the invitation's deep link ties the chat to the application and
   begins (or resumes) the interview;
 - text in a chat with an interview under way is the candidate's answer;
+- a document in a chat tied to an application is the candidate's resume for that vacancy,
+  stored and screened like an upload;
 - anything else gets one polite answer saying what to do (never twice in a row to the same
   chat for the same reason: its outbox key is the reason and the day).
 """
@@ -14,11 +16,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import interviews, messages, telegram_chats
+from db import applications, interviews, messages, resumes, telegram_chats
 from db.errors import DatabaseError
 from db.pool import transaction
 from db.telegram_chats import Chat
@@ -42,6 +45,14 @@ POLITE = {
         "Спасибо! Пока я читаю только текст: напишите, пожалуйста, ответ сообщением. "
         "Thank you! For now I can read text only: please type your answer."
     ),
+    "resume_received": (
+        "Спасибо, резюме получено: мы его посмотрим. "
+        "Thank you, your resume has arrived: we will look at it."
+    ),
+    "too_large": (
+        "Файл слишком большой: пришлите, пожалуйста, резюме поменьше (PDF или DOCX). "
+        "The file is too large: please send a smaller resume (PDF or DOCX)."
+    ),
     "finished": (
         "Спасибо, интервью завершено: результаты переданы команде, с вами свяжутся. "
         "Thank you, the interview is complete: the results went to the hiring team."
@@ -60,10 +71,23 @@ class Incoming:
     kind: str  # text, voice, audio, document, other
     message_id: int = 0  # Telegram's id in this chat: a redelivery repeats it
     sent_at: datetime | None = None
+    file_name: str | None = None  # a document's
+    file: bytes | None = None  # its content, when the bot downloaded it
+    too_large: bool = False  # a document over the upload limit (not downloaded)
+
+
+class ResumeSink(Protocol):
+    """Where a resume sent in the chat goes: the screening pipeline (serve_apps.dispatch)."""
+
+    def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None: ...
 
 
 def receive(
-    pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Incoming
+    pool: ConnectionPool,
+    secret: bytes,
+    workspace_id: UUID,
+    message: Incoming,
+    resumes_to: ResumeSink | None = None,
 ) -> ChatStep | None:
     """Store the message once and act on it; None for a redelivery (already handled)."""
     with transaction(pool, workspace_id=workspace_id) as conn:
@@ -76,10 +100,16 @@ def receive(
         )  # fmt: skip
     if not created:
         return None
-    return handle(pool, secret, workspace_id, message)
+    return handle(pool, secret, workspace_id, message, resumes_to)
 
 
-def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Incoming) -> ChatStep:
+def handle(
+    pool: ConnectionPool,
+    secret: bytes,
+    workspace_id: UUID,
+    message: Incoming,
+    resumes_to: ResumeSink | None = None,
+) -> ChatStep:
     """Act on a new (not redelivered) message; what was queued in reply."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         chat = telegram_chats.seen(
@@ -103,6 +133,8 @@ def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Inc
         except DatabaseError as e:  # the application is gone or was never screened
             log.info("chat %s: cannot start an interview (%s)", chat.chat_id, e.code)
             return _polite(pool, workspace_id, chat, "bad_link")
+    if message.kind == "document" and chat.application_id is not None:
+        return _resume(pool, workspace_id, chat, message, resumes_to)
     status = _interview_status(pool, workspace_id, chat)
     if status == "active":
         if message.kind != "text" or not text:
@@ -111,6 +143,30 @@ def handle(pool: ConnectionPool, secret: bytes, workspace_id: UUID, message: Inc
     if status == "completed":
         return _polite(pool, workspace_id, chat, "finished")
     return _polite(pool, workspace_id, chat, "no_interview")
+
+
+def _resume(
+    pool: ConnectionPool,
+    workspace_id: UUID,
+    chat: Chat,
+    message: Incoming,
+    resumes_to: ResumeSink | None,
+) -> ChatStep:
+    """A document from a candidate whose chat is tied to an application: their resume for that
+    vacancy, screened like an upload (a file that cannot be read fails alone, with its reason
+    on the resume)."""
+    if message.too_large or message.file is None:
+        return _polite(pool, workspace_id, chat, "too_large")
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        application = applications.get_application(conn, application_id=chat.application_id or 0)
+        resume = resumes.create_resume(
+            conn, workspace_id=workspace_id, file=message.file,
+            file_name=message.file_name or "resume", candidate_id=application.candidate_id,
+        )  # fmt: skip
+    if resumes_to is not None:
+        resumes_to.submit_resume(workspace_id, resume.id, application.vacancy_id)
+    log.info("chat %s: resume %s received", chat.chat_id, resume.id)
+    return _polite(pool, workspace_id, chat, "resume_received")
 
 
 def _interview_status(pool: ConnectionPool, workspace_id: UUID, chat: Chat) -> str | None:

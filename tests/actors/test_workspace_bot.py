@@ -170,6 +170,18 @@ def _the_deep_link_starts_the_interview(pool, space, telegram, account, settings
         spoken = turns.list_turns(conn, interview_id=interview.id)
     assert interview.channel == "telegram" and interview.status == "active"
     assert "SetTypingRequest" in telegram.requests  # "typing…" before the messages
+
+    cv = b"Olga Smirnova\nPython developer, 6 years: FastAPI, PostgreSQL, Kafka.\n"
+    telegram.send_document(olga, account.user_id, cv, "olga_cv.txt", "text/plain")
+
+    def stored_resume() -> tuple[str, bytes] | None:
+        with transaction(pool, workspace_id=space.id) as conn:
+            row = conn.execute(
+                "select file_name, file from resumes where file_name = 'olga_cv.txt'"
+            ).fetchone()
+        return (row[0], bytes(row[1])) if row else None
+
+    assert _until(stored_resume, what="the resume sent in the chat") == ("olga_cv.txt", cv)
     assert [t.role for t in spoken][: len(opening) + 1] == ["interviewer"] * len(opening) + [
         "candidate"
     ]

@@ -136,6 +136,7 @@ class FakeTelegram:
         self.code_ttl_s = 300.0
         self.pts = 1
         self.sent: list[Sent] = []  # what clients sent, in order (a repeated random_id is not)
+        self.files: dict[int, bytes] = {}  # documents by id
         self._random_ids: set[tuple[int, int]] = set()
         self._message_ids: dict[int, int] = {}  # per account
         self._ids = MessageIds()
@@ -228,6 +229,32 @@ class FakeTelegram:
         message = types.Message(
             id=message_id, peer_id=types.PeerUser(sender.user_id),
             from_id=types.PeerUser(sender.user_id), date=datetime.now(UTC), message=text,
+        )  # fmt: skip
+        update = types.Updates(
+            updates=[types.UpdateNewMessage(message=message, pts=self.pts, pts_count=1)],
+            users=[sender.user(is_self=False)], chats=[], date=datetime.now(UTC), seq=0,
+        )  # fmt: skip
+        future = asyncio.run_coroutine_threadsafe(self._push(to_user_id, bytes(update)), self._loop)
+        future.result(10)
+        return message_id
+
+    def send_document(
+        self, sender: Account, to_user_id: int, data: bytes, file_name: str, mime_type: str
+    ) -> int:
+        """`sender` sends a file (a resume) to the account; the message's id. Clients fetch
+        its bytes with upload.getFile like from Telegram."""
+        document = types.Document(
+            id=secrets.randbits(62), access_hash=secrets.randbits(62), file_reference=b"ref",
+            date=datetime.now(UTC), mime_type=mime_type, size=len(data), dc_id=DC_ID,
+            attributes=[types.DocumentAttributeFilename(file_name=file_name)],
+        )  # fmt: skip
+        self.files[document.id] = data
+        message_id = self._next_message_id(to_user_id)
+        self.pts += 1
+        message = types.Message(
+            id=message_id, peer_id=types.PeerUser(sender.user_id),
+            from_id=types.PeerUser(sender.user_id), date=datetime.now(UTC), message="",
+            media=types.MessageMediaDocument(document=document),
         )  # fmt: skip
         update = types.Updates(
             updates=[types.UpdateNewMessage(message=message, pts=self.pts, pts_count=1)],
@@ -362,6 +389,7 @@ class FakeTelegram:
           lambda key, r: types.messages.AffectedMessages(pts=self.pts, pts_count=0))  # fmt: skip
         h(functions.messages.SetTypingRequest, lambda key, r: True)
         h(functions.contacts.ResolveUsernameRequest, self._resolve_username)
+        h(functions.upload.GetFileRequest, self._get_file)
 
     def _config(self) -> types.Config:
         now = datetime.now(UTC)
@@ -400,6 +428,15 @@ class FakeTelegram:
                 found += [a.user(is_self=False) for a in self.accounts.values()
                           if a.user_id == wanted.user_id]  # fmt: skip
         return found
+
+    def _get_file(self, key: KeyState, request: Any) -> types.upload.File:
+        data = self.files.get(getattr(request.location, "id", -1))
+        if data is None:
+            raise RpcFail(400, "FILE_REFERENCE_INVALID")
+        chunk = data[request.offset : request.offset + request.limit]
+        return types.upload.File(
+            type=types.storage.FileUnknown(), mtime=int(time.time()), bytes=chunk
+        )
 
     def _resolve_username(self, key: KeyState, request: Any) -> types.contacts.ResolvedPeer:
         name = request.username.lower()

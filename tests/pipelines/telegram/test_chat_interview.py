@@ -18,6 +18,8 @@ from pipelines.telegram.conversation import POLITE, Incoming, handle
 from pipelines.telegram.deep_link import make_token
 from pipelines.telegram.outbound import KIND
 from serve_apps import accounts
+from serve_apps.dispatch import InlineDispatcher
+from tests.pipelines import samples
 from tests.pipelines.screened import screened_application
 
 CHAT = 424242
@@ -101,6 +103,17 @@ def test_a_silent_candidate_is_reminded_once_then_the_interview_is_closed(pool, 
     token = make_token(settings.resolved_secret_key(), space.id, application_id, ttl_s=3600)
     opening = _say(pool, settings, space, f"/start {token}")
     assert "a virtual interviewer" in opening.queued[0]
+    resume = Incoming(
+        chat_id=CHAT, access_hash=777, username="olga_dev", text="", kind="document",
+        file_name="cv.txt", file=samples.STRONG_EN.encode(),
+    )  # fmt: skip
+    sink = InlineDispatcher(pool, offline_engines())
+    assert handle(pool, settings.resolved_secret_key(), space.id, resume, sink).queued == [
+        POLITE["resume_received"]
+    ]
+    with transaction(pool, workspace_id=space.id) as conn:
+        sent = conn.execute("select status, file_name from resumes order by id desc limit 1")
+        assert sent.fetchone() == ("parsed", "cv.txt")  # screened like an upload
     assert nudge_silent(pool, workspace_id=space.id, after_s=3600).queued == []  # not yet
     first = nudge_silent(pool, workspace_id=space.id, after_s=0)
     assert first.queued == [NUDGE["en"]]
