@@ -14,7 +14,8 @@ pool): one runs per connected workspace.
 
 It sends the workspace's Telegram messages from the outbox (pipelines/outbox/channels/
 telegram.py: a fixed random_id per message, so a resend after a crash is dropped by
-Telegram). Each new private message is stored once, marked read, and handed to
+Telegram). Voice notes are transcribed by the node's shared Whisper host (the bot itself holds
+no speech model). Each new private message is stored once, marked read, and handed to
 pipelines/telegram/conversation.py (the invitation's deep link starts the chat interview,
 answers go to it, anything else gets a polite word); the replies it queues leave through the
 outbox, and a finished interview's analysis is started as a Ray task.
@@ -41,7 +42,7 @@ from db.settings import Settings
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.failures import notify_failure
-from pipelines.telegram import chat_interview, conversation
+from pipelines.telegram import chat_interview, conversation, voice_notes
 from pipelines.telegram.client import make_client
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,28 @@ class WorkspaceBot:
                 continue
             self._start_analysis(step.analysis_job_id)
 
+    async def _transcribe(self, message: Any) -> tuple[str, float | None]:
+        """A voice note's (or audio file's) transcript by the node's shared Whisper host, and
+        its length; ("", length) when it cannot be heard (the candidate is asked again)."""
+        from actors.recognizer import node_recognizer
+        from pipelines.engines.whisper_model import locate_whisper_model
+
+        try:
+            data = await self.client.download_media(message, file=bytes)
+            pcm, seconds = await asyncio.to_thread(voice_notes.to_pcm16k, data)
+        except voice_notes.VoiceNoteError as e:
+            log.info("bot %s: a voice note could not be read (%s)", self.workspace_id, e)
+            return "", None
+        recognizer = node_recognizer(str(locate_whisper_model(self.settings)))
+        try:
+            transcript = await recognizer.atranscribe(
+                pcm, sample_rate=voice_notes.SAMPLE_RATE, language=None
+            )
+        except Exception:  # the recogniser failed: ask for text rather than lose the answer
+            log.exception("bot %s: transcribing a voice note failed", self.workspace_id)
+            return "", seconds
+        return transcript.text.strip(), seconds
+
     def _dispatcher(self) -> Any:
         """Where resumes and analyses go: Ray tasks (off in tests that only look at queues)."""
         if not self.run_analysis:
@@ -247,17 +270,19 @@ class WorkspaceBot:
             return
         message, sender = event.message, await event.get_sender()
         kind = _kind(message)
-        file_name, data, too_large = None, None, False
-        if kind == "document":
+        file_name, data, too_large, text, voice_s = None, None, False, message.message or "", None
+        if kind in ("voice", "audio"):
+            text, voice_s = await self._transcribe(message)
+        elif kind == "document":
             file_name = message.file.name or "resume"
             too_large = (message.file.size or 0) > self.settings.max_upload_mb * 2**20
             if not too_large:
                 data = await self.client.download_media(message, file=bytes)
         incoming = conversation.Incoming(
             chat_id=int(event.sender_id), access_hash=getattr(sender, "access_hash", None),
-            username=getattr(sender, "username", None), text=message.message or "",
-            kind=kind, message_id=message.id, sent_at=message.date, file_name=file_name,
-            file=data, too_large=too_large,
+            username=getattr(sender, "username", None), text=text, kind=kind,
+            message_id=message.id, sent_at=message.date, file_name=file_name, file=data,
+            too_large=too_large, voice_s=voice_s,
         )  # fmt: skip
         step = await asyncio.to_thread(
             conversation.receive, self.pool, self.settings.resolved_secret_key(),

@@ -4,7 +4,8 @@ receives and sends).
 
 - "/start <token>" from the invitation's deep link ties the chat to the application and
   begins (or resumes) the interview;
-- text in a chat with an interview under way is the candidate's answer;
+- text, or a voice note (its transcript), in a chat with an interview under way is the
+  candidate's answer;
 - a document in a chat tied to an application is the candidate's resume for that vacancy,
   stored and screened like an upload;
 - anything else gets one polite answer saying what to do (never twice in a row to the same
@@ -42,8 +43,9 @@ POLITE = {
         "This link is not valid or has expired: please ask the recruiter for a new invitation."
     ),
     "text_only": (
-        "Спасибо! Пока я читаю только текст: напишите, пожалуйста, ответ сообщением. "
-        "Thank you! For now I can read text only: please type your answer."
+        "Спасибо! Не получилось разобрать это сообщение: ответьте, пожалуйста, текстом или "
+        "голосовым сообщением. Thank you! I could not make this out: please answer in text or "
+        "with a voice note."
     ),
     "resume_received": (
         "Спасибо, резюме получено: мы его посмотрим. "
@@ -74,6 +76,7 @@ class Incoming:
     file_name: str | None = None  # a document's
     file: bytes | None = None  # its content, when the bot downloaded it
     too_large: bool = False  # a document over the upload limit (not downloaded)
+    voice_s: float | None = None  # a voice note's length; `text` is then its transcript
 
 
 class ResumeSink(Protocol):
@@ -96,7 +99,7 @@ def receive(
             chat_id=str(message.chat_id), external_id=str(message.message_id),
             sent_at=message.sent_at,
             media={"kind": message.kind, "access_hash": message.access_hash,
-                   "username": message.username},
+                   "username": message.username, "voice_s": message.voice_s},
         )  # fmt: skip
     if not created:
         return None
@@ -137,7 +140,7 @@ def handle(
         return _resume(pool, workspace_id, chat, message, resumes_to)
     status = _interview_status(pool, workspace_id, chat)
     if status == "active":
-        if message.kind != "text" or not text:
+        if message.kind not in ("text", "voice", "audio") or not text:
             return _polite(pool, workspace_id, chat, "text_only")
         return chat_interview.answer(pool, workspace_id=workspace_id, chat=chat, text=text)
     if status == "completed":

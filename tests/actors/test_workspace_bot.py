@@ -21,6 +21,8 @@ from pipelines.telegram.accounts import TelegramAccounts
 from pipelines.telegram.conversation import POLITE
 from pipelines.telegram.deep_link import make_token
 from serve_apps import accounts as people
+from tests.fakes.telegram.voice import spoken_voice_note
+from tests.pipelines.engines.audio import packaged_model_dir
 from tests.pipelines.screened import screened_application
 
 pytestmark = pytest.mark.ray
@@ -48,7 +50,12 @@ def test_one_lease_one_client_messages_once_and_a_revoked_session_stops_it(  # t
     prepared,
     tg_settings,
     telegram,
+    tmp_path_factory,
 ) -> None:
+    # Voice notes go to the node's shared Whisper host, which loads the packaged model.
+    tg_settings = tg_settings.model_copy(
+        update={"whisper_model_path": str(packaged_model_dir(tmp_path_factory))}
+    )
     account = telegram.add_account("+79997770011", first_name="Бот-рекрутер")
     candidate = telegram.add_user("Пётр", "petr_dev")
     owner = people.create_user_account(pool, email="owner@bot.test", password="pw-12345678")
@@ -182,6 +189,21 @@ def _the_deep_link_starts_the_interview(pool, space, telegram, account, settings
         return (row[0], bytes(row[1])) if row else None
 
     assert _until(stored_resume, what="the resume sent in the chat") == ("olga_cv.txt", cv)
+
+    # A voice note answers the current question: transcribed, stored as her turn, answered.
+    before = len(to_olga())
+    note, seconds = spoken_voice_note("I designed the database schema and the Python workers.")
+    telegram.send_voice(olga, account.user_id, note, seconds)
+
+    def heard() -> str | None:
+        with transaction(pool, workspace_id=space.id) as conn:
+            said = [t.text for t in turns.list_turns(conn, interview_id=interview.id)
+                    if t.role == "candidate"]  # fmt: skip
+        return said[-1] if len(said) >= 2 else None
+
+    transcript = _until(heard, timeout_s=90, what="the voice note's transcript").lower()
+    assert "schema" in transcript and "python" in transcript, transcript
+    _until(lambda: len(to_olga()) > before, what="the reply to the voice note")
     assert [t.role for t in spoken][: len(opening) + 1] == ["interviewer"] * len(opening) + [
         "candidate"
     ]

@@ -238,15 +238,26 @@ class FakeTelegram:
         future.result(10)
         return message_id
 
+    def send_voice(self, sender: Account, to_user_id: int, ogg: bytes, duration_s: int) -> int:
+        """`sender` records a voice note (Ogg/Opus, as Telegram's apps send them)."""
+        voice = types.DocumentAttributeAudio(duration=duration_s, voice=True)
+        return self.send_document(sender, to_user_id, ogg, "", "audio/ogg", attributes=[voice])
+
     def send_document(
-        self, sender: Account, to_user_id: int, data: bytes, file_name: str, mime_type: str
+        self,
+        sender: Account,
+        to_user_id: int,
+        data: bytes,
+        file_name: str,
+        mime_type: str,
+        attributes: list[Any] | None = None,
     ) -> int:
         """`sender` sends a file (a resume) to the account; the message's id. Clients fetch
         its bytes with upload.getFile like from Telegram."""
         document = types.Document(
             id=secrets.randbits(62), access_hash=secrets.randbits(62), file_reference=b"ref",
             date=datetime.now(UTC), mime_type=mime_type, size=len(data), dc_id=DC_ID,
-            attributes=[types.DocumentAttributeFilename(file_name=file_name)],
+            attributes=attributes or [types.DocumentAttributeFilename(file_name=file_name)],
         )  # fmt: skip
         self.files[document.id] = data
         message_id = self._next_message_id(to_user_id)
