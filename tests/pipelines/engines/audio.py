@@ -19,15 +19,24 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _model_dirs: dict[Path, Path] = {}
 
 
-def normalise(text: str) -> list[str]:
-    """Words for scoring: lower case, no punctuation, small numbers spelled out."""
-    words = re.sub(r"[^\w\s']|_", " ", text.lower().replace("-", " ")).split()
+def normalise(text: str, *, hyphens: str = " ") -> list[str]:
+    """Words for scoring: lower case, no punctuation, small numbers spelled out; a hyphen
+    becomes `hyphens` (a space splits "follow-up", "" joins "Post-GreSQL")."""
+    words = re.sub(r"[^\w\s']|_", " ", text.lower().replace("-", hyphens)).split()
     return [_NUMBERS[int(w)] if w.isdigit() and int(w) < len(_NUMBERS) else w for w in words]
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
-    """(substitutions + deletions + insertions) / reference words, after `normalise`."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    """(substitutions + deletions + insertions) / reference words, after `normalise`.
+
+    Hyphenation is spelling, not hearing: "Post-GreSQL" for "PostgreSQL" and "follow up" for
+    "follow-up" are not errors, so the lower of the rates with hyphens split and joined counts.
+    """
+    return min(_rate(reference, hypothesis, " "), _rate(reference, hypothesis, ""))
+
+
+def _rate(reference: str, hypothesis: str, hyphens: str) -> float:
+    ref, hyp = normalise(reference, hyphens=hyphens), normalise(hypothesis, hyphens=hyphens)
     previous = list(range(len(hyp) + 1))
     for i, ref_word in enumerate(ref, start=1):
         current = [i]
