@@ -128,13 +128,20 @@ def imported(
     display_name: str,
 ) -> None:
     """An existing session moved in (export from another installation), checked by the caller."""
-    code_sent(
-        conn, workspace_id=workspace_id, phone=phone, session_sealed=session_sealed,
-        phone_code_hash_sealed=b"",
-    )  # fmt: skip
-    activate(
-        conn, session_sealed=session_sealed, account_id=account_id, username=username,
-        display_name=display_name,
+    conn.execute(
+        """
+        insert into telegram_sessions (workspace_id, status, phone, session_sealed, account_id,
+                                       username, display_name, connected_at)
+        values (%(ws)s, 'active', %(phone)s, %(s)s, %(id)s, %(u)s, %(n)s, now())
+        on conflict (workspace_id) do update set status = 'active', phone = excluded.phone,
+            session_sealed = excluded.session_sealed, phone_code_hash_sealed = null,
+            code_sent_at = null, account_id = excluded.account_id,
+            username = excluded.username, display_name = excluded.display_name,
+            connected_at = now(), last_error = null, lease_owner = null, lease_until = null,
+            updated_at = now()
+        """,
+        {"ws": workspace_id, "phone": phone, "s": session_sealed, "id": account_id,
+         "u": username, "n": display_name},
     )  # fmt: skip
 
 

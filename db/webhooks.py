@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg.rows import class_row
@@ -231,10 +231,8 @@ def publish_event(
 def send_ping(conn: psycopg.Connection, *, endpoint_id: int) -> OutboxItem:
     """Queue a test delivery to the endpoint (enabled or not: a person asked for it)."""
     endpoint = get_endpoint(conn, endpoint_id=endpoint_id)
-    row = conn.execute("select gen_random_uuid()").fetchone()
-    assert row is not None
     return _enqueue(
-        conn, endpoint, PING, f"wh:{endpoint.id}:ping:{row[0]}",
+        conn, endpoint, PING, f"wh:{endpoint.id}:ping:{uuid4()}",
         {"message": "A test delivery from Selectio", "endpoint_id": endpoint.id},
     )  # fmt: skip
 

@@ -9,7 +9,6 @@ two dispatchers from sending one message twice.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import asdict
 from uuid import UUID
@@ -29,8 +28,6 @@ from pipelines.outbox.channels.webhook import WebhookChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.errors import DeliveryError
 from pipelines.outbox.failures import notify_failure
-
-log = logging.getLogger(__name__)
 
 BATCH = 100  # messages per run; the next run (or the next sweep) takes the rest
 LEASE_S = 120.0  # per message; longer than any channel's timeout, shorter than the run's
