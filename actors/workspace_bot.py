@@ -14,8 +14,9 @@ pool): one runs per connected workspace.
 
 It sends the workspace's Telegram messages from the outbox (pipelines/outbox/channels/
 telegram.py: a fixed random_id per message, so a resend after a crash is dropped by
-Telegram). Voice notes are transcribed by the node's shared Whisper host (the bot itself holds
-no speech model). Each new private message is stored once, marked read, and handed to
+Telegram). Voice notes are transcribed by the workspace's cloud engine when it has a key, else
+by the node's shared Whisper host (the bot itself holds no speech model), and kept for
+recruiters to play. Each new private message is stored once, marked read, and handed to
 pipelines/telegram/conversation.py (the invitation's deep link starts the chat interview,
 answers go to it, anything else gets a polite word); the replies it queues leave through the
 outbox, and a finished interview's analysis is started as a Ray task.
@@ -35,7 +36,7 @@ from telethon import TelegramClient, errors, events
 
 from actors.departure import exit_for_good
 from actors.naming import NAMESPACE
-from db import notifications, telegram_sessions
+from db import notifications, outbox, telegram_sessions
 from db.pool import open_pool, transaction
 from db.secret_box import SecretBox
 from db.settings import Settings
@@ -108,6 +109,7 @@ class WorkspaceBot:
                 self.state = "waiting_for_lease"
                 await asyncio.sleep(min(5.0, self.lease_s / 3))
             session = await asyncio.to_thread(self._session)
+            await asyncio.to_thread(self._reclaim_sends)
             self.client = make_client(self.settings, session, updates=True)
             self.client.add_event_handler(self._on_message, events.NewMessage(incoming=True))
             await self.client.connect()
@@ -117,8 +119,7 @@ class WorkspaceBot:
             log.info("bot %s running", self.workspace_id)
             channel = TelegramChannel(
                 self.client, asyncio.get_running_loop(), self.pool, self.workspace_id,
-                typing_cps=self.settings.telegram_typing_cps,
-                typing_max_s=self.settings.telegram_typing_max_s,
+                self.settings,
             )  # fmt: skip
             loop = asyncio.get_running_loop()
             helpers = [loop.create_task(self._send_outbox(channel)),
@@ -152,19 +153,25 @@ class WorkspaceBot:
 
     async def _send_outbox(self, channel: TelegramChannel) -> None:
         """Send the workspace's Telegram messages from the outbox (this bot holds the only
-        client of the account, so nothing else may): a pass every `send_every_s`."""
+        client of the account, so nothing else may): a pass every `send_every_s`, or at once
+        while passes come back full."""
         on_failed = notify_failure(self.pool)
+        batch = 20
         while True:
+            full = False
             try:
                 counts = await asyncio.to_thread(
                     dispatch_due, self.pool, {"telegram": channel},
-                    workspace_id=self.workspace_id, limit=20, lease_s=channel.timeout_s * 2,
+                    workspace_id=self.workspace_id, limit=batch, lease_s=channel.timeout_s * 2,
                     only=("telegram",), on_failed=on_failed,
                 )  # fmt: skip
                 self.sent += counts.sent
+                full = counts.claimed == batch
             except Exception:  # the database went away: the next pass tries again
                 log.exception("bot %s: sending the outbox failed", self.workspace_id)
-            await asyncio.sleep(self.send_every_s)
+            # A full batch means more are due: go on at once (a burst of replies is not held
+            # to `batch` per pass); otherwise wait for the next pass.
+            await asyncio.sleep(0 if full else self.send_every_s)
 
     async def _watch_silence(self) -> None:
         """Remind a candidate who went quiet in a chat interview, once; end it as abandoned
@@ -181,27 +188,23 @@ class WorkspaceBot:
                 continue
             self._start_analysis(step.analysis_job_id)
 
-    async def _transcribe(self, message: Any) -> tuple[str, float | None]:
-        """A voice note's (or audio file's) transcript by the node's shared Whisper host, and
-        its length; ("", length) when it cannot be heard (the candidate is asked again)."""
-        from actors.recognizer import node_recognizer
-        from pipelines.engines.whisper_model import locate_whisper_model
+    async def _hear(self, message: Any) -> voice_notes.Heard:
+        """A voice note (or audio file) heard by the workspace's cloud engine, else by the
+        node's shared Whisper host (the bot itself holds no speech model)."""
 
-        try:
-            data = await self.client.download_media(message, file=bytes)
-            pcm, seconds = await asyncio.to_thread(voice_notes.to_pcm16k, data)
-        except voice_notes.VoiceNoteError as e:
-            log.info("bot %s: a voice note could not be read (%s)", self.workspace_id, e)
-            return "", None
-        recognizer = node_recognizer(str(locate_whisper_model(self.settings)))
-        try:
-            transcript = await recognizer.atranscribe(
+        async def offline(pcm: bytes) -> str:
+            from actors.recognizer import node_recognizer
+            from pipelines.engines.whisper_model import locate_whisper_model
+
+            recognizer = node_recognizer(str(locate_whisper_model(self.settings)))
+            result = await recognizer.atranscribe(
                 pcm, sample_rate=voice_notes.SAMPLE_RATE, language=None
             )
-        except Exception:  # the recogniser failed: ask for text rather than lose the answer
-            log.exception("bot %s: transcribing a voice note failed", self.workspace_id)
-            return "", seconds
-        return transcript.text.strip(), seconds
+            return str(result.text)
+
+        data = await self.client.download_media(message, file=bytes)
+        mime = (message.file.mime_type if message.file else None) or "audio/ogg"
+        return await voice_notes.hear(data, mime, self.settings, offline)
 
     def _dispatcher(self) -> Any:
         """Where resumes and analyses go: Ray tasks (off in tests that only look at queues)."""
@@ -226,6 +229,14 @@ class WorkspaceBot:
             log.exception("bot %s: releasing the lease failed", self.workspace_id)
         await asyncio.to_thread(self.pool.close)
         exit_for_good(f"bot {self.workspace_id}")
+
+    def _reclaim_sends(self) -> None:
+        """Messages a dead copy was sending go again now (same random_id: Telegram drops a
+        repeat), instead of after that copy's outbox lease."""
+        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
+            if count := outbox.reclaim_channel(conn, channel="telegram"):
+                log.info("bot %s: %d messages in flight at a crash go again", self.workspace_id,
+                         count)  # fmt: skip
 
     def _release(self) -> None:
         with transaction(self.pool, workspace_id=self.workspace_id) as conn:
@@ -271,8 +282,11 @@ class WorkspaceBot:
         message, sender = event.message, await event.get_sender()
         kind = _kind(message)
         file_name, data, too_large, text, voice_s = None, None, False, message.message or "", None
+        audio, audio_mime = None, None
         if kind in ("voice", "audio"):
-            text, voice_s = await self._transcribe(message)
+            heard = await self._hear(message)
+            text, voice_s, audio = heard.text, heard.seconds, heard.audio
+            audio_mime = (message.file.mime_type if message.file else None) or "audio/ogg"
         elif kind == "document":
             file_name = message.file.name or "resume"
             too_large = (message.file.size or 0) > self.settings.max_upload_mb * 2**20
@@ -282,7 +296,7 @@ class WorkspaceBot:
             chat_id=int(event.sender_id), access_hash=getattr(sender, "access_hash", None),
             username=getattr(sender, "username", None), text=text, kind=kind,
             message_id=message.id, sent_at=message.date, file_name=file_name, file=data,
-            too_large=too_large, voice_s=voice_s,
+            too_large=too_large, voice_s=voice_s, audio=audio, audio_mime=audio_mime,
         )  # fmt: skip
         step = await asyncio.to_thread(
             conversation.receive, self.pool, self.settings.resolved_secret_key(),

@@ -438,6 +438,18 @@ class ApiClient:
     def telegram_history(self, workspace_id: str, chat_id: int) -> list[dict[str, Any]]:
         return self._call("GET", f"/telegram/chats/{chat_id}/messages", headers=_in(workspace_id))
 
+    def telegram_audio(self, workspace_id: str, chat_id: int, message_id: int) -> bytes:
+        return self._bytes(
+            "GET", f"/telegram/chats/{chat_id}/messages/{message_id}/audio",
+            headers=_in(workspace_id),
+        )  # fmt: skip
+
+    def telegram_welcome_progress(self, workspace_id: str, vacancy_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/telegram/welcome/{vacancy_id}", headers=_in(workspace_id))
+
+    def telegram_resume_outreach(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("DELETE", "/telegram/outreach/pause", headers=_in(workspace_id))
+
     def telegram_reply(
         self, workspace_id: str, chat_id: int, text: str, key: str
     ) -> dict[str, Any]:

@@ -152,3 +152,56 @@ def list_for_chat(
             (channel, str(chat_id), limit),
         )
         return cur.fetchall()
+
+
+@dataclass(frozen=True)
+class Audio:
+    """A voice note's (or audio file's) recording, kept with its message."""
+
+    message_id: int
+    mime_type: str
+    duration_s: float | None
+    data: bytes
+
+
+def save_audio(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    message_id: int,
+    mime_type: str,
+    data: bytes,
+    duration_s: float | None = None,
+) -> None:
+    """Keep the recording of a message (once: a redelivery keeps the first)."""
+    conn.execute(
+        """
+        insert into message_audio (message_id, workspace_id, mime_type, duration_s, data)
+        values (%s, %s, %s, %s, %s) on conflict (message_id) do nothing
+        """,
+        (message_id, workspace_id, mime_type, duration_s, data),
+    )
+
+
+def get_audio(
+    conn: psycopg.Connection, *, message_id: int, chat_id: str | None = None
+) -> Audio | None:
+    """The message's recording, if it has one (and the message is in `chat_id`, if given)."""
+    with conn.cursor(row_factory=class_row(Audio)) as cur:
+        cur.execute(
+            """
+            select a.message_id, a.mime_type, a.duration_s, a.data
+            from message_audio a join messages m on m.id = a.message_id
+            where a.message_id = %s and (%s::text is null or m.chat_id = %s)
+            """,
+            (message_id, chat_id, chat_id),
+        )
+        return cur.fetchone()
+
+
+def with_audio(conn: psycopg.Connection, *, message_ids: list[int]) -> set[int]:
+    """Which of the messages have a recording."""
+    rows = conn.execute(
+        "select message_id from message_audio where message_id = any(%s)", (message_ids,)
+    ).fetchall()
+    return {r[0] for r in rows}

@@ -65,6 +65,20 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Войдите в аккаунт снова на странице Telegram.",
         ),
     },
+    "telegram.outreach_paused": {
+        "en": (
+            "Telegram outreach paused until {until}",
+            "Telegram limited {account}'s messages to people who have not written to it "
+            "(PEER_FLOOD). First messages to new candidates wait until {until} UTC; replies to "
+            "candidates who wrote go on. Send fewer first messages a day (the Telegram page).",
+        ),
+        "ru": (
+            "Рассылка в Telegram приостановлена до {until}",
+            "Telegram ограничил сообщения {account} тем, кто ему не писал (PEER_FLOOD). Первые "
+            "сообщения новым кандидатам ждут до {until} UTC; ответы написавшим кандидатам идут "
+            "как обычно. Отправляйте меньше первых сообщений в день (страница Telegram).",
+        ),
+    },
 }
 LANGUAGES = ("ru", "en")
 

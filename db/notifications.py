@@ -33,6 +33,7 @@ KINDS: dict[str, str] = {
     "report.flagged": "recruiter",
     "outbox.failed": "owner",
     "telegram.revoked": "owner",
+    "telegram.outreach_paused": "recruiter",
 }
 CHANNELS = ("email", "slack")
 NOTIFICATION_MESSAGE = "notification"  # outbox kinds 'email.notification', 'slack.notification'

@@ -253,6 +253,20 @@ def release(conn: psycopg.Connection, *, item_id: int, owner: str) -> OutboxItem
     )
 
 
+def defer(
+    conn: psycopg.Connection, *, item_id: int, owner: str, until: datetime, reason: str
+) -> OutboxItem:
+    """Put a claimed item back, unattempted, until `until`: the channel may not send it yet
+    (quiet hours, a daily cap, paused outreach). Its attempt is not counted; `reason` shows
+    why it waits."""
+    return _finish(
+        conn, item_id, "pending", ("sending",),
+        """, attempts = greatest(attempts - 1, 0), last_error = %(error)s,
+        available_at = %(until)s""",
+        {"error": reason[:_MAX_ERROR], "until": until}, owner,
+    )  # fmt: skip
+
+
 def cancel(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
     """Withdraw an item that has not been sent; an item in flight cannot be recalled."""
     return _finish(conn, item_id, "cancelled", ("pending", "failed"), "", {})
@@ -282,6 +296,23 @@ def requeue_stuck(conn: psycopg.Connection, *, older_than: timedelta) -> int:
     ).rowcount
 
 
+def reclaim_channel(conn: psycopg.Connection, *, channel: str) -> int:
+    """Make the workspace's items of `channel` left 'sending' due again now; how many were.
+
+    Only for a channel one holder sends alone (the Telegram account's bot, under its session
+    lease): when a new holder starts, whatever is 'sending' was its dead predecessor's, and
+    need not wait for that lease to run out. The resend is safe only because such a channel
+    dedupes it (Telegram's random_id)."""
+    return conn.execute(
+        """
+        update outbox set status = 'pending', available_at = now(), lease_owner = null,
+            lease_until = null, last_error = 'the previous sender stopped mid-send'
+        where status = 'sending' and split_part(kind, '.', 1) = %s
+        """,
+        (channel,),
+    ).rowcount
+
+
 def get_item(conn: psycopg.Connection, *, item_id: int) -> OutboxItem:
     """The item if visible in the current workspace, else `NotFound`."""
     row = _fetch(conn, f"select {COLUMNS} from outbox where id = %s", (item_id,))
@@ -305,3 +336,33 @@ def list_items(
             {"status": status, "limit": limit, "offset": offset},
         )
         return cur.fetchall()
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """Items of one status among a batch: how many, the earliest due, the latest errors."""
+
+    status: str
+    count: int
+    next_at: datetime | None
+    errors: list[str]
+
+
+def status_counts(conn: psycopg.Connection, *, kind: str, keys: list[str]) -> list[StatusCount]:
+    """How a batch of items (by idempotency key) stands, by status: a bulk send's progress.
+    Up to five distinct errors per status, most frequent first."""
+    rows = conn.execute(
+        """
+        select status, count(*), min(available_at) filter (where status = 'pending'),
+               (select coalesce(array_agg(e order by n desc), '{}') from (
+                    select last_error as e, count(*) as n from outbox i
+                    where i.kind = %(kind)s and i.idempotency_key = any(%(keys)s)
+                      and i.status = o.status and i.last_error is not null
+                    group by last_error order by n desc limit 5) top)
+        from outbox o
+        where kind = %(kind)s and idempotency_key = any(%(keys)s)
+        group by status order by status
+        """,
+        {"kind": kind, "keys": keys},
+    ).fetchall()
+    return [StatusCount(r[0], int(r[1]), r[2], list(r[3])) for r in rows]

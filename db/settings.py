@@ -76,12 +76,17 @@ class Settings(BaseSettings):
     interview_offer_limit: int = Field(default=10, ge=1)
     interview_offer_window_s: float = Field(default=60.0, gt=0)
     whisper_model_path: Path | None = None
+    # Recorded voice notes (chat interviews): "auto" sends them to Deepgram, else OpenAI, when
+    # a key is set, and to the offline Whisper host otherwise (pipelines.engines.file_stt).
+    voice_note_engine: Literal["auto", "offline", "deepgram", "openai"] = "auto"
+    voice_note_timeout_s: float = Field(default=60.0, gt=0)
     # Chromium for PDF reports: Playwright's own browser, else Debian's, unless set here.
     report_browser_path: Path | None = None
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     deepgram_api_key: SecretStr | None = Field(default=None, validation_alias="DEEPGRAM_API_KEY")
+    deepgram_base_url: str | None = Field(default=None, validation_alias="DEEPGRAM_BASE_URL")
     elevenlabs_api_key: SecretStr | None = Field(
         default=None, validation_alias="ELEVENLABS_API_KEY"
     )
@@ -99,12 +104,17 @@ class Settings(BaseSettings):
     # length (characters per second of typing), capped; 0 turns it off (tests).
     telegram_typing_cps: float = Field(default=18.0, ge=0)
     telegram_typing_max_s: float = Field(default=6.0, ge=0)
-    # Messages nobody asked for (welcomes) wait out the night in this zone: "21-9" means not
-    # from 21:00 to 09:00. Replies to a candidate who wrote go out at once.
+    # Messages nobody asked for (welcomes, reminders) wait out the night where the candidate
+    # lives (their location or phone; else `telegram_timezone`): "21-9" means not from 21:00
+    # to 09:00 ("0-0": none). Replies to a candidate who wrote go out at once.
     telegram_quiet_hours: str = Field(
         default="21-9", pattern=r"^([01]?\d|2[0-3])-([01]?\d|2[0-3])$"
     )
     telegram_timezone: str = "Europe/Moscow"
+    # First messages to people who never wrote to the account, per 24 hours: more looks like
+    # spam to Telegram (PEER_FLOOD). After a PEER_FLOOD, first messages pause this long.
+    telegram_first_contacts_per_day: int = Field(default=40, ge=1)
+    telegram_peer_flood_pause_s: float = Field(default=24 * 3600.0, gt=0)
 
     # Outgoing e-mail (the outbox's e-mail channel). No host: e-mail items fail with a reason.
     # The port defaults by security: 587 STARTTLS, 465 SSL, 25 plain.

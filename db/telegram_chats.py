@@ -91,6 +91,17 @@ def for_interview(conn: psycopg.Connection, *, interview_id: int) -> Chat | None
         return cur.fetchone()
 
 
+def for_candidate(conn: psycopg.Connection, *, candidate_id: int) -> Chat | None:
+    """The candidate's chat with the account (the latest, if they wrote from two)."""
+    with conn.cursor(row_factory=class_row(Chat)) as cur:
+        cur.execute(
+            f"select {_COLUMNS} from telegram_chats where candidate_id = %s "
+            "order by updated_at desc limit 1",
+            (candidate_id,),
+        )
+        return cur.fetchone()
+
+
 def mark_nudged(conn: psycopg.Connection, *, chat_id: int) -> None:
     conn.execute(
         "update telegram_chats set nudged_at = now(), updated_at = now() where chat_id = %s",

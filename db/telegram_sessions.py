@@ -20,7 +20,7 @@ STATUSES = ("code_sent", "password_needed", "active", "revoked", "signed_out")
 _COLUMNS = (
     "workspace_id, status, phone, session_sealed, phone_code_hash_sealed, code_sent_at, "
     "account_id, username, display_name, connected_at, last_error, lease_owner, lease_until, "
-    "updated_at"
+    "outreach_paused_until, outreach_pause_reason, updated_at"
 )
 
 
@@ -41,6 +41,8 @@ class TelegramSession:
     last_error: str | None
     lease_owner: str | None
     lease_until: datetime | None
+    outreach_paused_until: datetime | None
+    outreach_pause_reason: str | None
     updated_at: datetime
 
 
@@ -192,6 +194,36 @@ def release_lease(conn: psycopg.Connection, *, owner: str) -> None:
         "where lease_owner = %s",
         (owner,),
     )
+
+
+def pause_outreach(conn: psycopg.Connection, *, until: datetime, reason: str) -> None:
+    """First messages to strangers stop until `until` (Telegram warned: PEER_FLOOD)."""
+    _update(
+        conn, "outreach_paused_until = %(u)s, outreach_pause_reason = %(r)s",
+        {"u": until, "r": reason},
+    )  # fmt: skip
+
+
+def resume_outreach(conn: psycopg.Connection) -> None:
+    """A person decided first messages may go again before the pause ends."""
+    _update(conn, "outreach_paused_until = null, outreach_pause_reason = null", {})
+
+
+def first_contacts_since(
+    conn: psycopg.Connection, *, since: datetime
+) -> tuple[int, datetime | None]:
+    """(how many, the earliest) first messages to strangers the account sent since `since`:
+    Telegram messages queued as `cold` that went out."""
+    row = conn.execute(
+        """
+        select count(*), min(sent_at) from outbox
+        where kind = 'telegram.message' and payload ->> 'timing' = 'cold'
+          and status = 'sent' and sent_at >= %s
+        """,
+        (since,),
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), row[1]
 
 
 def connected_workspaces(conn: psycopg.Connection) -> list[UUID]:

@@ -49,20 +49,38 @@ add_texts(
         },
         "cv_welcome": {"en": "Welcome a vacancy's applicants", "ru": "Написать откликнувшимся"},
         "cv_welcome_help": {
-            "en": "A personal message from the company's account to each applicant whose "
-            "Telegram username is known, with the link that starts their interview in the "
-            "chat. Once per applicant; held back during quiet hours.",
-            "ru": "Личное сообщение от аккаунта компании каждому откликнувшемуся с известным "
-            "именем в Telegram, со ссылкой, которая начинает интервью в чате. Один раз на "
-            "отклик; ночью сообщения ждут утра.",
+            "en": "A personal message from the company's account to each applicant (in their "
+            "chat, else by Telegram username, else by phone number), with the link that starts "
+            "their interview in the chat. Once per applicant; at night where the candidate "
+            "lives messages wait for the morning, and first messages to strangers keep to the "
+            "daily limit.",
+            "ru": "Личное сообщение от аккаунта компании каждому откликнувшемуся (в его чат, "
+            "иначе по имени в Telegram, иначе по номеру телефона) со ссылкой, которая "
+            "начинает интервью в чате. Один раз на отклик; ночью по времени кандидата "
+            "сообщения ждут утра, а первые сообщения незнакомым — в пределах дневного лимита.",
         },
         "cv_vacancy": {"en": "Vacancy", "ru": "Вакансия"},
         "cv_welcome_send": {"en": "Send welcomes", "ru": "Отправить приветствия"},
         "cv_welcomed": {
-            "en": "Queued: {queued}; welcomed before: {already}; no Telegram username: {none}.",
-            "ru": "В очереди: {queued}; уже получали: {already}; без имени в Telegram: {none}.",
+            "en": "Queued: {queued} (by phone: {phone}); welcomed before: {already}; no "
+            "Telegram contact: {none}.",
+            "ru": "В очереди: {queued} (по телефону: {phone}); уже получали: {already}; без "
+            "контакта в Telegram: {none}.",
         },
-        "cv_after_night": {"en": " They go out at {when}.", "ru": " Уйдут в {when}."},
+        "cv_after_night": {
+            "en": " Some wait for the morning where the candidate lives (the last at {when} UTC).",
+            "ru": " Часть ждёт утра по времени кандидата (последние в {when} UTC).",
+        },
+        "cv_progress": {
+            "en": "Welcomes for this vacancy: {total} · sent {sent} · waiting {pending} · "
+            "failed {failed}",
+            "ru": "Приветствия по вакансии: {total} · отправлено {sent} · ждут {pending} · "
+            "не отправлено {failed}",
+        },
+        "cv_next": {"en": "Next one due at {when} UTC.", "ru": "Следующее — в {when} UTC."},
+        "cv_failed_why": {"en": "Why some failed:", "ru": "Почему не отправлены:"},
+        "cv_refresh": {"en": "Refresh", "ru": "Обновить"},
+        "cv_voice": {"en": "Voice note, {seconds} s", "ru": "Голосовое, {seconds} с"},
         "iv_status_active": {"en": "in progress", "ru": "идёт"},
         "iv_status_completed": {"en": "completed", "ru": "завершено"},
         "iv_status_failed": {"en": "ended", "ru": "прервано"},
@@ -126,6 +144,7 @@ def _welcome(workspace_id: str) -> None:
         titles = {v["id"]: v["title"] for v in vacancies}
         vacancy_id = st.selectbox(t("cv_vacancy"), list(titles), format_func=titles.__getitem__,
                                   key="cv_welcome_vacancy")  # fmt: skip
+        _welcome_progress(workspace_id, vacancy_id)
         if not st.button(t("cv_welcome_send"), key="cv_welcome_send"):
             return
         try:
@@ -134,14 +153,51 @@ def _welcome(workspace_id: str) -> None:
             show_error(e)
             return
         text = t("cv_welcomed").format(
-            queued=result["queued"], already=result["already"], none=result["no_telegram"]
-        )
+            queued=result["queued"], phone=result["by_phone"], already=result["already"],
+            none=result["no_telegram"],
+        )  # fmt: skip
         if result["not_before"]:
             text += t("cv_after_night").format(
                 when=str(result["not_before"])[:16].replace("T", " ")
             )
         st.session_state[NOTICE] = text
         st.rerun()
+
+
+def _welcome_progress(workspace_id: str, vacancy_id: int) -> None:
+    """Where the vacancy's welcomes are (the outbox's statuses), refreshed on demand."""
+    try:
+        progress = client().telegram_welcome_progress(workspace_id, vacancy_id)
+    except ApiFailure as e:
+        show_error(e)
+        return
+    if not progress["total"]:
+        return
+    left, right = st.columns([5, 1])
+    left.progress(
+        progress["sent"] / progress["total"],
+        text=t("cv_progress").format(**{k: progress[k] for k in
+                                        ("total", "sent", "pending", "failed")}),
+    )  # fmt: skip
+    right.button(t("cv_refresh"), key="cv_welcome_refresh")
+    if progress["next_at"]:
+        st.caption(t("cv_next").format(when=str(progress["next_at"])[:16].replace("T", " ")))
+    if progress["errors"]:
+        st.caption(t("cv_failed_why"))
+        for error in progress["errors"]:
+            st.caption(f"- {plain(error)}")
+
+
+def _voice(workspace_id: str, chat_id: int, message: dict[str, Any]) -> None:
+    """The recording, playable, above its transcript."""
+    seconds = (message.get("media") or {}).get("voice_s")
+    if seconds:
+        st.caption(t("cv_voice").format(seconds=round(seconds)))
+    try:
+        st.audio(client().telegram_audio(workspace_id, chat_id, message["id"]),
+                 format="audio/ogg")  # fmt: skip
+    except ApiFailure as e:
+        show_error(e)
 
 
 def _name(chat: dict[str, Any]) -> str:
@@ -166,6 +222,8 @@ def _chat(workspace_id: str, chat_id: int, *, editor: bool) -> None:
             with st.chat_message("assistant" if mine else "user"):
                 when = str(message["sent_at"])[:16].replace("T", " ")
                 st.caption(f"{t('cv_you') if mine else t('cv_them')} · {when}")
+                if message.get("has_audio"):
+                    _voice(workspace_id, chat_id, message)
                 st.markdown(plain(message["text"]) if message["text"] else "—")
     if not editor:
         return

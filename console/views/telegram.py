@@ -90,6 +90,17 @@ add_texts(
             "ru": "Строка сессии из другой установки",
         },
         "tg_import_button": {"en": "Import", "ru": "Импортировать"},
+        "tg_paused": {
+            "en": "Telegram warned the account (PEER_FLOOD): first messages to new candidates "
+            "wait until {until} UTC. Replies to candidates who wrote go on.",
+            "ru": "Telegram предупредил аккаунт (PEER_FLOOD): первые сообщения новым кандидатам "
+            "ждут до {until} UTC. Ответы написавшим кандидатам идут как обычно.",
+        },
+        "tg_resume": {
+            "en": "Resume first messages now",
+            "ru": "Возобновить первые сообщения сейчас",
+        },
+        "tg_resumed": {"en": "First messages resumed.", "ru": "Первые сообщения возобновлены."},
         "tg_disclose": {
             "en": "In chats, the interviewer says she is a virtual (AI) interviewer",
             "ru": "В чатах интервьюер сообщает, что она виртуальный (ИИ) интервьюер",
@@ -117,6 +128,8 @@ def telegram_page() -> None:
     if not account["configured"]:
         st.warning(t("tg_not_configured"))
     _state(account)
+    if account.get("outreach_paused_until"):
+        _paused(workspace_id, account, owner=role == "owner")
     if role != "owner" or not account["configured"]:
         return
     status = account["status"]
@@ -131,6 +144,14 @@ def telegram_page() -> None:
         _phone_step(workspace_id)
     if status != "active":
         _import(workspace_id)
+
+
+def _paused(workspace_id: str, account: dict[str, Any], *, owner: bool) -> None:
+    until = str(account["outreach_paused_until"])[:16].replace("T", " ")
+    st.warning(t("tg_paused").format(until=until))
+    if owner and st.button(t("tg_resume"), key="tg_resume"):
+        _step(lambda: client().telegram_resume_outreach(workspace_id),
+              ("success", t("tg_resumed")))  # fmt: skip
 
 
 def _disclosure(workspace_id: str, account: dict[str, Any]) -> None:

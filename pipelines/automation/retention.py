@@ -19,8 +19,9 @@ def erase_expired(
     conn: psycopg.Connection, *, workspace_id: UUID, context: JobContext
 ) -> JobOutcome:
     """Delete the workspace's candidates created more than `retention_days` ago, their resumes
-    (the files) and messages; applications, interviews, turns and reports go with them
-    (cascades). One audit entry lists the erased ids, which identify nobody once erased."""
+    (the files), messages (with voice recordings) and Telegram chats; applications,
+    interviews, turns and reports go with them (cascades). One audit entry lists the erased
+    ids, which identify nobody once erased."""
     days = workspaces.get_retention_days(conn, workspace_id=workspace_id)
     if days is None:
         return JobOutcome({"candidates": 0})
@@ -38,7 +39,16 @@ def erase_expired(
     if not ids:
         return JobOutcome({"candidates": 0})
     resumes = conn.execute("delete from resumes where candidate_id = any(%s)", (ids,)).rowcount
-    messages = conn.execute("delete from messages where candidate_id = any(%s)", (ids,)).rowcount
+    # Their Telegram chats go whole: messages written before the chat was tied to them too.
+    messages = conn.execute(
+        """
+        delete from messages where candidate_id = any(%(ids)s)
+           or (channel = 'telegram' and chat_id in (
+                select chat_id::text from telegram_chats where candidate_id = any(%(ids)s)))
+        """,
+        {"ids": ids},
+    ).rowcount
+    conn.execute("delete from telegram_chats where candidate_id = any(%s)", (ids,))
     conn.execute("delete from candidates where id = any(%s)", (ids,))
     counts = {"candidates": len(ids), "resumes": resumes, "messages": messages}
     audit.record(

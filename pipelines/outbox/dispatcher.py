@@ -33,7 +33,7 @@ from db import outbox
 from db.outbox import LeaseLost, OutboxItem
 from db.pool import transaction
 from pipelines.outbox.channels.base import Channel, channel_for
-from pipelines.outbox.errors import DeliveryError
+from pipelines.outbox.errors import DeliveryError, NotYet
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ class RetryPolicy:
 class DispatchCounts:
     """What one pass did: items claimed, sent, put back for a retry, failed for good, lost
     (the lease ran out before the mark: another dispatcher owns the item now), released
-    (given back unattempted because the lease was too short for them)."""
+    (given back unattempted because the lease was too short for them), deferred (the channel
+    said not yet: back unattempted until the time it named)."""
 
     claimed: int = 0
     sent: int = 0
@@ -71,6 +72,7 @@ class DispatchCounts:
     failed: int = 0
     lost: int = 0
     released: int = 0
+    deferred: int = 0
 
 
 def log_failure(item: OutboxItem) -> None:
@@ -139,6 +141,11 @@ def _deliver_one(
             counts.released += 1
             return
         external_id = channel.deliver(item)
+    except NotYet as e:
+        with transaction(pool, workspace_id=ws) as conn:
+            outbox.defer(conn, item_id=item.id, owner=owner, until=e.until, reason=e.reason)
+        counts.deferred += 1
+        return
     except DeliveryError as e:
         error, retryable, asked = e.reason, e.retryable, e.retry_after_s
     except Exception as e:  # a channel bug must not stop the pass or lose the item

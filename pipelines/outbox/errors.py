@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DeliveryError(Exception):
     """A channel could not deliver an item; `reason` is safe to store and show (no secrets).
@@ -24,3 +26,12 @@ class UnknownChannel(DeliveryError):
 
     def __init__(self, kind: str) -> None:
         super().__init__(f"no outbox channel handles kind {kind!r}", retryable=False)
+
+
+class NotYet(DeliveryError):
+    """The channel may not send the item before `until` (quiet hours where the recipient lives,
+    a daily cap, outreach paused after a warning): it waits, without counting an attempt."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until

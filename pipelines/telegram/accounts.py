@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
+from psycopg.errors import UniqueViolation
 from psycopg_pool import ConnectionPool
 
 from db import telegram_sessions
@@ -34,6 +35,14 @@ class WrongStep(Conflict):
     """A step out of order (a code with no code sent, a password nobody asked for)."""
 
     code = "telegram_wrong_step"
+
+
+class AccountInUse(Conflict):
+    """The account is connected to another workspace of this installation: two bots on one
+    account would both answer every candidate (and one imported session run twice is revoked
+    by Telegram)."""
+
+    code = "telegram_account_in_use"
 
 
 @dataclass(frozen=True)
@@ -111,14 +120,13 @@ class TelegramAccounts:
             )
         except TelegramRefused as e:
             raise self._refused(workspace_id, e) from e
-        with transaction(self.pool, workspace_id=workspace_id) as conn:
-            if isinstance(outcome, login.PasswordNeeded):
+        if isinstance(outcome, login.PasswordNeeded):
+            with transaction(self.pool, workspace_id=workspace_id) as conn:
                 telegram_sessions.password_needed(
                     conn, session_sealed=self._seal(workspace_id, outcome.session)
                 )
-            else:
-                self._activate(conn, workspace_id, outcome)
-            return telegram_sessions.require(conn)
+                return telegram_sessions.require(conn)
+        return self._activate(workspace_id, outcome)
 
     def submit_password(self, workspace_id: UUID, password: str) -> TelegramSession:
         """The two-step verification password: connected."""
@@ -130,17 +138,35 @@ class TelegramAccounts:
             outcome = asyncio.run(login.submit_password(self.settings, session, password))
         except TelegramRefused as e:
             raise self._refused(workspace_id, e) from e
-        with transaction(self.pool, workspace_id=workspace_id) as conn:
-            self._activate(conn, workspace_id, outcome)
-            return telegram_sessions.require(conn)
+        return self._activate(workspace_id, outcome)
 
-    def _activate(self, conn, workspace_id: UUID, outcome: login.SignedIn) -> None:  # type: ignore[no-untyped-def]
-        telegram_sessions.activate(
-            conn, session_sealed=self._seal(workspace_id, outcome.session),
-            account_id=outcome.account.account_id, username=outcome.account.username,
-            display_name=outcome.account.display_name,
-        )  # fmt: skip
+    def _activate(self, workspace_id: UUID, outcome: login.SignedIn) -> TelegramSession:
+        """Signed in: keep the session, unless the account runs in another workspace here; then
+        the new session is ended at Telegram (it would be a second bot on the account)."""
+        try:
+            with transaction(self.pool, workspace_id=workspace_id) as conn:
+                telegram_sessions.activate(
+                    conn, session_sealed=self._seal(workspace_id, outcome.session),
+                    account_id=outcome.account.account_id, username=outcome.account.username,
+                    display_name=outcome.account.display_name,
+                )  # fmt: skip
+                row = telegram_sessions.require(conn)
+        except UniqueViolation as e:
+            try:
+                asyncio.run(login.sign_out(self.settings, outcome.session))
+            except TelegramRefused:
+                log.warning("could not end a duplicate Telegram session for %s", workspace_id)
+            raise self._in_use(workspace_id) from e
         log.info("telegram account %s connected in %s", outcome.account.account_id, workspace_id)
+        return row
+
+    def _in_use(self, workspace_id: UUID) -> AccountInUse:
+        message = ("this Telegram account is connected to another workspace here: sign it out "
+                   "there first")  # fmt: skip
+        with transaction(self.pool, workspace_id=workspace_id) as conn:
+            if telegram_sessions.get(conn) is not None:
+                telegram_sessions.fail_step(conn, error=f"{AccountInUse.code}: {message}")
+        return AccountInUse(message)
 
     def sign_out(self, workspace_id: UUID) -> SignOutResult:
         """End the session at Telegram and drop it here; if Telegram cannot be told, it is
@@ -180,10 +206,15 @@ class TelegramAccounts:
             account = asyncio.run(login.who(self.settings, session))
         except TelegramRefused as e:
             raise self._refused(workspace_id, e) from e
-        with transaction(self.pool, workspace_id=workspace_id) as conn:
-            telegram_sessions.imported(
-                conn, workspace_id=workspace_id, phone=normalise_phone(account.phone or "0000000"),
-                session_sealed=self._seal(workspace_id, session), account_id=account.account_id,
-                username=account.username, display_name=account.display_name,
-            )  # fmt: skip
-            return telegram_sessions.require(conn)
+        try:
+            with transaction(self.pool, workspace_id=workspace_id) as conn:
+                telegram_sessions.imported(
+                    conn, workspace_id=workspace_id,
+                    phone=normalise_phone(account.phone or "0000000"),
+                    session_sealed=self._seal(workspace_id, session),
+                    account_id=account.account_id, username=account.username,
+                    display_name=account.display_name,
+                )  # fmt: skip
+                return telegram_sessions.require(conn)
+        except UniqueViolation as e:  # the session stays as it is where it runs
+            raise self._in_use(workspace_id) from e

@@ -40,6 +40,7 @@ from pipelines.interviewer.persona import Persona
 from pipelines.interviewer.state import BrainReply, PastTurn, Utterance
 from pipelines.models import InterviewPlan
 from pipelines.telegram.outbound import Recipient, queue_message
+from pipelines.telegram.outreach import zone_of
 
 log = logging.getLogger(__name__)
 CHAT_MAX_DURATION_S = 7 * 24 * 3600
@@ -248,6 +249,7 @@ def _remind(
         _, created = queue_message(
             conn, workspace_id=workspace_id, to=_recipient(chat), text=text,
             key=f"iv:{interview_id}:nudge-after:{last_seq}", candidate_id=chat.candidate_id,
+            timing="unprompted", zone=zone_of(conn, chat.candidate_id),
         )  # fmt: skip
         telegram_chats.mark_nudged(conn, chat_id=chat_id)
     if created:
@@ -266,6 +268,7 @@ def _abandon(
         queue_message(
             conn, workspace_id=workspace_id, to=_recipient(chat), text=text,
             key=f"iv:{interview_id}:abandoned", candidate_id=chat.candidate_id,
+            timing="unprompted", zone=zone_of(conn, chat.candidate_id),
         )  # fmt: skip
         interviews.set_interview_status(
             conn, interview_id=interview_id, status="failed", reason=ABANDONED_REASON

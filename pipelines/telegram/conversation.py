@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from db import applications, interviews, messages, resumes, telegram_chats
@@ -77,6 +78,8 @@ class Incoming:
     file: bytes | None = None  # its content, when the bot downloaded it
     too_large: bool = False  # a document over the upload limit (not downloaded)
     voice_s: float | None = None  # a voice note's length; `text` is then its transcript
+    audio: bytes | None = None  # the recording (kept for recruiters to play)
+    audio_mime: str | None = None
 
 
 class ResumeSink(Protocol):
@@ -92,18 +95,28 @@ def receive(
     message: Incoming,
     resumes_to: ResumeSink | None = None,
 ) -> ChatStep | None:
-    """Store the message once and act on it; None for a redelivery (already handled)."""
+    """Store the message once and act on it; None for a redelivery (already handled). The
+    message, its recording and the chat's state are one transaction: a bot handles messages
+    of many chats at once on a small pool."""
     with transaction(pool, workspace_id=workspace_id) as conn:
-        _, created = messages.record_message(
+        known = telegram_chats.get(conn, chat_id=message.chat_id)
+        stored, created = messages.record_message(
             conn, workspace_id=workspace_id, direction="inbound", text=message.text,
             chat_id=str(message.chat_id), external_id=str(message.message_id),
-            sent_at=message.sent_at,
+            sent_at=message.sent_at, candidate_id=known.candidate_id if known else None,
             media={"kind": message.kind, "access_hash": message.access_hash,
                    "username": message.username, "voice_s": message.voice_s},
         )  # fmt: skip
-    if not created:
-        return None
-    return handle(pool, secret, workspace_id, message, resumes_to)
+        if not created:
+            return None
+        if message.audio:
+            messages.save_audio(
+                conn, workspace_id=workspace_id, message_id=stored.id,
+                mime_type=message.audio_mime or "audio/ogg", data=message.audio,
+                duration_s=message.voice_s,
+            )  # fmt: skip
+        chat, status = _seen(conn, workspace_id, message)
+    return _act(pool, secret, workspace_id, message, chat, status, resumes_to)
 
 
 def handle(
@@ -115,10 +128,32 @@ def handle(
 ) -> ChatStep:
     """Act on a new (not redelivered) message; what was queued in reply."""
     with transaction(pool, workspace_id=workspace_id) as conn:
-        chat = telegram_chats.seen(
-            conn, workspace_id=workspace_id, chat_id=message.chat_id,
-            access_hash=message.access_hash, username=message.username,
-        )  # fmt: skip
+        chat, status = _seen(conn, workspace_id, message)
+    return _act(pool, secret, workspace_id, message, chat, status, resumes_to)
+
+
+def _seen(
+    conn: psycopg.Connection, workspace_id: UUID, message: Incoming
+) -> tuple[Chat, str | None]:
+    """The chat, noted as having written now, and the status of its interview (if any)."""
+    chat = telegram_chats.seen(
+        conn, workspace_id=workspace_id, chat_id=message.chat_id,
+        access_hash=message.access_hash, username=message.username,
+    )  # fmt: skip
+    if chat.interview_id is None:
+        return chat, None
+    return chat, interviews.get_interview(conn, interview_id=chat.interview_id).status
+
+
+def _act(
+    pool: ConnectionPool,
+    secret: bytes,
+    workspace_id: UUID,
+    message: Incoming,
+    chat: Chat,
+    status: str | None,
+    resumes_to: ResumeSink | None,
+) -> ChatStep:
     text = message.text.strip()
     if text.startswith("/start"):
         payload = text.split(maxsplit=1)[1] if " " in text else ""
@@ -138,7 +173,6 @@ def handle(
             return _polite(pool, workspace_id, chat, "bad_link")
     if message.kind == "document" and chat.application_id is not None:
         return _resume(pool, workspace_id, chat, message, resumes_to)
-    status = _interview_status(pool, workspace_id, chat)
     if status == "active":
         if message.kind not in ("text", "voice", "audio") or not text:
             return _polite(pool, workspace_id, chat, "text_only")
@@ -170,13 +204,6 @@ def _resume(
         resumes_to.submit_resume(workspace_id, resume.id, application.vacancy_id)
     log.info("chat %s: resume %s received", chat.chat_id, resume.id)
     return _polite(pool, workspace_id, chat, "resume_received")
-
-
-def _interview_status(pool: ConnectionPool, workspace_id: UUID, chat: Chat) -> str | None:
-    if chat.interview_id is None:
-        return None
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        return interviews.get_interview(conn, interview_id=chat.interview_id).status
 
 
 def _polite(pool: ConnectionPool, workspace_id: UUID, chat: Chat, reason: str) -> ChatStep:

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from db import audit, workspaces
+from db import audit, telegram_sessions, vacancies, workspaces
 from db.pool import transaction
 from db.telegram_sessions import TelegramSession
 from pipelines.telegram.accounts import TelegramAccounts
 from pipelines.telegram.client import TelegramNotConfigured
 from pipelines.telegram.login import TelegramRefused
-from pipelines.telegram.welcome import welcome_applicants
+from pipelines.telegram.welcome import welcome_applicants, welcome_progress
 from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, RETRY_AFTER, ApiError, error_doc
 
@@ -31,7 +31,8 @@ _STEP_ERRORS = {
     400: error_doc("Telegram refused the step (`code_invalid`, `code_expired`, "
                    "`password_invalid`, `phone_invalid`, `phone_banned`, `session_invalid`)"),
     403: error_doc("owners only (`role_too_low`)"),
-    409: error_doc("a step out of order (`telegram_wrong_step`), an account already "
+    409: error_doc("a step out of order (`telegram_wrong_step`), the account connected to "
+                   "another workspace (`telegram_account_in_use`), an account already "
                    "connected (`conflict`), or Telegram not set up on this installation "
                    "(`telegram_not_configured`)"),
     429: {**error_doc("Telegram asks to wait (`flood_wait`)"), "headers": RETRY_AFTER},
@@ -55,6 +56,10 @@ class AccountOut(BaseModel):
     disclose_ai: bool = Field(
         default=False, description="the chat interviewer says she is a virtual interviewer"
     )
+    outreach_paused_until: datetime | None = Field(
+        default=None, description="first messages to new candidates wait until then "
+        "(Telegram said PEER_FLOOD); replies go on",
+    )  # fmt: skip
 
 
 class PhoneIn(BaseModel):
@@ -97,6 +102,8 @@ def _out(row: TelegramSession | None, settings: AppSettings) -> AccountOut:
         configured=configured, connected=row.status == "active", status=row.status, phone=row.phone,
         account_id=row.account_id, username=row.username, display_name=row.display_name,
         connected_at=row.connected_at, last_error=row.last_error, bot_running=running,
+        outreach_paused_until=(row.outreach_paused_until if row.outreach_paused_until
+                               and row.outreach_paused_until > datetime.now(UTC) else None),
     )  # fmt: skip
 
 
@@ -212,8 +219,21 @@ class WelcomeIn(BaseModel):
 class WelcomeOut(BaseModel):
     queued: int = Field(description="new welcome messages queued")
     already: int = Field(description="applicants welcomed before (not again)")
-    no_telegram: int = Field(description="applicants without a known Telegram username")
-    not_before: datetime | None = Field(description="quiet hours: when they start to go out")
+    no_telegram: int = Field(description="applicants with no Telegram chat, username or phone")
+    by_phone: int = Field(description="of the new ones, to a phone number (looked up when sent)")
+    not_before: datetime | None = Field(
+        description="quiet hours where candidates live: the latest morning one waits for"
+    )
+
+
+class WelcomeProgressOut(BaseModel):
+    total: int = Field(description="welcomes queued for the vacancy, ever")
+    pending: int = Field(description="waiting (night, daily cap, a retry) or being sent")
+    sent: int
+    failed: int
+    cancelled: int
+    next_at: datetime | None = Field(description="when the next waiting one is due")
+    errors: list[str] = Field(description="the most frequent reasons of failed ones")
 
 
 @router.post(
@@ -230,15 +250,43 @@ class WelcomeOut(BaseModel):
 def welcome(
     body: WelcomeIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
 ) -> WelcomeOut:
-    """Welcome the vacancy's applicants in Telegram (those whose username is known): a personal
-    message with the link that starts their chat interview, once per application, held back
-    during quiet hours. Audited."""
+    """Welcome the vacancy's applicants in Telegram (in their chat, else by username, else by
+    phone): a personal message with the link that starts their chat interview, once per
+    application, held back during the night where each candidate lives; first messages count
+    against the daily cap. Audited."""
     access.require("recruiter")
     result = welcome_applicants(
         pool, settings, workspace_id=access.workspace_id, vacancy_id=body.vacancy_id
     )
     _audit(pool, access, "telegram.welcome", vacancy_id=body.vacancy_id, queued=result.queued)
     return WelcomeOut(**vars(result))
+
+
+@router.get(
+    "/welcome/{vacancy_id}", response_model=WelcomeProgressOut,
+    responses={404: error_doc("no such vacancy (`not_found`)")},
+)  # fmt: skip
+def welcome_status(vacancy_id: int, access: CurrentWorkspace, pool: Pool) -> WelcomeProgressOut:
+    """How the vacancy's Telegram welcomes are going: waiting, sent, failed (with why)."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        vacancies.get_vacancy(conn, vacancy_id=vacancy_id)
+        return WelcomeProgressOut(**vars(welcome_progress(conn, vacancy_id=vacancy_id)))
+
+
+@router.delete(
+    "/outreach/pause", response_model=AccountOut,
+    responses={403: error_doc("owners only (`role_too_low`)"),
+               404: error_doc("no Telegram account (`not_found`)")},
+)  # fmt: skip
+def resume_outreach(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> AccountOut:
+    """Let first messages go again before the PEER_FLOOD pause ends (the owner decides the
+    warning has passed). Audited."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        telegram_sessions.resume_outreach(conn)
+        row = telegram_sessions.require(conn)
+    _audit(pool, access, "telegram.outreach_resumed")
+    return _out(row, settings)
 
 
 @router.post("/session/export", response_model=SessionOut, responses=_STEP_ERRORS)

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from db import audit, messages, telegram_chats
@@ -39,9 +39,12 @@ class ChatOut(BaseModel):
 class MessageOut(BaseModel):
     id: int
     direction: str
-    text: str
+    text: str = Field(description="the text, or a voice note's transcript")
     media: dict[str, Any] | None
     sent_at: datetime
+    has_audio: bool = Field(
+        default=False, description="a voice note's recording: GET …/messages/{id}/audio"
+    )
 
 
 class ReplyIn(BaseModel):
@@ -75,8 +78,32 @@ def history(
         if telegram_chats.get(conn, chat_id=chat_id) is None:
             raise NotFound(f"chat {chat_id} not found")
         rows = messages.list_for_chat(conn, chat_id=str(chat_id), limit=limit)
+        recorded = messages.with_audio(conn, message_ids=[m.id for m in rows])
         telegram_chats.mark_read_by_recruiter(conn, chat_id=chat_id)
-    return [MessageOut.model_validate(m, from_attributes=True) for m in rows]
+    return [
+        MessageOut(**MessageOut.model_validate(m, from_attributes=True).model_dump(
+            exclude={"has_audio"}), has_audio=m.id in recorded)
+        for m in rows
+    ]  # fmt: skip
+
+
+@router.get(
+    "/{chat_id}/messages/{message_id}/audio",
+    response_class=Response,
+    responses={
+        200: {"content": {"audio/ogg": {"schema": {"type": "string", "format": "binary"}}}},
+        404: error_doc("no such chat, message or recording (`not_found`)"),
+    },
+)  # fmt: skip
+def audio(chat_id: int, message_id: int, access: CurrentWorkspace, pool: Pool) -> Response:
+    """A voice note's recording, to play next to its transcript."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        recording = messages.get_audio(conn, message_id=message_id, chat_id=str(chat_id))
+    if recording is None:
+        raise NotFound(f"message {message_id} of chat {chat_id} has no recording")
+    return Response(
+        recording.data, media_type=recording.mime_type, headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.post(

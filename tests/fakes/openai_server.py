@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI REST API, for engine tests.
 
-`POST /v1/chat/completions` (plain, `response_format` json_schema/json_object, and `stream`)
-and `POST /v1/embeddings` (float or base64). The test decides the answers:
+`POST /v1/chat/completions` (plain, `response_format` json_schema/json_object, and `stream`),
+`POST /v1/embeddings` (float or base64) and `POST /v1/audio/transcriptions` (multipart). The
+test decides the answers:
 
     with FakeOpenAI(chat=lambda req: {"full_name": "Ann"}) as fake:
         client = openai.OpenAI(api_key=fake.api_key, base_url=fake.base_url)
@@ -10,9 +11,12 @@ and `POST /v1/embeddings` (float or base64). The test decides the answers:
 
 `chat(request_json)` returns the assistant's content: a str as is, a dict or list as JSON, or a
 `ChatReply` for refusals and other finish reasons. `embeddings(inputs)` returns one vector per
-input string. Either may raise `FakeError` to answer with an HTTP error; `fail_next()` queues
+input string. `transcribe(fields)` returns the text of an uploaded audio file; `fields` holds
+the form fields (`model`, `language`, ...) and the upload as `file` (bytes), `filename` and
+`content_type`. Any may raise `FakeError` to answer with an HTTP error; `fail_next()` queues
 errors and `delay_s` makes every answer slow. Every request body is kept in `.requests`
-(with `.paths` alongside); a wrong `Authorization: Bearer` key gets a 401 like the real API.
+(with `.paths` alongside; for uploads, the form fields without the file) and every upload in
+`.transcriptions`; a wrong `Authorization: Bearer` key gets a 401 like the real API.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ChatResponder = Callable[[dict[str, Any]], Any]
 EmbeddingsResponder = Callable[[list[str]], list[list[float]]]
+TranscribeResponder = Callable[[dict[str, Any]], str]
 
 
 @dataclass
@@ -73,15 +80,18 @@ class FakeOpenAI:
         chat: ChatResponder | None = None,
         embeddings: EmbeddingsResponder | None = None,
         *,
+        transcribe: TranscribeResponder | None = None,
         api_key: str = "sk-test-fake",
         delay_s: float = 0.0,
     ) -> None:
         self.chat = chat or (lambda request: "ok")
         self.embeddings = embeddings or (lambda inputs: [_default_embedding(t) for t in inputs])
+        self.transcribe = transcribe or (lambda fields: "ok")
         self.api_key = api_key
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.transcriptions: list[dict[str, Any]] = []
         self._failures: list[FakeError] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -160,6 +170,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if not self._authorised():
             return
+        if self.path.split("?", 1)[0].rstrip("/") == "/v1/audio/transcriptions":
+            self._transcription(raw)
+            return
         try:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
@@ -183,6 +196,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(e.status, e.body)
         except Exception as e:  # a broken responder is a test bug: say so loudly
             self._json(500, FakeError(500, f"responder raised {type(e).__name__}: {e}").body)
+
+    def _transcription(self, raw: bytes) -> None:
+        fields = _multipart_fields(self.headers.get("Content-Type", ""), raw)
+        if fields is None or not isinstance(fields.get("file"), bytes):
+            message = "Could not parse multipart form (a 'file' part is required)"
+            self._json(400, FakeError(400, message, type="invalid_request_error").body)
+            return
+        with self.fake._lock:
+            self.fake.transcriptions.append(fields)
+        metadata = {k: v for k, v in fields.items() if k != "file"}
+        failure = self.fake._record("/v1/audio/transcriptions", metadata)
+        self.fake._wait()
+        try:
+            if failure is not None:
+                raise failure
+            text = self.fake.transcribe(fields)
+        except FakeError as e:
+            self._json(e.status, e.body)
+            return
+        except Exception as e:  # a broken responder is a test bug: say so loudly
+            self._json(500, FakeError(500, f"responder raised {type(e).__name__}: {e}").body)
+            return
+        if fields.get("response_format") == "text":
+            data = text.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        self._json(200, {"text": text, "usage": {"type": "duration", "seconds": 1}})
 
     def _authorised(self) -> bool:
         if self.headers.get("Authorization") == f"Bearer {self.fake.api_key}":
@@ -304,3 +348,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
             pass
+
+
+def _multipart_fields(content_type: str, raw: bytes) -> dict[str, Any] | None:
+    """Form fields of a multipart/form-data body: text fields as str; the `file` part as
+    bytes, with `filename` and `content_type`. None when the body is not multipart."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        return None
+    header = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(header + raw)
+    if not message.is_multipart():
+        return None
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            fields |= {
+                name: payload,
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type(),
+            }
+        else:
+            fields[name] = payload.decode("utf-8")
+    return fields

@@ -6,10 +6,16 @@ The request is the raw `messages.SendMessage` with the item's own `random_id`
 (pipelines/telegram/outbound.py), which Telethon's `send_message` would replace with a fresh
 one: Telegram then drops a repeat after a crash (RANDOM_ID_DUPLICATE), which counts as
 delivered. Before each message the account shows "typing…" for about as long as a person would
-take to type it (capped; settings, off in tests). A flood wait is retried after the time
-Telegram asks for; PEER_FLOOD (too many
-messages to strangers) waits an hour; a candidate who blocked the account or closed it is
-final. Each message sent is recorded in `messages` once, keyed by its random_id.
+take to type it (capped; settings, off in tests).
+
+Before anything else, the item's timing is checked (pipelines/telegram/outreach.py): a message
+that may not go yet (night where the candidate lives, the daily cap on first messages, first
+messages paused) is `NotYet`, kept unattempted until then. A phone number is imported as a
+contact first (contacts.importContacts); `retry_contacts` (Telegram's "not now") is retried
+later, a number with no Telegram account is final. A flood wait is retried after the time
+Telegram asks for; PEER_FLOOD (too many messages to strangers) on a first message pauses the
+workspace's first messages and tells the recruiters; a candidate who blocked the account or
+closed it is final. Each message sent is recorded in `messages` once, keyed by its random_id.
 """
 
 from __future__ import annotations
@@ -25,10 +31,13 @@ from telethon.tl import functions, types
 from db import messages
 from db.outbox import OutboxItem
 from db.pool import transaction
+from db.settings import Settings
 from pipelines.outbox.channels.base import Channel
-from pipelines.outbox.errors import DeliveryError
+from pipelines.outbox.errors import DeliveryError, NotYet
+from pipelines.telegram import outreach
 
 PEER_FLOOD_WAIT_S = 3600
+RETRY_CONTACTS_S = 3600
 _FINAL = (
     errors.UserIsBlockedError,
     errors.InputUserDeactivatedError,
@@ -51,15 +60,15 @@ class TelegramChannel(Channel):
         loop: asyncio.AbstractEventLoop,
         pool: ConnectionPool,
         workspace_id: UUID,
+        settings: Settings,
         *,
         timeout_s: float = 30.0,
-        typing_cps: float = 0.0,
-        typing_max_s: float = 0.0,
     ) -> None:
         self._client, self._loop, self._pool = client, loop, pool
-        self._workspace_id = workspace_id
+        self._workspace_id, self._settings = workspace_id, settings
         self.timeout_s = timeout_s
-        self._typing_cps, self._typing_max_s = typing_cps, typing_max_s
+        self._typing_cps = settings.telegram_typing_cps
+        self._typing_max_s = settings.telegram_typing_max_s
 
     def deliver(self, item: OutboxItem) -> str | None:
         future = asyncio.run_coroutine_threadsafe(self._send(item), self._loop)
@@ -72,11 +81,54 @@ class TelegramChannel(Channel):
             return await self._client.get_input_entity(str(payload["username"]))
         if payload.get("chat_id") is not None:  # seen by this client since it started
             return await self._client.get_input_entity(int(payload["chat_id"]))
-        raise DeliveryError("the message names no chat or @username", retryable=False)
+        if payload.get("phone"):
+            return await self._contact(str(payload["phone"]), str(payload.get("name") or ""),
+                                       int(payload["random_id"]))  # fmt: skip
+        raise DeliveryError("the message names no chat, @username or phone", retryable=False)
+
+    async def _contact(self, phone: str, name: str, client_id: int) -> Any:
+        """The user behind `phone`, imported into the account's contacts (Telegram lets an
+        account write to a number only through its contacts)."""
+        first, _, last = name.strip().partition(" ")
+        result = await self._client(
+            functions.contacts.ImportContactsRequest([types.InputPhoneContact(
+                client_id=client_id, phone=phone, first_name=first or phone, last_name=last,
+            )])
+        )  # fmt: skip
+        if result.imported:
+            user_id = result.imported[0].user_id
+            user = next((u for u in result.users if u.id == user_id), None)
+            if user is not None and user.access_hash is not None:
+                return types.InputPeerUser(user.id, user.access_hash)
+        if client_id in (result.retry_contacts or []):
+            raise DeliveryError(
+                "Telegram asks to add this phone as a contact later (retry_contacts)",
+                retry_after_s=RETRY_CONTACTS_S,
+            )
+        raise DeliveryError(
+            "no Telegram account found for this phone number (or its owner hides it)",
+            retryable=False,
+        )
+
+    def _hold(self, payload: dict[str, Any]) -> outreach.Hold | None:
+        with transaction(self._pool, workspace_id=self._workspace_id) as conn:
+            return outreach.hold_for(
+                conn, self._settings, timing=str(payload.get("timing") or "reply"),
+                zone=payload.get("zone"),
+            )  # fmt: skip
+
+    def _pause_outreach(self) -> Any:
+        with transaction(self._pool, workspace_id=self._workspace_id) as conn:
+            return outreach.pause_outreach(conn, self._settings, workspace_id=self._workspace_id)
 
     async def _send(self, item: OutboxItem) -> str:
         payload = item.payload
         text, random_id = str(payload.get("text") or ""), int(payload["random_id"])
+        hold = None
+        if payload.get("timing") in ("unprompted", "cold"):  # a reply never waits
+            hold = await asyncio.to_thread(self._hold, payload)
+        if hold is not None:
+            raise NotYet(f"waits: {hold.reason}", until=hold.until)
         try:
             peer = await self._peer(payload)
             await self._type(peer, text)
@@ -93,6 +145,9 @@ class TelegramChannel(Channel):
                 f"Telegram asks to wait {e.seconds} s", retry_after_s=e.seconds
             ) from e
         except errors.PeerFloodError as e:
+            if payload.get("timing") == "cold":
+                until = await asyncio.to_thread(self._pause_outreach)
+                raise NotYet("waits: first messages paused after PEER_FLOOD", until=until) from e
             raise DeliveryError(
                 "Telegram limits this account's messages to new people (PEER_FLOOD)",
                 retry_after_s=PEER_FLOOD_WAIT_S,

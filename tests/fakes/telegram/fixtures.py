@@ -34,5 +34,7 @@ def configured_for(settings: Settings, telegram: FakeTelegram) -> Settings:
             "telegram_timeout_s": 10.0,
             # "typing…" is shown, the pause it stands for is next to nothing.
             "telegram_typing_cps": 1_000_000.0,
+            # No quiet hours: what a test sends must not depend on the time of day it runs.
+            "telegram_quiet_hours": "0-0",
         }
     )

@@ -133,6 +133,12 @@ class FakeTelegram:
         self.requests: list[str] = []
         self.flood_wait_s = 0  # > 0: the next SendCode is refused with FLOOD_WAIT_n
         self.send_flood_wait_s = 0  # > 0: the next SendMessage is refused with FLOOD_WAIT_n
+        self.peer_flood = 0  # > 0: the next n SendMessage calls are refused with PEER_FLOOD
+        self.retry_contacts: set[str] = set()  # phones importContacts answers "later" for
+        self.contacts: dict[int, set[int]] = {}  # account → user ids it imported as contacts
+        # Called with each message taken, before the client is answered (a test may kill
+        # the client's process there: Telegram has the message, the client never hears so).
+        self.on_sent: Callable[[Sent], None] | None = None
         self.code_ttl_s = 300.0
         self.pts = 1
         self.sent: list[Sent] = []  # what clients sent, in order (a repeated random_id is not)
@@ -211,11 +217,15 @@ class FakeTelegram:
             if key.user_id == user_id:
                 key.revoked = True
 
-    def add_user(self, first_name: str, username: str | None = None) -> Account:
-        """Someone who writes to the accounts (a candidate); no phone, never signs in here."""
-        account = Account(user_id=20_000 + len(self.accounts), phone="", first_name=first_name,
-                          username=username)  # fmt: skip
-        self.accounts[f"user:{account.user_id}"] = account
+    def add_user(
+        self, first_name: str, username: str | None = None, phone: str | None = None
+    ) -> Account:
+        """Someone who writes to the accounts (a candidate), found by username or phone;
+        never signs in here."""
+        digits = (phone or "").lstrip("+")
+        account = Account(user_id=20_000 + len(self.accounts), phone=digits,
+                          first_name=first_name, username=username)  # fmt: skip
+        self.accounts[digits or f"user:{account.user_id}"] = account
         return account
 
     def write(
@@ -401,6 +411,7 @@ class FakeTelegram:
         h(functions.messages.SetTypingRequest, lambda key, r: True)
         h(functions.contacts.ResolveUsernameRequest, self._resolve_username)
         h(functions.upload.GetFileRequest, self._get_file)
+        h(functions.contacts.ImportContactsRequest, self._import_contacts)
 
     def _config(self) -> types.Config:
         now = datetime.now(UTC)
@@ -459,10 +470,33 @@ class FakeTelegram:
                 )  # fmt: skip
         raise RpcFail(400, "USERNAME_NOT_OCCUPIED")
 
+    def _import_contacts(self, key: KeyState, request: Any) -> types.contacts.ImportedContacts:
+        """Phones of users the fake knows become contacts; phones in `retry_contacts` are
+        "later"; any other phone has no account (nothing imported, nothing to retry)."""
+        me, imported, users, retry = self._account_of(key), [], [], []
+        for contact in request.contacts:
+            phone = contact.phone.lstrip("+")
+            if phone in self.retry_contacts:
+                retry.append(contact.client_id)
+                continue
+            user = self.accounts.get(phone)
+            if user is None:
+                continue
+            self.contacts.setdefault(me.user_id, set()).add(user.user_id)
+            imported.append(types.ImportedContact(user_id=user.user_id,
+                                                  client_id=contact.client_id))  # fmt: skip
+            users.append(user.user(is_self=False))
+        return types.contacts.ImportedContacts(
+            imported=imported, popular_invites=[], retry_contacts=retry, users=users
+        )
+
     def _send_message(self, key: KeyState, request: Any) -> types.UpdateShortSentMessage:
         if self.send_flood_wait_s:
             seconds, self.send_flood_wait_s = self.send_flood_wait_s, 0
             raise RpcFail(420, f"FLOOD_WAIT_{seconds}")
+        if self.peer_flood:
+            self.peer_flood -= 1
+            raise RpcFail(400, "PEER_FLOOD")
         me = self._account_of(key)
         if (me.user_id, request.random_id) in self._random_ids:
             raise RpcFail(500, "RANDOM_ID_DUPLICATE")  # Telegram delivers a random_id once
@@ -471,6 +505,8 @@ class FakeTelegram:
         to_user = peer.user_id if isinstance(peer, types.InputPeerUser) else me.user_id
         message_id = self._next_message_id(me.user_id)
         self.sent.append(Sent(me.user_id, to_user, request.message, request.random_id, message_id))
+        if self.on_sent is not None:
+            self.on_sent(self.sent[-1])
         self.pts += 1
         return types.UpdateShortSentMessage(
             id=message_id, pts=self.pts, pts_count=1, date=datetime.now(UTC), out=True

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from db import audit, interviews, jobs, resume_leases, workspaces
+from db import audit, interviews, jobs, messages, resume_leases, telegram_chats, workspaces
 from db.pool import transaction
 from pipelines.automation import retention, runner
 from pipelines.automation.base import JobContext, JobOutcome
@@ -120,6 +120,17 @@ def test_retention_erases_exactly_the_expired_candidates_of_the_asking_workspace
             factories.application(conn, ws, candidate_id=old.id)
             recent = factories.candidate(conn, ws)
             made[ws.id] = (old.id, recent.id)
+            # A Telegram chat later tied to the old candidate: its first message, a voice
+            # note, was stored before anyone knew whose chat it was.
+            telegram_chats.seen(conn, workspace_id=ws.id, chat_id=777, access_hash=1,
+                                username="old_one")  # fmt: skip
+            voice, _ = messages.record_message(
+                conn, workspace_id=ws.id, direction="inbound", chat_id="777", external_id="1",
+                text="Здравствуйте",
+            )  # fmt: skip
+            messages.save_audio(conn, workspace_id=ws.id, message_id=voice.id,
+                                mime_type="audio/ogg", data=b"OggS...")  # fmt: skip
+            conn.execute("update telegram_chats set candidate_id = %s", (old.id,))
         admin_conn.execute(
             "update candidates set created_at = now() - interval '40 days' where id = %s",
             (made[ws.id][0],),
@@ -131,19 +142,25 @@ def test_retention_erases_exactly_the_expired_candidates_of_the_asking_workspace
     nothing = _run(pool, other, "retention", context)
 
     assert result is not None
-    assert result.counts == {"candidates": 1, "resumes": 1, "messages": 0}
+    assert result.counts == {"candidates": 1, "resumes": 1, "messages": 1}
     assert nothing is not None and nothing.counts == {"candidates": 0}
     old, recent = made[asking.id]
     with transaction(pool, workspace_id=asking.id) as conn:
         left = [r[0] for r in conn.execute("select id from candidates order by id").fetchall()]
         files = conn.execute("select count(*) from resumes where candidate_id is null")
         assert files.fetchone()[0] == 0  # the erased candidate's file went with them
+        gone = conn.execute("select (select count(*) from message_audio),"
+                            " (select count(*) from telegram_chats)").fetchone()  # fmt: skip
+        assert gone == (0, 0)  # the voice note and the chat went too
         entries = [e for e in audit.list_recent(conn) if e.action == retention.AUDIT_ACTION]
     assert left == [recent]
     assert len(entries) == 1 and entries[0].details["candidate_ids"] == [old]
     with transaction(pool, workspace_id=other.id) as conn:
         kept = [r[0] for r in conn.execute("select id from candidates order by id").fetchall()]
+        alive = conn.execute("select (select count(*) from message_audio),"
+                             " (select count(*) from telegram_chats)").fetchone()  # fmt: skip
     assert kept == sorted(made[other.id])
+    assert alive == (1, 1)
 
 
 def test_ended_sessions_of_every_user_are_forgotten(

@@ -1,59 +1,200 @@
-"""The outbox's Telegram channel with the real client against the fake data centre: a flood
-wait puts the message back for at least as long as Telegram asked, then it goes out once."""
+"""The outbox's Telegram channel with the real client against the fake data centre: flood waits,
+phone numbers imported as contacts, and when a message nobody asked for may go out (quiet
+hours where the candidate lives, the daily cap on first messages, the pause after PEER_FLOOD)."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from db import outbox
+import pytest
+
+from db import notifications, outbox, telegram_sessions
 from db.pool import transaction
+from db.settings import Settings
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.telegram import outbound
 from pipelines.telegram.accounts import TelegramAccounts
 from pipelines.telegram.client import make_client
-from tests.db import factories
+from serve_apps import accounts as people
+from tests.fakes.telegram.server import Account, FakeTelegram
 
 
-def test_a_flood_wait_reschedules_after_the_time_asked(pool, tg_settings, telegram) -> None:  # type: ignore[no-untyped-def]
-    account = telegram.add_account("+79996660011")
-    candidate = telegram.add_user("Lena", "lena_ml")
-    ws = factories.workspace(pool)
+@dataclass
+class Connected:
+    """A workspace whose account is signed in, and a client of it on a loop of its own."""
+
+    workspace_id: Any
+    owner_id: int
+    account: Account
+    loop: asyncio.AbstractEventLoop
+    client: Any
+
+    def channel(self, pool: Any, settings: Settings) -> TelegramChannel:
+        return TelegramChannel(self.client, self.loop, pool, self.workspace_id, settings)
+
+
+@pytest.fixture
+def connected(pool, tg_settings, telegram: FakeTelegram) -> Iterator[Connected]:  # type: ignore[no-untyped-def]
+    n = len(telegram.accounts)
+    account = telegram.add_account(f"+7999666{n:04d}", username=None)
+    owner = people.create_user_account(pool, email=f"owner{n}@channel.test", password="pw-12345678")
+    ws = people.create_workspace(pool, name=f"Channel {n}", owner_id=owner.id)
     accounts = TelegramAccounts(pool, tg_settings)
     accounts.start(ws.id, account.phone)
     accounts.submit_code(ws.id, account.code)
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
     client = make_client(tg_settings, accounts.export_session(ws.id))
     asyncio.run_coroutine_threadsafe(client.connect(), loop).result(20)
-    channel = TelegramChannel(client, loop, pool, ws.id)
     try:
-        with transaction(pool, workspace_id=ws.id) as conn:
-            item, _ = outbound.queue_message(
-                conn, workspace_id=ws.id, key="hello", text="Здравствуйте, Лена!",
-                to=outbound.Recipient(username="lena_ml"),
-            )  # fmt: skip
-        telegram.send_flood_wait_s = 900
-        before = datetime.now(UTC)
-        assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws.id).retried == 1
-        with transaction(pool, workspace_id=ws.id) as conn:
-            waiting = outbox.get_item(conn, item_id=item.id)
-        assert waiting.status == "pending" and "900 s" in (waiting.last_error or "")
-        assert waiting.available_at >= before + timedelta(seconds=900)
-        assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws.id).claimed == 0
-        with transaction(pool, workspace_id=ws.id) as conn:  # the wait is over
-            conn.execute("update outbox set available_at = now() where id = %s", (item.id,))
-        assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws.id).sent == 1
-        assert [s.text for s in telegram.sent if s.to_user_id == candidate.user_id] == [
-            "Здравствуйте, Лена!"
-        ]
+        yield Connected(ws.id, owner.id, account, loop, client)
     finally:
 
-        async def close() -> None:
+        async def close() -> None:  # disconnect() is a coroutine only on the client's loop
             await client.disconnect()
 
         asyncio.run_coroutine_threadsafe(close(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def _queue(pool: Any, ws: Any, key: str, to: outbound.Recipient, **kw: Any) -> outbox.OutboxItem:
+    with transaction(pool, workspace_id=ws) as conn:
+        item, _ = outbound.queue_message(
+            conn, workspace_id=ws, key=key, text=kw.pop("text", f"Hello ({key})"), to=to, **kw
+        )
+    return item
+
+
+def _item(pool: Any, ws: Any, item_id: int) -> outbox.OutboxItem:
+    with transaction(pool, workspace_id=ws) as conn:
+        return outbox.get_item(conn, item_id=item_id)
+
+
+def test_a_flood_wait_reschedules_after_the_time_asked(  # type: ignore[no-untyped-def]
+    pool,
+    tg_settings,
+    telegram,
+    connected,
+) -> None:
+    ws = connected.workspace_id
+    candidate = telegram.add_user("Lena", "lena_ml")
+    channel = connected.channel(pool, tg_settings)
+    item = _queue(pool, ws, "hello", outbound.Recipient(username="lena_ml"),
+                  text="Здравствуйте, Лена!")  # fmt: skip
+    telegram.send_flood_wait_s = 900
+    before = datetime.now(UTC)
+    assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws).retried == 1
+    waiting = _item(pool, ws, item.id)
+    assert waiting.status == "pending" and "900 s" in (waiting.last_error or "")
+    assert waiting.available_at >= before + timedelta(seconds=900)
+    assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws).claimed == 0
+    with transaction(pool, workspace_id=ws) as conn:  # the wait is over
+        conn.execute("update outbox set available_at = now() where id = %s", (item.id,))
+    assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws).sent == 1
+    assert [s.text for s in telegram.sent if s.to_user_id == candidate.user_id] == [
+        "Здравствуйте, Лена!"
+    ]
+
+
+def test_a_phone_number_is_imported_as_a_contact_then_written_to(  # type: ignore[no-untyped-def]
+    pool,
+    tg_settings,
+    telegram,
+    connected,
+) -> None:
+    ws = connected.workspace_id
+    pavel = telegram.add_user("Pavel", phone="+79161112233")
+    telegram.retry_contacts.add("79165550000")
+    channel = connected.channel(pool, tg_settings)
+    found = _queue(pool, ws, "by-phone", outbound.Recipient(phone="+79161112233",
+                                                             name="Павел Сидоров"))  # fmt: skip
+    later = _queue(pool, ws, "later", outbound.Recipient(phone="+79165550000"))
+    nobody = _queue(pool, ws, "nobody", outbound.Recipient(phone="+79160000000"))
+    counts = dispatch_due(pool, {"telegram": channel}, workspace_id=ws)
+    assert (counts.sent, counts.retried, counts.failed) == (1, 1, 1)
+    assert [s.text for s in telegram.sent if s.to_user_id == pavel.user_id] == ["Hello (by-phone)"]
+    assert pavel.user_id in telegram.contacts[connected.account.user_id]
+    retried = _item(pool, ws, later.id)
+    assert retried.status == "pending" and "retry_contacts" in (retried.last_error or "")
+    assert retried.available_at > datetime.now(UTC) + timedelta(minutes=50)
+    failed = _item(pool, ws, nobody.id)
+    assert failed.status == "failed" and "no Telegram account" in (failed.last_error or "")
+    sent = _item(pool, ws, found.id)
+    assert sent.status == "sent" and sent.external_id.startswith("tg:")
+
+
+def test_messages_nobody_asked_for_wait_out_the_night_where_the_candidate_lives(  # type: ignore[no-untyped-def]
+    pool,
+    tg_settings,
+    telegram,
+    connected,
+) -> None:
+    ws = connected.workspace_id
+    telegram.add_user("Night", "night_owl")
+    telegram.add_user("Day", "day_person")
+    hour = datetime.now(UTC).hour  # night is now (and the next hour) in UTC, day in Tokyo
+    settings = tg_settings.model_copy(update={"telegram_quiet_hours": f"{hour}-{(hour + 2) % 24}"})
+    channel = connected.channel(pool, settings)
+    reply = _queue(pool, ws, "reply", outbound.Recipient(username="night_owl"), zone="UTC")
+    night = _queue(pool, ws, "nudge", outbound.Recipient(username="night_owl"),
+                   timing="unprompted", zone="UTC")  # fmt: skip
+    day = _queue(pool, ws, "tokyo", outbound.Recipient(username="day_person"),
+                 timing="cold", zone="Asia/Tokyo")  # fmt: skip
+    counts = dispatch_due(pool, {"telegram": channel}, workspace_id=ws)
+    assert (counts.sent, counts.deferred, counts.retried) == (2, 1, 0)
+    assert {_item(pool, ws, i.id).status for i in (reply, day)} == {"sent"}
+    held = _item(pool, ws, night.id)
+    morning = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+    assert held.status == "pending" and held.attempts == 0
+    assert abs((held.available_at - morning).total_seconds()) <= 3600
+    assert held.available_at > datetime.now(UTC) and "quiet hours" in (held.last_error or "")
+
+
+def test_first_messages_stop_at_the_daily_cap_and_pause_after_peer_flood(  # type: ignore[no-untyped-def]
+    pool,
+    tg_settings,
+    telegram,
+    connected,
+) -> None:
+    ws = connected.workspace_id
+    for n in range(5):
+        telegram.add_user(f"Cand {n}", f"cand_{ws.hex[:6]}_{n}")
+    settings = tg_settings.model_copy(update={"telegram_first_contacts_per_day": 2})
+    channel = connected.channel(pool, settings)
+    cold = [_queue(pool, ws, f"cold-{n}", outbound.Recipient(username=f"cand_{ws.hex[:6]}_{n}"),
+                   timing="cold") for n in range(3)]  # fmt: skip
+    counts = dispatch_due(pool, {"telegram": channel}, workspace_id=ws)
+    assert (counts.sent, counts.deferred) == (2, 1)
+    capped = _item(pool, ws, cold[2].id)
+    first_sent = _item(pool, ws, cold[0].id).sent_at
+    assert capped.status == "pending" and capped.attempts == 0 and "daily cap" in capped.last_error
+    assert first_sent is not None
+    assert capped.available_at == first_sent + timedelta(hours=24)
+
+    # A new day's budget, and Telegram warns: PEER_FLOOD on a first message.
+    roomy = settings.model_copy(update={"telegram_first_contacts_per_day": 100})
+    channel = connected.channel(pool, roomy)
+    with transaction(pool, workspace_id=ws) as conn:
+        conn.execute("update outbox set available_at = now() where id = %s", (capped.id,))
+    telegram.peer_flood = 1
+    assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws).deferred == 1
+    with transaction(pool, workspace_id=ws) as conn:
+        paused = telegram_sessions.require(conn).outreach_paused_until
+        told = [n.kind for n in notifications.list_inbox(conn, user_id=connected.owner_id)]
+    assert paused is not None and paused > datetime.now(UTC) + timedelta(hours=23)
+    assert _item(pool, ws, capped.id).available_at == paused
+    assert told.count("telegram.outreach_paused") == 1
+    # While paused, more first messages wait; a reply to someone who wrote goes out.
+    more = _queue(pool, ws, "cold-3", outbound.Recipient(username=f"cand_{ws.hex[:6]}_3"),
+                  timing="cold")  # fmt: skip
+    answer = _queue(pool, ws, "answer", outbound.Recipient(username=f"cand_{ws.hex[:6]}_4"))
+    counts = dispatch_due(pool, {"telegram": channel}, workspace_id=ws)
+    assert (counts.sent, counts.deferred) == (1, 1)
+    assert _item(pool, ws, answer.id).status == "sent"
+    assert _item(pool, ws, more.id).available_at == paused

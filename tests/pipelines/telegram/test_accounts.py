@@ -5,12 +5,20 @@ moved from one workspace to another. Sessions are stored sealed, never in clear.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from psycopg_pool import ConnectionPool
 
 from db.pool import transaction
 from db.settings import Settings
-from pipelines.telegram.accounts import TelegramAccounts, WrongStep, normalise_phone
+from pipelines.telegram import login
+from pipelines.telegram.accounts import (
+    AccountInUse,
+    TelegramAccounts,
+    WrongStep,
+    normalise_phone,
+)
 from pipelines.telegram.client import TelegramNotConfigured
 from pipelines.telegram.login import TelegramRefused
 from tests.db import factories
@@ -39,10 +47,27 @@ def test_an_account_without_a_password_connects_after_a_wrong_code(  # type: ign
     assert exported.startswith("1") and exported.encode() not in bytes(sealed)
     assert telegram.signed_in(done.account_id) == 1
 
-    # The session moves to another workspace (another installation, in real life).
+    # The account cannot run in a second workspace here, neither by its session nor by a
+    # new sign-in (whose fresh session is ended at Telegram); the first keeps working.
     other = factories.workspace(pool)
-    moved = accounts.import_session(other.id, exported)
-    assert (moved.status, moved.account_id) == ("active", done.account_id)
+    with pytest.raises(AccountInUse):
+        accounts.import_session(other.id, exported)
+    accounts.start(other.id, "+79990001001")
+    with pytest.raises(AccountInUse):
+        accounts.submit_code(other.id, "24680")
+    assert "telegram_account_in_use" in (accounts.status(other.id).last_error or "")
+    assert accounts.status(other.id).status == "code_sent"
+    assert telegram.signed_in(done.account_id) == 1
+    assert accounts.status(ws.id).status == "active"
+
+    # A session made elsewhere (another installation) moves in.
+    telegram.add_account("+79990001011", first_name="Пётр")
+    sent_code = asyncio.run(login.send_code(tg_settings, "+79990001011"))
+    signed = asyncio.run(login.submit_code(tg_settings, sent_code.session, "+79990001011",
+                                           sent_code.phone_code_hash, "24680"))  # fmt: skip
+    assert isinstance(signed, login.SignedIn)
+    moved = accounts.import_session(other.id, signed.session)
+    assert (moved.status, moved.display_name) == ("active", "Пётр")
     with transaction(pool, workspace_id=other.id) as conn:
         assert conn.execute("select count(*) from telegram_sessions").fetchone() == (1,)
 

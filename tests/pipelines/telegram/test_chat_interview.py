@@ -127,3 +127,8 @@ def test_a_silent_candidate_is_reminded_once_then_the_interview_is_closed(pool, 
         ended = interviews.get_interview(conn, interview_id=opening.interview_id)
     assert (ended.status, ended.failure_reason) == ("failed", ABANDONED_REASON)
     assert _queued(pool, space).count(NUDGE["en"]) == 2  # once per silence, not per check
+    with transaction(pool, workspace_id=space.id) as conn:  # reminders keep quiet hours
+        items = outbox.list_items(conn, limit=500)
+    timings = {i.payload["text"]: i.payload["timing"] for i in items if i.kind == KIND}
+    assert timings[NUDGE["en"]] == timings[ABANDONED["en"]] == "unprompted"
+    assert timings[opening.queued[0]] == "reply"
