@@ -64,7 +64,8 @@ def _interviews(tg, pool, settings, ws, account, count: int, answers: int) -> No
     for i in range(count):
         application_id = screened_application(pool, ws)
         person = tg.add_user(f"Interviewee {i}")
-        tg.write(person, account.user_id, f"/start {make_token(secret, ws, application_id, ttl_s=3600)}")
+        token = make_token(secret, ws, application_id, ttl_s=3600)
+        tg.write(person, account.user_id, f"/start {token}")
         people.append(person)
     to = lambda person: sum(1 for s in tg.sent if s.to_user_id == person.user_id)  # noqa: E731
     _wait(lambda: all(to(p) >= 2 for p in people), timeout_s=300)  # greeting + first question

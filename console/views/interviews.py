@@ -115,7 +115,7 @@ def interviews_page() -> None:
     _interviews_table(rows)
     labels = {
         r["interview_id"]: f"{r['full_name'] or '—'} · {word('iv_', r['status'])} "
-        f"· #{r['interview_id']}"
+        f"· {word('ch_', r['channel'])} · #{r['interview_id']}"
         for r in rows
     }
     interview_id = st.selectbox(
@@ -167,6 +167,7 @@ def _interviews_table(rows: list[dict[str, Any]]) -> None:
         {
             t("candidate"): [r["full_name"] or "—" for r in rows],
             t("status"): [word("iv_", r["status"]) for r in rows],
+            t("interview_channel"): [word("ch_", r["channel"]) for r in rows],
             t("report_status"): [word("rs_", r["report_status"] or "none") for r in rows],
             t("overall"): [r["overall"] for r in rows],
             t("recommendation"): [word("", r["recommendation"]) for r in rows],

@@ -106,6 +106,7 @@ def test_the_report_reads_in_russian_and_english(api_url, hiring, monkeypatch) -
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Интервью и отчёты"]
     assert at.dataframe[0].value["Кандидат"].tolist() == [hiring["name"]]
+    assert at.dataframe[0].value["Канал"].tolist() == ["голос"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Рекомендация"] == RECOMMENDATIONS["ru"][hiring["recommendation"]]
     assert metrics["Отчёты"] == "1"
