@@ -90,3 +90,16 @@ def analyse_interview_task(workspace_id: str, job_id: int) -> dict[str, Any] | N
     row records a failure, and the API runs the analysis again on request."""
     pool, engines = worker_runtime()
     return run_analysis_job(pool, engines, workspace_id=UUID(workspace_id), job_id=job_id)
+
+
+@ray.remote(num_cpus=1, max_retries=0)
+def import_task(workspace_id: str, source: str, kinds: list[str]) -> dict[str, Any]:
+    """Sync a workspace's vacancies and responses from a source (HeadHunter); its counts.
+    Not retried by Ray: the next scheduled run picks up where this one stopped (upserts)."""
+    from pipelines.hh_import.run import run_sync
+
+    if source != "hh":
+        raise ValueError(f"unknown import source '{source}'")
+    pool, engines = worker_runtime()
+    return run_sync(pool, engines, get_settings(), workspace_id=UUID(workspace_id),
+                    kinds=tuple(kinds))  # fmt: skip

@@ -438,6 +438,39 @@ class ApiClient:
     def telegram_history(self, workspace_id: str, chat_id: int) -> list[dict[str, Any]]:
         return self._call("GET", f"/telegram/chats/{chat_id}/messages", headers=_in(workspace_id))
 
+    def hh(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("GET", "/integrations/hh", headers=_in(workspace_id))
+
+    def hh_connect(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("POST", "/integrations/hh/connect", headers=_in(workspace_id))
+
+    def hh_sync(self, workspace_id: str) -> dict[str, Any]:
+        # An inline sync (tools, tests) runs in the request; the product's returns at once.
+        return self._call("POST", "/integrations/hh/sync", json={}, headers=_in(workspace_id),
+                          timeout=600)  # fmt: skip
+
+    def hh_settings(self, workspace_id: str, welcome: bool) -> dict[str, Any]:
+        return self._call("PUT", "/integrations/hh/settings", json={"welcome": welcome},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def hh_disconnect(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("DELETE", "/integrations/hh", headers=_in(workspace_id), timeout=60)
+
+    def hh_browser(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("GET", "/integrations/hh-browser", headers=_in(workspace_id))
+
+    def hh_browser_cookies(self, workspace_id: str, cookies: str) -> dict[str, Any]:
+        return self._call("PUT", "/integrations/hh-browser/cookies", json={"cookies": cookies},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def hh_browser_sync(self, workspace_id: str) -> dict[str, Any]:
+        # The read is started and goes on in the API's process; its run shows how it went.
+        return self._call("POST", "/integrations/hh-browser/sync", headers=_in(workspace_id),
+                          timeout=60)  # fmt: skip
+
+    def hh_browser_forget(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("DELETE", "/integrations/hh-browser", headers=_in(workspace_id))
+
     def telegram_audio(self, workspace_id: str, chat_id: int, message_id: int) -> bytes:
         return self._bytes(
             "GET", f"/telegram/chats/{chat_id}/messages/{message_id}/audio",

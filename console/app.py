@@ -30,6 +30,7 @@ from console.views.candidates import candidates_page  # noqa: E402
 from console.views.conversations import conversations_page  # noqa: E402
 from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.inbox import inbox_page  # noqa: E402
+from console.views.integrations import integrations_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
 from console.views.live import live_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
@@ -74,6 +75,7 @@ PAGES = {  # url path → (page, title key, icon)
     "automation": (automation_page, "automation", ":material/schedule:"),
     "conversations": (conversations_page, "conversations", ":material/forum:"),
     "telegram": (telegram_page, "telegram", ":material/send:"),
+    "integrations": (integrations_page, "integrations", ":material/sync_alt:"),
     "team": (team_page, "team", ":material/manage_accounts:"),
     "settings": (settings_page, "settings", ":material/settings:"),
 }

@@ -20,6 +20,8 @@ add_texts(
         "src_djinni": {"en": "Djinni", "ru": "Djinni"},
         "src_board": {"en": "job board", "ru": "площадка"},
         "src_api": {"en": "API", "ru": "API"},
+        "src_telegram": {"en": "Telegram", "ru": "Telegram"},
+        "src_demo": {"en": "demo", "ru": "демо"},
         "lang_ru": {"en": "Russian", "ru": "русский"},
         "lang_en": {"en": "English", "ru": "английский"},
     }

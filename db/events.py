@@ -15,7 +15,7 @@ from uuid import UUID
 
 import psycopg
 
-from db import notifications, webhooks
+from db import hh_writeback, notifications, webhooks
 
 STRONG = "strongly_recommend"  # a screening this good tells recruiters at once
 
@@ -140,4 +140,8 @@ def stage_changed(
         conn, workspace_id=workspace_id, event="candidate.stage_changed",
         event_key=f"stage:{application_id}:{previous}:{stage}:{changed_at}",
         data={**_names(conn, application_id), "from": previous, "to": stage},
+    )  # fmt: skip
+    hh_writeback.queue_for_stage(
+        conn, workspace_id=workspace_id, application_id=application_id, stage=stage,
+        changed_at=changed_at,
     )  # fmt: skip

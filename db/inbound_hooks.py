@@ -1,7 +1,7 @@
 """Inbound webhooks: who may POST events to the product, and every event they sent.
 
-A hook is registered per workspace with its source kind ('generic' for integrators now;
-HeadHunter's and Telegram's handlers plug in next), a public id (the last part of its URL,
+A hook is registered per workspace with its source kind ('generic' for integrators, 'hh' for
+HeadHunter's notifications, made when HH is connected), a public id (the last part of its URL,
 /api/v1/hooks/<public id>) and a signing secret, stored sealed. An arriving event is stored raw
 before anything acts on it (`store_event`); its (hook, event id) is unique, so a repeat is seen
 as one and acted on never again.
@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from db.errors import InvalidValue, NotFound
 
-SOURCES = ("generic",)  # source kinds with a handler (pipelines/hooks)
+SOURCES = ("generic", "hh")  # source kinds with a handler (pipelines/hooks)
 EVENT_STATUSES = ("received", "processed", "stored", "failed")
 _COLUMNS = "id, workspace_id, source, public_id, description, enabled, created_by, created_at"
 _EVENT_COLUMNS = (

@@ -79,6 +79,28 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "как обычно. Отправляйте меньше первых сообщений в день (страница Telegram).",
         ),
     },
+    "hh.reconnect_needed": {
+        "en": (
+            "HeadHunter must be connected again",
+            "HeadHunter no longer accepts this workspace's authorization ({reason}). Imports "
+            "have stopped: connect HeadHunter again on the Integrations page.",
+        ),
+        "ru": (
+            "Нужно заново подключить HeadHunter",
+            "HeadHunter больше не принимает авторизацию этого пространства ({reason}). Импорт "
+            "остановлен: подключите HeadHunter заново на странице «Интеграции».",
+        ),
+    },
+    "hh.action_needed": {
+        "en": (
+            "HeadHunter needs a person: {what}",
+            "The HeadHunter import stopped: {what}. {how}",
+        ),
+        "ru": (
+            "HeadHunter ждёт действия: {what}",
+            "Импорт из HeadHunter остановлен: {what}. {how}",
+        ),
+    },
 }
 LANGUAGES = ("ru", "en")
 

@@ -26,7 +26,7 @@ from db.errors import InvalidValue, NotFound
 from db.memberships import role_at_least
 from db.notification_texts import LANGUAGES, render
 
-# Kind → the lowest role told. HeadHunter's captcha joins next.
+# Kind → the lowest role told.
 KINDS: dict[str, str] = {
     "candidate.strong": "recruiter",
     "report.ready": "recruiter",
@@ -34,6 +34,8 @@ KINDS: dict[str, str] = {
     "outbox.failed": "owner",
     "telegram.revoked": "owner",
     "telegram.outreach_paused": "recruiter",
+    "hh.reconnect_needed": "owner",
+    "hh.action_needed": "recruiter",
 }
 CHANNELS = ("email", "slack")
 NOTIFICATION_MESSAGE = "notification"  # outbox kinds 'email.notification', 'slack.notification'

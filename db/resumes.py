@@ -289,3 +289,74 @@ def delete_resume(conn: psycopg.Connection, *, resume_id: int) -> None:
     """Delete the resume and its file; applications keep existing without it."""
     if conn.execute("delete from resumes where id = %s", (resume_id,)).rowcount == 0:
         raise NotFound(f"resume {resume_id} not found")
+
+
+def upsert_imported(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    source: str,
+    external_id: str,
+    candidate_id: int,
+    file: bytes,
+    file_name: str,
+    content_type: str,
+    text: str,
+    profile: dict[str, Any],
+    profile_engine: str,
+    embedding: Sequence[float],
+    embedding_engine: str,
+    flags: Sequence[str] = (),
+    language: str | None = None,
+) -> tuple[Resume, bool]:
+    """A board's resume, read already (its profile from the board's own fields): inserted
+    'parsed', or, seen again, brought up to date; (resume, changed). An unchanged one (same
+    file) is left as it is, so a re-sync writes nothing."""
+    params = {
+        "ws": workspace_id, "source": source, "external_id": external_id,
+        "candidate": candidate_id, "file": file, "name": file_name, "type": content_type,
+        "size": len(file), "sha": hashlib.sha256(file).hexdigest(), "text": text,
+        "profile": Jsonb(profile), "profile_engine": profile_engine,
+        "embedding": embedding_vector(embedding), "embedding_engine": embedding_engine,
+        "flags": Jsonb(list(flags)), "language": language,
+    }  # fmt: skip
+    existing = fetch_resume(
+        conn,
+        f"select {COLUMNS} from resumes where source = %s and external_id = %s for update",
+        (source, external_id),
+    )
+    if existing is not None and existing.file_sha256 == params["sha"]:
+        return existing, False
+    if existing is not None:
+        row = fetch_resume(
+            conn,
+            f"""
+            update resumes set candidate_id = %(candidate)s, file = %(file)s,
+                file_name = %(name)s, content_type = %(type)s, file_size = %(size)s,
+                file_sha256 = %(sha)s, text = %(text)s, profile = %(profile)s,
+                profile_engine = %(profile_engine)s, embedding = %(embedding)s,
+                embedding_engine = %(embedding_engine)s, flags = %(flags)s,
+                language = %(language)s, updated_at = now()
+            where id = %(id)s
+            returning {COLUMNS}
+            """,
+            {**params, "id": existing.id},
+        )
+    else:
+        row = fetch_resume(
+            conn,
+            f"""
+            insert into resumes (workspace_id, source, external_id, candidate_id, file,
+                file_name, content_type, file_size, file_sha256, text, profile, profile_engine,
+                embedding, embedding_engine, flags, language, status)
+            select %(ws)s, %(source)s, %(external_id)s, c.id, %(file)s, %(name)s, %(type)s,
+                %(size)s, %(sha)s, %(text)s, %(profile)s, %(profile_engine)s, %(embedding)s,
+                %(embedding_engine)s, %(flags)s, %(language)s, 'parsed'
+            from candidates c where c.id = %(candidate)s
+            returning {COLUMNS}
+            """,
+            params,
+        )
+    if row is None:
+        raise NotFound(f"candidate {candidate_id} not found")
+    return row, True

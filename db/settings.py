@@ -125,6 +125,20 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "plain"] = "starttls"
     smtp_from: str | None = None
     smtp_timeout_s: float = Field(default=20.0, gt=0)
+    # HeadHunter (scraper/hh): the app registered at dev.hh.ru, and HH's addresses (any
+    # HH-compatible server may stand in). HH requires "AppName/1.0 (contact@email)" as the user
+    # agent of every request; about 10 requests/s per IP are allowed.
+    hh_client_id: str | None = Field(default=None, validation_alias="HH_CLIENT_ID")
+    hh_client_secret: SecretStr | None = Field(default=None, validation_alias="HH_CLIENT_SECRET")
+    hh_api_url: str = "https://api.hh.ru"
+    hh_oauth_url: str = "https://hh.ru"
+    hh_app_name: str = "Selectio/1.0"
+    hh_contact_email: str = "hh-api@selectio.local"
+    hh_requests_per_s: float = Field(default=10.0, gt=0)
+    hh_timeout_s: float = Field(default=30.0, gt=0)
+    hh_max_retries: int = Field(default=5, ge=0)
+    # HH's site, for importing responses through a recruiter's logged-in session (no API).
+    hh_site_url: str = "https://hh.ru"
     # Outbound webhooks and Slack posts to loopback, private or link-local addresses are
     # refused unless allowed (a workspace owner must not make the server call its own network).
     webhook_allow_private_targets: bool = False

@@ -354,3 +354,24 @@ def set_analysis_policy(
     if row is None:
         raise NotFound(f"vacancy {vacancy_id} not found")
     return row
+
+
+def find_external(conn: psycopg.Connection, *, source: str, external_id: str) -> Vacancy | None:
+    """The workspace's vacancy imported from `source` with that id, if any."""
+    return _one(
+        conn,
+        f"select {_COLUMNS} from vacancies where source = %s and external_id = %s",
+        (source, external_id),
+    )
+
+
+def external_ids(
+    conn: psycopg.Connection, *, source: str, status: str | None = None
+) -> list[tuple[int, str]]:
+    """(id, external id) of the workspace's vacancies imported from `source`."""
+    rows = conn.execute(
+        "select id, external_id from vacancies where source = %s and external_id is not null "
+        "and (%s::text is null or status = %s) order by id",
+        (source, status, status),
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]

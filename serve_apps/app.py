@@ -19,6 +19,8 @@ from serve_apps.api import (
     candidates,
     health,
     inbound_hooks,
+    integrations,
+    integrations_browser,
     interviews,
     invitations,
     jobs,
@@ -74,6 +76,9 @@ def build_app() -> FastAPI:
     app.include_router(webhooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.router, prefix=API_PREFIX)
     app.include_router(inbound_hooks.public_router, prefix=API_PREFIX)
+    app.include_router(integrations.router, prefix=API_PREFIX)
+    app.include_router(integrations.public_router, prefix=API_PREFIX)
+    app.include_router(integrations_browser.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 
@@ -91,5 +96,5 @@ def attach(
     app.state.pool = pool
     app.state.settings = settings
     app.state.engines = engines or engines_from_settings(settings)
-    app.state.dispatcher = dispatcher or InlineDispatcher(pool, app.state.engines)
+    app.state.dispatcher = dispatcher or InlineDispatcher(pool, app.state.engines, settings)
     return app

@@ -321,6 +321,7 @@ def jobs_run(
 
 def main() -> None:
     """Console-script entry point."""
+    import serve_apps.cli_hh  # noqa: F401  (registers `hh connect` and `sync hh`)
     import serve_apps.cli_screening  # noqa: F401  (registers `screen` and `search`)
 
     app()

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
+from db.settings import Settings
 from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import Engines
 from pipelines.resume_flow import process_resume
@@ -24,6 +25,8 @@ class Dispatcher(Protocol):
 
     def submit_analysis(self, workspace_id: UUID, job_id: int) -> None: ...
 
+    def submit_import(self, workspace_id: UUID, source: str, kinds: tuple[str, ...]) -> None: ...
+
 
 class RayDispatcher:
     """Fire-and-forget Ray tasks; progress is visible through the resumes' statuses."""
@@ -38,13 +41,21 @@ class RayDispatcher:
 
         analyse_interview_task.remote(str(workspace_id), job_id)
 
+    def submit_import(self, workspace_id: UUID, source: str, kinds: tuple[str, ...]) -> None:
+        from actors.tasks import import_task
+
+        import_task.remote(str(workspace_id), source, list(kinds))
+
 
 class InlineDispatcher:
     """Runs the pipeline in the calling thread (HTTP-layer tests, single-process tools)."""
 
-    def __init__(self, pool: ConnectionPool, engines: Engines) -> None:
+    def __init__(
+        self, pool: ConnectionPool, engines: Engines, settings: Settings | None = None
+    ) -> None:
         self._pool = pool
         self._engines = engines
+        self._settings = settings
 
     def submit_resume(self, workspace_id: UUID, resume_id: int, vacancy_id: int | None) -> None:
         process_resume(
@@ -57,3 +68,11 @@ class InlineDispatcher:
 
     def submit_analysis(self, workspace_id: UUID, job_id: int) -> None:
         run_analysis_job(self._pool, self._engines, workspace_id=workspace_id, job_id=job_id)
+
+    def submit_import(self, workspace_id: UUID, source: str, kinds: tuple[str, ...]) -> None:
+        from pipelines.hh_import.run import run_sync
+
+        if source != "hh" or self._settings is None:
+            raise ValueError(f"cannot import from '{source}' here")
+        run_sync(self._pool, self._engines, self._settings, workspace_id=workspace_id,
+                 kinds=kinds)  # fmt: skip

@@ -24,7 +24,7 @@ from db.pool import open_pool
 from db.settings import Settings
 
 # `telegram` (a fake data centre) and `tg_settings` for the tests that talk to Telegram.
-pytest_plugins = ["tests.fakes.telegram.fixtures"]
+pytest_plugins = ["tests.fakes.telegram.fixtures", "tests.fakes.hh.fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,8 @@ add_texts(
         "job_retention": {"en": "erase data past retention", "ru": "срок хранения данных"},
         "job_dispatch_outbox": {"en": "send the outbox", "ru": "отправка сообщений"},
         "job_interview_analysis": {"en": "interview analysis", "ru": "анализ интервью"},
+        "job_hh_vacancies": {"en": "HeadHunter: vacancies", "ru": "HeadHunter: вакансии"},
+        "job_hh_responses": {"en": "HeadHunter: responses", "ru": "HeadHunter: отклики"},
         "run_queued": {"en": "queued", "ru": "в очереди"},
         "run_running": {"en": "running", "ru": "выполняется"},
         "run_succeeded": {"en": "done", "ru": "готово"},
@@ -105,7 +107,10 @@ add_texts(
     }
 )
 EDITORS = ("owner", "recruiter")
-RUNNABLE = ("expire_interviews", "recover_parses", "expire_links", "retention", "dispatch_outbox")
+RUNNABLE = (
+    "expire_interviews", "recover_parses", "expire_links", "retention", "dispatch_outbox",
+    "hh_vacancies", "hh_responses",
+)  # fmt: skip
 NOTICE = "au_notice"  # session key: (kind, text) of the last action's outcome
 
 

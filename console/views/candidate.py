@@ -19,7 +19,7 @@ from console.api_client import ApiFailure
 from console.bulk_actions import STAGES
 from console.errors import show_error
 from console.i18n import TEXTS, add_texts, t
-from console.markdown import plain, words
+from console.markdown import plain, word, words
 from console.state import api_for, client
 from console.views.interviews import report_view, transcript_view
 from console.widgets import pick_and_act
@@ -322,7 +322,8 @@ def _screening(workspace_id: str, applications: list[dict[str, Any]], editor: bo
         verdict.markdown(  # words, not metrics: "strongly recommend" must not be cut short
             f"**{t('recommendation')}**: "
             f"{t(app['recommendation']) if app['recommendation'] else '—'}  \n"
-            f"**{t('stage')}**: {t('stage_' + app['stage'])}"
+            f"**{t('stage')}**: {t('stage_' + app['stage'])}  \n"
+            f"**{t('source')}**: {word('src_', app['source'])}"
         )
         if screening:
             st.markdown(f"**{t('matched')}**: " + (plain(words(screening.get("matched"))) or "—"))

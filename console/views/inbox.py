@@ -69,6 +69,14 @@ add_texts(
         "nk_report.flagged": {"en": "Report with red flags", "ru": "Отчёт с тревожными признаками"},
         "nk_outbox.failed": {"en": "Message failed for good", "ru": "Сообщение не отправлено"},
         "nk_telegram.revoked": {"en": "Telegram session ended", "ru": "Сессия Telegram завершена"},
+        "nk_hh.reconnect_needed": {
+            "en": "HeadHunter must be connected again",
+            "ru": "Нужно заново подключить HeadHunter",
+        },
+        "nk_hh.action_needed": {
+            "en": "HeadHunter needs a person",
+            "ru": "HeadHunter ждёт действия",
+        },
         "nk_telegram.outreach_paused": {
             "en": "Telegram outreach paused",
             "ru": "Рассылка в Telegram приостановлена",

@@ -23,6 +23,7 @@ from db.settings import Settings
 from pipelines.automation.base import JobContext
 from pipelines.outbox.channels.base import Channel
 from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
+from pipelines.outbox.channels.hh import HHChannel
 from pipelines.outbox.channels.slack import SlackChannel
 from pipelines.outbox.channels.webhook import WebhookChannel
 from pipelines.outbox.dispatcher import dispatch_due
@@ -36,7 +37,8 @@ BOT_CHANNELS = ("telegram",)
 
 
 def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Channel]:
-    """The ways out this installation has: e-mail when SMTP is configured; Slack (the webhook
+    """The ways out this installation has: e-mail when SMTP is configured, HeadHunter when its
+    app is; Slack (the webhook
     URL travels with each message, sealed when it is a person's); signed webhooks to the
     registered endpoints, whose secrets are read (and opened) when each delivery goes out."""
     box = SecretBox(settings.resolved_secret_key())
@@ -63,6 +65,8 @@ def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Chann
         "slack": SlackChannel(box=box, allow_private=inside),
         webhooks.KIND: WebhookChannel(endpoint_secret, allow_private=inside),
     }
+    if settings.hh_client_id:  # stage changes and messages back to HH, with each workspace's tokens
+        channels["hh"] = HHChannel(pool, settings)
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
         channels["email"] = EmailChannel(smtp)

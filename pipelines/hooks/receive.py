@@ -1,8 +1,10 @@
 """One inbound webhook delivery: check it, store it raw, then hand it to its source's handler.
 
-Order matters. The signature (HMAC-SHA256 over "<timestamp>.<raw body>", compared in constant
-time) and the timestamp window (5 minutes) are checked before anything is written, so a forged
-or replayed-late request leaves no trace but a log line. The event is then stored in its own
+Order matters. For signed sources the signature (HMAC-SHA256 over "<timestamp>.<raw body>",
+compared in constant time) and the timestamp window (5 minutes) are checked before anything is
+written, so a forged or replayed-late request leaves no trace but a log line. HeadHunter signs
+nothing: its hook's unguessable address is the credential and its handler only asks HH again
+(pipelines/hooks/hh.py). The event is then stored in its own
 committed transaction, which is also the duplicate check (unique hook + event id): a repeat is
 answered as a duplicate and never acted on twice, even when two copies arrive at once. Only
 then does the handler run; its failure is recorded on the stored event and does not undo it.
@@ -22,6 +24,7 @@ from db import inbound_hooks
 from db.inbound_hooks import InboundEvent
 from db.pool import transaction
 from db.secret_box import SealedValueInvalid, SecretBox
+from pipelines.hooks.hh import hh_event_id, on_hh_event
 from pipelines.outbox.signing import (
     DEFAULT_TOLERANCE_S,
     EVENT_ID_HEADER,
@@ -83,7 +86,10 @@ def keep_only(_pool: ConnectionPool, _ws: UUID, _event: InboundEvent, _body: byt
     return "stored"
 
 
-HANDLERS: dict[str, Handler] = {"generic": keep_only}
+HANDLERS: dict[str, Handler] = {"generic": keep_only, "hh": on_hh_event}
+# Senders that sign nothing (HeadHunter): the hook's unguessable address is their credential,
+# the event id comes from the body, and the handler acts only by asking HH itself again.
+UNSIGNED: dict[str, Callable[[bytes], str]] = {"hh": hh_event_id}
 
 
 def receive(
@@ -103,6 +109,34 @@ def receive(
     if target is None or not target.enabled:
         raise HookNotFound("no inbound webhook at this address")
     lower = {k.lower(): v for k, v in headers.items()}
+    if target.source in UNSIGNED:
+        event_id = UNSIGNED[target.source](body)
+    else:
+        event_id = _signed_event_id(box, target, lower, body, now, tolerance_s)
+    kept = {k: v[:500] for k, v in lower.items() if k in _KEPT_HEADERS}
+    with transaction(pool, workspace_id=target.workspace_id) as conn:
+        event = inbound_hooks.store_event(
+            conn, workspace_id=target.workspace_id, hook_id=target.hook_id,
+            event_id=event_id, body=body, headers=kept,
+        )  # fmt: skip
+    if event is None:
+        log.info("inbound hook %s: duplicate event %s ignored", target.hook_id, event_id)
+        return Received(duplicate=True, event_row_id=None, status="duplicate")
+    status, error = _act(pool, target.workspace_id, target.source, event, body, handlers)
+    with transaction(pool, workspace_id=target.workspace_id) as conn:
+        inbound_hooks.finish_event(conn, event_row_id=event.id, status=status, error=error)
+    return Received(duplicate=False, event_row_id=event.id, status=status)
+
+
+def _signed_event_id(
+    box: SecretBox,
+    target: inbound_hooks.HookTarget,
+    lower: Mapping[str, str],
+    body: bytes,
+    now: float | None,
+    tolerance_s: float,
+) -> str:
+    """The event id of a delivery signed with the hook's secret (see the module docstring)."""
     timestamp = lower.get(TIMESTAMP_HEADER.lower(), "")
     signature = lower.get(SIGNATURE_HEADER.lower(), "")
     try:
@@ -124,19 +158,7 @@ def receive(
     event_id = lower.get(EVENT_ID_HEADER.lower(), "").strip()
     if not event_id or len(event_id) > 200:
         raise HookEventIdMissing(f"the {EVENT_ID_HEADER} header (1-200 characters) is required")
-    kept = {k: v[:500] for k, v in lower.items() if k in _KEPT_HEADERS}
-    with transaction(pool, workspace_id=target.workspace_id) as conn:
-        event = inbound_hooks.store_event(
-            conn, workspace_id=target.workspace_id, hook_id=target.hook_id,
-            event_id=event_id, body=body, headers=kept,
-        )  # fmt: skip
-    if event is None:
-        log.info("inbound hook %s: duplicate event %s ignored", target.hook_id, event_id)
-        return Received(duplicate=True, event_row_id=None, status="duplicate")
-    status, error = _act(pool, target.workspace_id, target.source, event, body, handlers)
-    with transaction(pool, workspace_id=target.workspace_id) as conn:
-        inbound_hooks.finish_event(conn, event_row_id=event.id, status=status, error=error)
-    return Received(duplicate=False, event_row_id=event.id, status=status)
+    return event_id
 
 
 def _act(

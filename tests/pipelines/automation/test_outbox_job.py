@@ -69,6 +69,8 @@ def test_channels_follow_the_settings(tmp_path, pool) -> None:  # type: ignore[n
         pool,
     )
     assert set(mailing) == {"slack", "webhook", "email"}
+    hiring = outbox_channels(Settings(home=tmp_path, _env_file=None, HH_CLIENT_ID="app-1"), pool)
+    assert set(hiring) == {"slack", "webhook", "hh"}
 
 
 def test_a_message_failed_for_good_tells_the_owners_once(pool, settings) -> None:  # type: ignore[no-untyped-def]

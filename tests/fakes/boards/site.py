@@ -1,0 +1,157 @@
+"""A real HTTP server on 127.0.0.1 that looks like the parts of Djinni and HH the browser
+scrapers read, so headless Chromium can run against it without the internet.
+
+    with FakeBoards() as site:
+        source = DjinniSource(context, Pacing.off(), base_url=site.base_url)
+        ...
+        assert site.paths() == [...]
+
+Djinni: `/jobs/?page=N` lists `VACANCIES` three to a page with pagination links; each vacancy
+page `/jobs/<id>-<slug>/` carries JSON-LD (in three shapes: a plain object, an `@graph`, an
+array) when `FakeVacancy.jsonld` is set, else only Djinni-like markup with the same content.
+`vacancy_page` renders either part alone, for parser tests.
+
+HH: `/account/login` shows a login form whose POST (`RECRUITER_LOGIN`) sets the `hhtoken`
+cookie; `/employer/vacancyresponses?vacancyId=555` (two pages) and `/resume/<hash>` need a
+live token and redirect to the login page otherwise. `expire_sessions()` ends every token,
+as HH does when a session times out.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, urlsplit
+
+from tests.fakes.boards.djinni import VACANCIES, html_page, listing_page, vacancy_page
+from tests.fakes.boards.hh import (
+    HH_VACANCY_ID,
+    RECRUITER_LOGIN,
+    RESUMES,
+    login_page,
+    responses_page,
+    resume_page,
+)
+
+
+class FakeBoards:
+    """Djinni-like and HH-like pages on 127.0.0.1 (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._sessions: set[str] = set()
+        self._lock = threading.Lock()
+        self.requests: list[str] = []  # "GET /path?query", in order
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeBoards:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def open_session(self) -> str:
+        """A live `hhtoken`, as after a successful login."""
+        token = secrets.token_hex(16)
+        with self._lock:
+            self._sessions.add(token)
+        return token
+
+    def expire_sessions(self) -> None:
+        """End every session: the next employer page redirects to the login page."""
+        with self._lock:
+            self._sessions.clear()
+
+    def paths(self, prefix: str = "") -> list[str]:
+        """Paths (with queries) of the GET requests so far that start with `prefix`."""
+        with self._lock:
+            return [r[4:] for r in self.requests if r.startswith(f"GET {prefix}")]
+
+    def _signed_in(self, cookie_header: str | None) -> bool:
+        cookie = SimpleCookie(cookie_header or "")
+        token = cookie["hhtoken"].value if "hhtoken" in cookie else None
+        with self._lock:
+            return token in self._sessions
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                if self.path == "/favicon.ico":  # Chromium's own request; not the scraper's
+                    return self._html(404, "")
+                with site._lock:
+                    site.requests.append(f"GET {self.path}")
+                url = urlsplit(self.path)
+                query = parse_qs(url.query)
+                if url.path == "/jobs/":
+                    page = int(query.get("page", ["1"])[0])
+                    return self._html(200, listing_page(page, query))
+                for v in VACANCIES:
+                    if url.path == v.path:
+                        return self._html(200, vacancy_page(v, jsonld=v.jsonld is not None))
+                if url.path == "/account/login":
+                    return self._html(200, login_page())
+                if url.path.startswith(("/employer/", "/resume/")):
+                    if not site._signed_in(self.headers.get("Cookie")):
+                        back = quote(self.path, safe="")
+                        return self._redirect(f"/account/login?backurl={back}")
+                    return self._employer(url.path, query)
+                return self._html(404, html_page("Not found", "<h1>404</h1>"))
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                with site._lock:
+                    site.requests.append(f"POST {self.path}")
+                given = (form.get("username", [""])[0], form.get("password", [""])[0])
+                if urlsplit(self.path).path != "/account/login" or given != RECRUITER_LOGIN:
+                    return self._html(403, login_page())
+                token = site.open_session()
+                back = parse_qs(urlsplit(self.headers.get("Referer") or "").query).get("backurl")
+                self._redirect(
+                    back[0] if back else "/employer/vacancies",
+                    cookie=f"hhtoken={token}; Path=/; HttpOnly; SameSite=Lax",
+                )
+
+            def _employer(self, path: str, query: dict[str, list[str]]) -> None:
+                if path == "/employer/vacancies":
+                    return self._html(200, html_page("Вакансии", "<h1>Мои вакансии</h1>"))
+                if path == "/employer/vacancyresponses" and query.get("vacancyId") == [
+                    HH_VACANCY_ID
+                ]:
+                    return self._html(200, responses_page(int(query.get("page", ["0"])[0])))
+                for r in RESUMES:
+                    if path == f"/resume/{r.hash}":
+                        return self._html(200, resume_page(r))
+                return self._html(404, html_page("Not found", "<h1>404</h1>"))
+
+            def _html(self, status: int, body: str) -> None:
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _redirect(self, location: str, *, cookie: str | None = None) -> None:
+                self.send_response(302)
+                self.send_header("Location", location)
+                if cookie:
+                    self.send_header("Set-Cookie", cookie)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        return Handler

@@ -1,0 +1,1 @@
+"""A fake HeadHunter API (server.py) with a seeded employer world (data.py, sample.py)."""
