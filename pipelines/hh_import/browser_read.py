@@ -16,13 +16,12 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import applications, candidates, hh_negotiations, resumes
+from db import hh_negotiations
 from db.pool import transaction
 from pipelines.engine_set import Engines
-from pipelines.engines.embeddings import embed_document
-from pipelines.hh_import.scraped_profile import ENGINE, profile_of_scraped, render_scraped
-from pipelines.hh_import.sync import SOURCE, SyncCounts
-from pipelines.screening.injection import inspect_resume
+from pipelines.hh_import.scraped_profile import profile_of_scraped, render_scraped
+from pipelines.hh_import.store import ReadResponse, store_response
+from pipelines.hh_import.sync import SyncCounts
 from pipelines.vacancy_flow import screen_application
 from scraper.browser.errors import LoginExpired, PageBudgetExhausted, ScraperError
 from scraper.browser.hh_pages import HhEmployerPages, context_with_cookies
@@ -140,38 +139,12 @@ def _store(
     response: ScrapedResponse,
     resume: ScrapedResume,
 ) -> tuple[int, bool, bool]:
-    """(application id, application created, resume changed) in one transaction; the keys
-    are the API import's (sync._store_response)."""
+    """Stored under the API import's keys (pipelines.hh_import.store); HH's state and actions
+    are unknown here: the next API sync fills them."""
     assert response.negotiation_id
-    text = render_scraped(resume)
-    check = inspect_resume(text)  # instructions aimed at the AI are cut out and flagged
-    profile = profile_of_scraped(resume, check.text)
-    vector = embed_document(engines.embedder, check.text)
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        candidate, _ = candidates.upsert_candidate(
-            conn, workspace_id=workspace_id, full_name=profile.full_name or "",
-            email=profile.email, phone=profile.phone,
-            telegram_username=profile.telegram_username, location=profile.location,
-        )  # fmt: skip
-        stored, changed = resumes.upsert_imported(
-            conn, workspace_id=workspace_id, source=SOURCE, external_id=response.resume_id,
-            candidate_id=candidate.id, file=text.encode(),
-            file_name=f"hh-{response.resume_id}.txt", content_type="text/plain",
-            text=check.text, profile=profile.model_dump(mode="json"), profile_engine=ENGINE,
-            embedding=vector, embedding_engine=engines.embedder.id, flags=list(check.flags),
-            language=profile.language,
-        )  # fmt: skip
-        application, created = applications.get_or_create_application(
-            conn, workspace_id=workspace_id, candidate_id=candidate.id, vacancy_id=vacancy_id,
-            resume_id=stored.id, source=SOURCE, external_id=response.negotiation_id,
-        )  # fmt: skip
-        if not created and application.resume_id != stored.id:
-            applications.set_resume(conn, application_id=application.id, resume_id=stored.id)
-            changed = True
-        hh_negotiations.save(  # HH's state and actions are unknown here: the API fills them
-            conn, workspace_id=workspace_id, negotiation_id=response.negotiation_id,
-            application_id=application.id, vacancy_external_id=hh_vacancy_id,
-            resume_external_id=response.resume_id, employer_state=None, actions=[],
-            hh_updated_at=None,
-        )  # fmt: skip
-    return application.id, created, changed
+    read = ReadResponse(
+        negotiation_id=response.negotiation_id, resume_id=response.resume_id,
+        vacancy_id=vacancy_id, vacancy_external_id=hh_vacancy_id, text=render_scraped(resume),
+        profile=lambda text: profile_of_scraped(resume, text),
+    )  # fmt: skip
+    return store_response(pool, engines, workspace_id, read)

@@ -26,13 +26,12 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from db import applications, candidates, hh_negotiations, resumes, vacancies
+from db import hh_negotiations, vacancies
 from db.pool import transaction
 from pipelines.engine_set import Engines
-from pipelines.engines.embeddings import embed_document
 from pipelines.hh_import.html_text import html_to_text
-from pipelines.hh_import.resume_profile import ENGINE, profile_of, render_text
-from pipelines.screening.injection import inspect_resume
+from pipelines.hh_import.resume_profile import profile_of, render_text
+from pipelines.hh_import.store import SOURCE, ReadResponse, store_response
 from pipelines.vacancy_flow import ensure_analysis, screen_application
 from scraper.hh.client import HHClient
 from scraper.hh.errors import (
@@ -42,10 +41,9 @@ from scraper.hh.errors import (
     HHQuotaExceeded,
     HHRefused,
 )
-from scraper.hh.models import Negotiation, Resume, Vacancy
+from scraper.hh.models import Negotiation, Vacancy
 
 log = logging.getLogger(__name__)
-SOURCE = "hh"
 # Errors about HH and this workspace, not about one response: the run stops.
 STOPPING = (HHCaptchaRequired, HHPaidAccessRequired, HHQuotaExceeded, HHAuthorizationLost)
 Welcome = Callable[[int, str], object]  # (application id, negotiation id)
@@ -193,10 +191,17 @@ async def _response(
     if negotiation.resume is None or not negotiation.resume.url:
         raise HHRefused("the response has no resume the employer may open")
     resume = await client.resume(negotiation.resume.url)
-    application_id, created, changed = await asyncio.to_thread(
-        _store_response, pool, engines, workspace_id, vacancy_id, vacancy_external_id,
-        negotiation, resume,
+    read = ReadResponse(
+        negotiation_id=negotiation.id, resume_id=resume.id, vacancy_id=vacancy_id,
+        vacancy_external_id=vacancy_external_id, text=render_text(resume),
+        profile=lambda text: profile_of(resume, text),
+        employer_state=negotiation.employer_state.id if negotiation.employer_state else None,
+        actions=[a.model_dump(mode="json") for a in negotiation.actions],
+        hh_updated_at=negotiation.updated_at,
     )  # fmt: skip
+    application_id, created, changed = await asyncio.to_thread(
+        store_response, pool, engines, workspace_id, read
+    )
     if created or changed:
         await asyncio.to_thread(
             screen_application, pool, engines, workspace_id=workspace_id,
@@ -205,48 +210,3 @@ async def _response(
     if created and welcome is not None:
         await asyncio.to_thread(welcome, application_id, negotiation.id)
     return ("new" if created else "updated"), created or changed
-
-
-def _store_response(
-    pool: ConnectionPool,
-    engines: Engines,
-    workspace_id: UUID,
-    vacancy_id: int,
-    vacancy_external_id: str,
-    negotiation: Negotiation,
-    resume: Resume,
-) -> tuple[int, bool, bool]:
-    """(application id, application created, resume changed) in one transaction."""
-    text = render_text(resume)
-    check = inspect_resume(text)  # instructions aimed at the AI are cut out and flagged
-    profile = profile_of(resume, check.text)
-    vector = embed_document(engines.embedder, check.text)
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        candidate, _ = candidates.upsert_candidate(
-            conn, workspace_id=workspace_id, full_name=profile.full_name or "",
-            email=profile.email, phone=profile.phone,
-            telegram_username=profile.telegram_username, location=profile.location,
-        )  # fmt: skip
-        stored, changed = resumes.upsert_imported(
-            conn, workspace_id=workspace_id, source=SOURCE, external_id=resume.id,
-            candidate_id=candidate.id, file=text.encode(), file_name=f"hh-{resume.id}.txt",
-            content_type="text/plain", text=check.text, profile=profile.model_dump(mode="json"),
-            profile_engine=ENGINE, embedding=vector, embedding_engine=engines.embedder.id,
-            flags=list(check.flags), language=profile.language,
-        )  # fmt: skip
-        application, created = applications.get_or_create_application(
-            conn, workspace_id=workspace_id, candidate_id=candidate.id, vacancy_id=vacancy_id,
-            resume_id=stored.id, source=SOURCE, external_id=negotiation.id,
-        )  # fmt: skip
-        if not created and application.resume_id != stored.id:
-            applications.set_resume(conn, application_id=application.id, resume_id=stored.id)
-            changed = True
-        hh_negotiations.save(
-            conn, workspace_id=workspace_id, negotiation_id=negotiation.id,
-            application_id=application.id, vacancy_external_id=vacancy_external_id,
-            resume_external_id=resume.id,
-            employer_state=negotiation.employer_state.id if negotiation.employer_state else None,
-            actions=[a.model_dump(mode="json") for a in negotiation.actions],
-            hh_updated_at=negotiation.updated_at,
-        )  # fmt: skip
-    return application.id, created, changed
