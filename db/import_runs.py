@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from db.errors import Conflict
 
+STALE_AFTER = timedelta(minutes=15)  # no beat for this long: the run's worker is gone
 _COLUMNS = "id, workspace_id, source, kind, status, counts, error, started_at, finished_at"
 
 
@@ -39,15 +40,16 @@ def start(
     workspace_id: UUID,
     source: str,
     kind: str,
-    stale_after: timedelta = timedelta(minutes=15),
+    stale_after: timedelta = STALE_AFTER,
 ) -> int:
-    """A new run; `AlreadyRunning` while another of the same kind runs. A run 'running' for
-    longer than `stale_after` was left by a killed worker: it is closed as interrupted (its
-    work is not lost: imports are upserts, the new run picks up where it stopped)."""
+    """A new run; `AlreadyRunning` while another of the same kind runs. A run 'running' whose
+    last beat (`beat`) is older than `stale_after` was left by a killed worker: it is closed as
+    interrupted (its work is not lost: imports are upserts, the new run picks up where it
+    stopped)."""
     conn.execute(
         """
         update import_runs set status = 'failed', error = 'interrupted', finished_at = now()
-        where source = %s and kind = %s and status = 'running' and started_at < now() - %s
+        where source = %s and kind = %s and status = 'running' and heartbeat_at < now() - %s
         """,
         (source, kind, stale_after),
     )
@@ -62,6 +64,23 @@ def start(
         raise AlreadyRunning(f"a {source} {kind} import is running already") from e
     assert row is not None
     return int(row[0])
+
+
+def running(
+    conn: psycopg.Connection, *, source: str, kind: str, stale_after: timedelta = STALE_AFTER
+) -> bool:
+    """A live run of that kind (one still beating) in the workspace."""
+    row = conn.execute(
+        "select 1 from import_runs where source = %s and kind = %s and status = 'running' "
+        "and heartbeat_at >= now() - %s",
+        (source, kind, stale_after),
+    ).fetchone()
+    return row is not None
+
+
+def beat(conn: psycopg.Connection, *, run_id: int) -> None:
+    """The run is alive (call it every few items, well within the stale window)."""
+    conn.execute("update import_runs set heartbeat_at = now() where id = %s", (run_id,))
 
 
 def finish(

@@ -70,9 +70,13 @@ class InlineDispatcher:
         run_analysis_job(self._pool, self._engines, workspace_id=workspace_id, job_id=job_id)
 
     def submit_import(self, workspace_id: UUID, source: str, kinds: tuple[str, ...]) -> None:
+        from pipelines.hh_import.browser import sync_by_browser
         from pipelines.hh_import.run import run_sync
 
-        if source != "hh" or self._settings is None:
+        if self._settings is None or source not in ("hh", "hh_browser"):
             raise ValueError(f"cannot import from '{source}' here")
+        if source == "hh_browser":
+            sync_by_browser(self._pool, self._engines, self._settings, workspace_id)
+            return
         run_sync(self._pool, self._engines, self._settings, workspace_id=workspace_id,
                  kinds=kinds)  # fmt: skip

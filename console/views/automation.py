@@ -99,6 +99,10 @@ add_texts(
         "job_interview_analysis": {"en": "interview analysis", "ru": "анализ интервью"},
         "job_hh_vacancies": {"en": "HeadHunter: vacancies", "ru": "HeadHunter: вакансии"},
         "job_hh_responses": {"en": "HeadHunter: responses", "ru": "HeadHunter: отклики"},
+        "job_hh_browser": {
+            "en": "HeadHunter by browser: responses",
+            "ru": "HeadHunter через браузер: отклики",
+        },
         "run_queued": {"en": "queued", "ru": "в очереди"},
         "run_running": {"en": "running", "ru": "выполняется"},
         "run_succeeded": {"en": "done", "ru": "готово"},
@@ -109,7 +113,7 @@ add_texts(
 EDITORS = ("owner", "recruiter")
 RUNNABLE = (
     "expire_interviews", "recover_parses", "expire_links", "retention", "dispatch_outbox",
-    "hh_vacancies", "hh_responses",
+    "hh_vacancies", "hh_responses", "hh_browser",
 )  # fmt: skip
 NOTICE = "au_notice"  # session key: (kind, text) of the last action's outcome
 

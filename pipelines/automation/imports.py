@@ -17,3 +17,8 @@ def start_hh_vacancies(_pool: object, *, workspace_id: UUID, context: JobContext
 def start_hh_responses(_pool: object, *, workspace_id: UUID, context: JobContext) -> dict[str, int]:
     context.dispatcher.submit_import(workspace_id, "hh", ("responses",))
     return {"started": 1}
+
+
+def start_hh_browser(_pool: object, *, workspace_id: UUID, context: JobContext) -> dict[str, int]:
+    context.dispatcher.submit_import(workspace_id, "hh_browser", ("responses",))
+    return {"started": 1}

@@ -19,7 +19,11 @@ from psycopg_pool import ConnectionPool
 from db import jobs, schedules
 from db.pool import transaction
 from pipelines.automation.base import Job, JobContext, JobOutcome
-from pipelines.automation.imports import start_hh_responses, start_hh_vacancies
+from pipelines.automation.imports import (
+    start_hh_browser,
+    start_hh_responses,
+    start_hh_vacancies,
+)
 from pipelines.automation.interviews import expire_interviews, expire_links
 from pipelines.automation.outbox import dispatch_outbox
 from pipelines.automation.parses import recover_parses
@@ -40,6 +44,7 @@ POOL_JOBS: dict[str, Callable[..., dict[str, int]]] = {
     "dispatch_outbox": dispatch_outbox,
     "hh_vacancies": start_hh_vacancies,
     "hh_responses": start_hh_responses,
+    "hh_browser": start_hh_browser,
 }
 WORKSPACE_KINDS = (*JOBS, *POOL_JOBS)
 # Jobs that belong to no workspace: run with no tenant context, not recorded in `jobs`.

@@ -21,7 +21,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -49,7 +49,6 @@ MAX_DAILY_PAGES = 2000
 MAX_WATCHED = 200
 RUNNABLE = ("connected", "error")  # error: the last run failed for a reason that may pass
 # A browser run reads at a person's pace for hours; younger 'running' rows are alive.
-RUN_STALE_AFTER = timedelta(hours=8)
 
 
 class BrowserNotConnected(Conflict):
@@ -194,6 +193,19 @@ def sync_by_browser(
     return run_prepared(pool, engines, prepare_sync(pool, settings, workspace_id), pacing=pacing)
 
 
+def check_ready(pool: ConnectionPool, workspace_id: UUID) -> None:
+    """Refuse a read that could not start (`BrowserNotConnected`, `AlreadyRunning`), before it
+    is handed to a worker."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        row = integrations.get(conn, kind=KIND)
+        if row is None or row.secrets_encrypted is None or row.status not in RUNNABLE:
+            raise BrowserNotConnected(
+                "no live HH session is saved for the browser import: paste your HH cookies"
+            )
+        if import_runs.running(conn, source=SOURCE, kind="responses"):
+            raise import_runs.AlreadyRunning("HH responses are being imported already")
+
+
 def prepare_sync(pool: ConnectionPool, settings: Settings, workspace_id: UUID) -> PreparedSync:
     """Open the session and start the run's row: `BrowserNotConnected`, `AlreadyRunning`
     (another HH responses import runs) or `SealedValueInvalid` refuse it before any page."""
@@ -215,7 +227,7 @@ def prepare_sync(pool: ConnectionPool, settings: Settings, workspace_id: UUID) -
             imported = vacancies.external_ids(conn, source=SOURCE, status="active")
             targets = tuple((h, v) for v, h in imported)
         run_id = import_runs.start(conn, workspace_id=workspace_id, source=SOURCE,
-                                   kind="responses", stale_after=RUN_STALE_AFTER)  # fmt: skip
+                                   kind="responses")  # fmt: skip
     return PreparedSync(
         workspace_id=workspace_id, run_id=run_id,
         base_url=str(row.settings.get("base_url") or settings.hh_site_url),

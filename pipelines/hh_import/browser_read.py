@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 from db import hh_negotiations
 from db.pool import transaction
 from pipelines.engine_set import Engines
+from pipelines.hh_import.heartbeat import Heartbeat
 from pipelines.hh_import.scraped_profile import profile_of_scraped, render_scraped
 from pipelines.hh_import.store import ReadResponse, store_response
 from pipelines.hh_import.sync import SyncCounts
@@ -60,6 +61,7 @@ async def read_responses(
     `PageBudgetExhausted`, and `ScraperError`s of the browser itself."""
     if not job.targets:
         return
+    beat = Heartbeat(pool, job.workspace_id, job.run_id)
     account, day = account_of(job.workspace_id), pacing.clock().date()
     if await pacing.budget.used(account, day) >= pacing.daily_pages:  # no browser for nothing
         raise PageBudgetExhausted(account, pacing.daily_pages, day)
@@ -91,6 +93,7 @@ async def read_responses(
                         continue
                     setattr(counts, outcome, getattr(counts, outcome) + 1)
                     counts.screened += screened
+                    await asyncio.to_thread(beat)
         finally:
             await context.close()
 

@@ -21,6 +21,7 @@ from db import import_runs, integrations, notifications
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.engine_set import Engines
+from pipelines.hh_import.heartbeat import Heartbeat
 from pipelines.hh_import.sync import SOURCE, Progress, SyncCounts, sync_responses, sync_vacancies
 from pipelines.hh_import.welcome import welcome_enabled, welcome_imported
 from scraper.hh.client import HHClient
@@ -67,8 +68,15 @@ def run_sync(
                 )
             run_id = import_runs.start(conn, workspace_id=workspace_id, source=SOURCE, kind=kind)
         counts, error = SyncCounts(), None
+        beat = Heartbeat(pool, workspace_id, run_id)
+
+        def told(what: str, handled: int, beat: Heartbeat = beat) -> None:
+            beat()
+            if progress is not None:
+                progress(what, handled)
+
         try:
-            counts = asyncio.run(_one(pool, engines, settings, workspace_id, kind, progress))
+            counts = asyncio.run(_one(pool, engines, settings, workspace_id, kind, told))
         except HHError as e:
             error = e
         except Exception as e:  # a bug: the run says so, and the caller sees it

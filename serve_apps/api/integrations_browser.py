@@ -9,9 +9,7 @@ and answers at once; the run's row shows its progress and end.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -23,11 +21,15 @@ from pydantic import BaseModel, Field
 from db import import_runs
 from db.pool import transaction
 from db.settings import Settings
-from pipelines.engine_set import Engines
 from pipelines.hh_import import browser
-from pipelines.hh_import.browser_read import PreparedSync
 from scraper.browser.errors import ScraperError
-from serve_apps.deps import WORKSPACE_ERRORS, AppEngines, AppSettings, CurrentWorkspace, Pool
+from serve_apps.deps import (
+    WORKSPACE_ERRORS,
+    AppDispatcher,
+    AppSettings,
+    CurrentWorkspace,
+    Pool,
+)
 from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 
 log = logging.getLogger(__name__)
@@ -156,23 +158,15 @@ def forget(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> Brows
                         409: error_doc("no live session (`hh_browser_not_connected`), or HH "
                                        "responses are being imported already "
                                        "(`import_running`)")})  # fmt: skip
-async def sync(
-    access: CurrentWorkspace, pool: Pool, settings: AppSettings, engines: AppEngines
+def sync(
+    access: CurrentWorkspace, pool: Pool, settings: AppSettings, dispatcher: AppDispatcher
 ) -> BrowserOut:
-    """Read the watched vacancies' responses now; the run goes on after the answer."""
+    """Read the watched vacancies' responses now: a worker does it (Ray in the product), the
+    run's row and the session's state say how it went."""
     access.require("recruiter")
-    job = await asyncio.to_thread(browser.prepare_sync, pool, settings, access.workspace_id)
-    threading.Thread(target=_read, args=(pool, engines, job), daemon=True,
-                     name=f"hh-browser-{access.workspace_id}").start()  # fmt: skip
-    return await asyncio.to_thread(_out, pool, settings, access.workspace_id)
-
-
-def _read(pool: ConnectionPool, engines: Engines, job: PreparedSync) -> None:
-    """The run, in its own thread; its row and the session's state say how it ended."""
+    browser.check_ready(pool, access.workspace_id)
     try:
-        result = browser.run_prepared(pool, engines, job)
-    except Exception:  # recorded on the run already; nobody waits for this thread
-        log.exception("HH browser read of workspace %s failed", job.workspace_id)
-        return
-    log.info("HH browser read of workspace %s: %s", job.workspace_id,
-             {k: v for k, v in result.items() if k != "errors"})  # fmt: skip
+        dispatcher.submit_import(access.workspace_id, "hh_browser", ("responses",))
+    except ScraperError as e:  # an inline read (tools, tests) that stopped
+        raise ApiError(e.message, code=e.code) from e
+    return _out(pool, settings, access.workspace_id)

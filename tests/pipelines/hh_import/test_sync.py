@@ -204,7 +204,7 @@ def test_a_sync_cut_short_is_finished_by_the_next_without_duplicates(  # type: i
         run_sync(pool, engines, settings, workspace_id=space.id, kinds=("vacancies",))
         with transaction(pool, workspace_id=space.id) as conn:  # a worker killed mid-run
             run_id = import_runs.start(conn, workspace_id=space.id, source="hh", kind="responses")
-            conn.execute("update import_runs set started_at = now() - interval '1 hour' "
+            conn.execute("update import_runs set heartbeat_at = now() - interval '1 hour' "
                          "where id = %s", (run_id,))  # fmt: skip
         result: dict = {}
         worker = threading.Thread(target=lambda: result.update(run_sync(
