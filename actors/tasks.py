@@ -95,12 +95,17 @@ def analyse_interview_task(workspace_id: str, job_id: int) -> dict[str, Any] | N
 @ray.remote(num_cpus=1, max_retries=0)
 def import_task(workspace_id: str, source: str, kinds: list[str]) -> dict[str, Any]:
     """Sync a workspace's vacancies and responses from a source (HeadHunter's API, or its
-    pages in the recruiter's browser session: "hh_browser"); its counts. Not retried by Ray:
-    the next scheduled run picks up where this one stopped (upserts)."""
+    pages in the recruiter's browser session: "hh_browser"), or run its saved job-board
+    searches ("boards": kinds name the searches, none: every enabled one); its counts. Not
+    retried by Ray: the next scheduled run picks up where this one stopped (upserts)."""
+    from pipelines.boards.searches import run_searches
     from pipelines.hh_import.browser import sync_by_browser
     from pipelines.hh_import.run import run_sync
 
     pool, engines = worker_runtime()
+    if source == "boards":
+        return run_searches(pool, get_settings(), UUID(workspace_id),
+                            [int(k) for k in kinds] or None)  # fmt: skip
     if source == "hh_browser":
         return sync_by_browser(pool, engines, get_settings(), UUID(workspace_id))
     if source != "hh":

@@ -594,6 +594,36 @@ class ApiClient:
             "GET", "/analytics/extract", params={"table": table}, headers=_in(workspace_id)
         )
 
+    # ---- job boards: saved searches and the leads they find ----
+
+    def board_searches(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/integrations/boards/searches", headers=_in(workspace_id))
+
+    def board_search_add(
+        self, workspace_id: str, board: str, query: str, location: str | None, max_results: int
+    ) -> dict[str, Any]:
+        body = {"board": board, "query": query, "location": location, "max_results": max_results}
+        return self._call("POST", "/integrations/boards/searches", json=body,
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def board_search_enable(self, workspace_id: str, search_id: int, enabled: bool) -> None:
+        self._call("PATCH", f"/integrations/boards/searches/{search_id}",
+                   json={"enabled": enabled}, headers=_in(workspace_id))  # fmt: skip
+
+    def board_search_delete(self, workspace_id: str, search_id: int) -> None:
+        self._call("DELETE", f"/integrations/boards/searches/{search_id}",
+                   headers=_in(workspace_id))  # fmt: skip
+
+    def board_search_run(self, workspace_id: str, search_id: int) -> dict[str, Any]:
+        # An inline run (tools, tests) reads the board in the request; the product's is a task.
+        return self._call("POST", f"/integrations/boards/searches/{search_id}/run",
+                          headers=_in(workspace_id), timeout=600)  # fmt: skip
+
+    def board_leads(self, workspace_id: str, source: str | None = None) -> list[dict[str, Any]]:
+        params = {"source": source} if source else {}
+        return self._call("GET", "/integrations/boards/leads", params=params,
+                          headers=_in(workspace_id))  # fmt: skip
+
 
 def _in(workspace_id: str) -> dict[str, str]:
     """The header that scopes a call to one workspace."""

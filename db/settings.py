@@ -139,6 +139,8 @@ class Settings(BaseSettings):
     hh_max_retries: int = Field(default=5, ge=0)
     # HH's site, for importing responses through a recruiter's logged-in session (no API).
     hh_site_url: str = "https://hh.ru"
+    # Djinni's site, for the saved job-board searches (pipelines/boards).
+    djinni_url: str = "https://djinni.co"
     # Outbound webhooks and Slack posts to loopback, private or link-local addresses are
     # refused unless allowed (a workspace owner must not make the server call its own network).
     webhook_allow_private_targets: bool = False

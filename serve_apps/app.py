@@ -16,6 +16,7 @@ from serve_apps.api import (
     analysis,
     analytics_extract,
     auth,
+    board_searches,
     candidates,
     health,
     inbound_hooks,
@@ -79,6 +80,7 @@ def build_app() -> FastAPI:
     app.include_router(integrations.router, prefix=API_PREFIX)
     app.include_router(integrations.public_router, prefix=API_PREFIX)
     app.include_router(integrations_browser.router, prefix=API_PREFIX)
+    app.include_router(board_searches.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

@@ -103,6 +103,10 @@ add_texts(
             "en": "HeadHunter by browser: responses",
             "ru": "HeadHunter через браузер: отклики",
         },
+        "job_board_searches": {
+            "en": "Job boards: saved searches",
+            "ru": "Площадки: сохранённые поиски",
+        },
         "run_queued": {"en": "queued", "ru": "в очереди"},
         "run_running": {"en": "running", "ru": "выполняется"},
         "run_succeeded": {"en": "done", "ru": "готово"},
@@ -113,7 +117,7 @@ add_texts(
 EDITORS = ("owner", "recruiter")
 RUNNABLE = (
     "expire_interviews", "recover_parses", "expire_links", "retention", "dispatch_outbox",
-    "hh_vacancies", "hh_responses", "hh_browser",
+    "hh_vacancies", "hh_responses", "hh_browser", "board_searches",
 )  # fmt: skip
 NOTICE = "au_notice"  # session key: (kind, text) of the last action's outcome
 

@@ -17,6 +17,7 @@ from console.errors import show_error
 from console.i18n import add_texts, t
 from console.markdown import plain, word
 from console.state import client
+from console.views.board_searches import board_searches_section
 from console.views.integrations_browser import hh_browser_section
 from console.workspace_picker import pick_workspace
 
@@ -126,6 +127,8 @@ def integrations_page() -> None:
     _runs(hh["runs"])
     with st.expander(t("igb_title")):
         hh_browser_section(workspace_id, role)
+    with st.expander(t("bs_title")):
+        board_searches_section(workspace_id, role)
 
 
 def _state(hh: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 from db import jobs, schedules
 from db.pool import transaction
 from pipelines.automation.base import Job, JobContext, JobOutcome
+from pipelines.automation.boards import start_board_searches
 from pipelines.automation.imports import (
     start_hh_browser,
     start_hh_responses,
@@ -45,6 +46,7 @@ POOL_JOBS: dict[str, Callable[..., dict[str, int]]] = {
     "hh_vacancies": start_hh_vacancies,
     "hh_responses": start_hh_responses,
     "hh_browser": start_hh_browser,
+    "board_searches": start_board_searches,
 }
 WORKSPACE_KINDS = (*JOBS, *POOL_JOBS)
 # Jobs that belong to no workspace: run with no tenant context, not recorded in `jobs`.
