@@ -438,6 +438,9 @@ class ApiClient:
     def telegram_history(self, workspace_id: str, chat_id: int) -> list[dict[str, Any]]:
         return self._call("GET", f"/telegram/chats/{chat_id}/messages", headers=_in(workspace_id))
 
+    def import_runs(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/integrations/runs", headers=_in(workspace_id))
+
     def hh(self, workspace_id: str) -> dict[str, Any]:
         return self._call("GET", "/integrations/hh", headers=_in(workspace_id))
 

@@ -79,6 +79,7 @@ def build_app() -> FastAPI:
     app.include_router(inbound_hooks.public_router, prefix=API_PREFIX)
     app.include_router(integrations.router, prefix=API_PREFIX)
     app.include_router(integrations.public_router, prefix=API_PREFIX)
+    app.include_router(integrations.runs_router, prefix=API_PREFIX)
     app.include_router(integrations_browser.router, prefix=API_PREFIX)
     app.include_router(board_searches.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)

@@ -1,7 +1,10 @@
 """Shared fixtures: one embedded PostgreSQL per test run, a fresh database per test module.
 
 Real PostgreSQL only (the embedded server the product itself uses); each module gets its own
-database migrated from scratch, so modules cannot see each other's rows.
+database, so modules cannot see each other's rows. The schema is migrated once per run into a
+template database, and each module's database is a copy of it (`create database … template`):
+a file copy instead of every migration again, per module. The product's own migration path is
+still what made the template, and tests/db/test_migrations.py checks it.
 """
 
 from __future__ import annotations
@@ -39,13 +42,31 @@ def pg_admin_url() -> Iterator[str]:
     shutil.rmtree(root, ignore_errors=True)
 
 
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_admin_url: str) -> str:
+    """A database migrated to the latest schema by the product's own path, to copy from."""
+    name = f"t_template_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    home = Path(tempfile.mkdtemp(prefix="selectio-template-"))
+    prepare_database(Settings(home=home, database_url=make_conninfo(pg_admin_url, dbname=name),
+                              secret_key=TEST_SECRET, _env_file=None))  # fmt: skip
+    shutil.rmtree(home, ignore_errors=True)
+    return name
+
+
 @pytest.fixture(scope="module")
-def db_name(request: pytest.FixtureRequest, pg_admin_url: str) -> Iterator[str]:
-    """A fresh, empty database named after the test module."""
+def db_name(
+    request: pytest.FixtureRequest, pg_admin_url: str, migrated_template: str
+) -> Iterator[str]:
+    """A fresh database named after the test module, with the latest schema."""
     module = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.lower())[-40:]
     name = f"t_{module}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
+        conn.execute(f'create database "{name}" template "{migrated_template}"')
     yield name
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -63,7 +84,7 @@ def settings(pg_admin_url: str, db_name: str, module_home: Path) -> Settings:
     return Settings(
         home=module_home,
         database_url=make_conninfo(pg_admin_url, dbname=db_name),
-        secret_key="test-secret-key-" + "x" * 32,
+        secret_key=TEST_SECRET,
         llm_engine="offline",  # tests never reach a cloud engine, even with keys in the env
         embedding_engine="offline",
         _env_file=None,

@@ -107,6 +107,19 @@ add_texts(
             "en": "Job boards: saved searches",
             "ru": "Площадки: сохранённые поиски",
         },
+        "au_imports": {"en": "Imports", "ru": "Импорт"},
+        "au_source": {"en": "Source", "ru": "Источник"},
+        "au_what": {"en": "What", "ru": "Что"},
+        "au_result": {"en": "Result", "ru": "Итог"},
+        "au_new": {"en": "New", "ru": "Новых"},
+        "au_updated": {"en": "Updated", "ru": "Обновлено"},
+        "au_screened": {"en": "Screened", "ru": "Проверено"},
+        "au_failed_items": {"en": "Failed", "ru": "Ошибок"},
+        "imp_vacancies": {"en": "vacancies", "ru": "вакансии"},
+        "imp_responses": {"en": "responses", "ru": "отклики"},
+        "imp_running": {"en": "running", "ru": "идёт"},
+        "imp_done": {"en": "done", "ru": "готово"},
+        "imp_failed": {"en": "stopped", "ru": "остановлен"},
         "run_queued": {"en": "queued", "ru": "в очереди"},
         "run_running": {"en": "running", "ru": "выполняется"},
         "run_succeeded": {"en": "done", "ru": "готово"},
@@ -135,6 +148,7 @@ def automation_page() -> None:
     try:
         schedules = api.schedules(workspace_id)
         runs = api.job_runs(workspace_id)
+        imports = api.import_runs(workspace_id)
         failed = api.outbox(workspace_id, status="failed")
     except ApiFailure as e:
         show_error(e)
@@ -143,8 +157,31 @@ def automation_page() -> None:
     if role == "owner":
         _edit_schedule(workspace_id, schedules)
     _runs(workspace_id, runs, editor=role in EDITORS)
+    _imports(imports)
     _failed(workspace_id, failed, editor=role in EDITORS)
     webhooks_section(workspace_id, role)
+
+
+def _imports(rows: list[dict[str, Any]]) -> None:
+    """What each import run did (HH, job boards): the scheduled job only starts them."""
+    if not rows:
+        return
+    st.subheader(t("au_imports"))
+    counts = [r["counts"] for r in rows]
+    frame = pd.DataFrame(
+        {
+            t("au_started"): [_when(r["started_at"]) for r in rows],
+            t("au_source"): [word("src_", r["source"]) for r in rows],
+            t("au_what"): [word("imp_", r["kind"]) for r in rows],
+            t("au_result"): [word("imp_", r["status"]) for r in rows],
+            t("au_new"): [c.get("new", 0) for c in counts],
+            t("au_updated"): [c.get("updated", 0) for c in counts],
+            t("au_screened"): [c.get("screened", 0) for c in counts],
+            t("au_failed_items"): [c.get("failed", 0) for c in counts],
+            t("au_error"): [r["error"] or "" for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _when(value: Any) -> str:

@@ -23,6 +23,7 @@ from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 
 router = APIRouter(prefix="/integrations/hh", tags=["integrations"], responses=WORKSPACE_ERRORS)
 public_router = APIRouter(prefix="/integrations/hh", tags=["integrations"])
+runs_router = APIRouter(prefix="/integrations", tags=["integrations"], responses=WORKSPACE_ERRORS)
 
 
 class RunOut(BaseModel):
@@ -32,6 +33,10 @@ class RunOut(BaseModel):
     error: str | None
     started_at: datetime
     finished_at: datetime | None
+
+
+class ImportRunOut(RunOut):
+    source: str = Field(description="hh, djinni or board")
 
 
 class HHOut(BaseModel):
@@ -192,3 +197,16 @@ def disconnect(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> H
     connection.disconnect(pool, settings, workspace_id=access.workspace_id,
                           user_id=access.principal.user_id)  # fmt: skip
     return status(access, pool, settings)
+
+
+@runs_router.get("/runs", response_model=list[ImportRunOut])
+def import_runs_list(
+    access: CurrentWorkspace,
+    pool: Pool,
+    source: Annotated[Literal["hh", "djinni", "board"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[ImportRunOut]:
+    """The workspace's latest import runs (HH by API or browser, job boards), with counts."""
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        runs = import_runs.recent(conn, source=source, limit=limit)
+    return [ImportRunOut(**{k: getattr(r, k) for k in ImportRunOut.model_fields}) for r in runs]

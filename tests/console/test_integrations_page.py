@@ -13,7 +13,7 @@ from db import integrations
 from db.pool import transaction
 from pipelines.hh_import import connection
 from serve_apps import accounts
-from tests.console.pages import ok, page_text, signed_in
+from tests.console.pages import go_to, ok, page_text, signed_in
 from tests.fakes.hh.fixtures import configured_for_hh
 
 OWNER = ("olga@hh-page.test", "olga-password-1")
@@ -47,6 +47,11 @@ def test_an_owner_sees_the_connection_syncs_and_is_shown_a_captcha(  # type: ign
     assert list(runs["What"]) == ["responses", "vacancies"]
     assert list(runs["Result"]) == ["done", "done"]
     assert int(runs["New"].iloc[1]) == len(hh.world.vacancies)
+    automation = ok(go_to(at, "automation"))  # the runs are on the Automation page too
+    (imports,) = [d.value for d in automation.dataframe if "Screened" in d.value.columns]
+    assert list(imports["Source"]) == ["HeadHunter", "HeadHunter"]
+    assert list(imports["What"]) == ["responses", "vacancies"]
+    at = ok(go_to(automation, "integrations"))
 
     with transaction(pool, workspace_id=hh_space.id) as conn:  # a run met a captcha
         integrations.set_status(conn, kind="hh", status="action_needed",

@@ -54,6 +54,9 @@ def test_connect_sync_read_and_disconnect(api, team, hh) -> None:  # type: ignor
     (run,) = synced.json()["runs"]
     assert (run["kind"], run["status"]) == ("vacancies", "done")
     assert run["counts"]["new"] == len(hh.world.vacancies)
+    (recorded,) = api.get("/api/v1/integrations/runs", headers=viewer).json()
+    assert (recorded["source"], recorded["kind"]) == ("hh", "vacancies")
+    assert recorded["counts"] == run["counts"]
     listed = api.get(f"/api/v1/workspaces/{team['acme'].id}/vacancies", headers=viewer).json()
     assert len(listed) == len(hh.world.vacancies) and {v["source"] for v in listed} == {"hh"}
 
