@@ -11,6 +11,8 @@
    `--answers` answers as fast as the fake pushes them; an answer is handled when the
    interviewer's next message has reached Telegram (stored as turns, queued in the outbox,
    sent by the bot). p95 is the time from an answer's push to Telegram taking the reply.
+   Keep `--answers` below the interview's questions (3 is safe): an interview that ends
+   answers the rest with one polite word a day, and the benchmark would wait for replies.
 
 Run: .venv/bin/python benchmarks/telegram.py [--bots 20] [--messages 500] [--conversations 50]
      [--interviews 50] [--answers 3]
