@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
+
+from console.api_client import ApiFailure
+from console.errors import show_error
 
 K = TypeVar("K")
 
@@ -26,3 +29,16 @@ def pick_and_act(
         label, list(options), index=index, format_func=options.__getitem__, key=key
     )
     return chosen if button.button(action, key=action_key) else None
+
+
+def call_then_rerun(call: Callable[[], Any], notice_key: str, notice: str | None = None) -> None:
+    """Make an API call for a button; its error shown in place, else the page runs again
+    (with `notice` kept under `notice_key` for the next run to show)."""
+    try:
+        call()
+    except ApiFailure as e:
+        show_error(e)
+        return
+    if notice:
+        st.session_state[notice_key] = notice
+    st.rerun()

@@ -16,6 +16,7 @@ from console.api_client import ApiFailure
 from console.errors import show_error
 from console.i18n import add_texts, t
 from console.state import client
+from console.widgets import call_then_rerun
 
 add_texts(
     {
@@ -167,11 +168,4 @@ def _leads(leads: list[dict[str, Any]]) -> None:
 
 
 def _act(call: Any, notice: str | None = None) -> None:
-    try:
-        call()
-    except ApiFailure as e:
-        show_error(e)
-        return
-    if notice:
-        st.session_state[NOTICE] = notice
-    st.rerun()
+    call_then_rerun(call, NOTICE, notice)

@@ -19,6 +19,7 @@ from console.markdown import plain, word
 from console.state import client
 from console.views.board_searches import board_searches_section
 from console.views.integrations_browser import hh_browser_section
+from console.widgets import call_then_rerun
 from console.workspace_picker import pick_workspace
 
 add_texts(
@@ -152,14 +153,7 @@ def _state(hh: dict[str, Any]) -> None:
 
 
 def _act(call: Any, notice: str | None = None) -> None:
-    try:
-        call()
-    except ApiFailure as e:
-        show_error(e)
-        return
-    if notice:
-        st.session_state[NOTICE] = notice
-    st.rerun()
+    call_then_rerun(call, NOTICE, notice)
 
 
 def _owner_controls(workspace_id: str, hh: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from console.errors import show_error
 from console.i18n import add_texts, t
 from console.markdown import plain
 from console.state import client
+from console.widgets import call_then_rerun
 
 add_texts(
     {
@@ -139,11 +140,4 @@ def _state(found: dict[str, Any]) -> None:
 
 
 def _act(call: Any, notice: str | None = None) -> None:
-    try:
-        call()
-    except ApiFailure as e:
-        show_error(e)
-        return
-    if notice:
-        st.session_state[NOTICE] = notice
-    st.rerun()
+    call_then_rerun(call, NOTICE, notice)

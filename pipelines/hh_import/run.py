@@ -32,7 +32,7 @@ from scraper.hh.errors import (
     HHPaidAccessRequired,
     HHQuotaExceeded,
 )
-from scraper.hh.tokens import KIND, DbTokens
+from scraper.hh.tokens import KIND, DbTokens, mark_reconnect_needed
 
 log = logging.getLogger(__name__)
 KINDS = ("vacancies", "responses")
@@ -136,16 +136,7 @@ def _stopped(pool: ConnectionPool, settings: Settings, workspace_id: UUID, error
     """The run met something only a person can fix: the connection says what, people are told."""
     log.warning("workspace %s: HH sync stopped: %s", workspace_id, error.code)
     if isinstance(error, HHAuthorizationLost):
-        with transaction(pool, workspace_id=workspace_id) as conn:
-            row = integrations.require(conn, kind=KIND, lock=True)
-            if row.status != "reconnect_needed":  # (a failed refresh marked it and told them)
-                integrations.set_status(conn, kind=KIND, status="reconnect_needed",
-                                        error=error.message)  # fmt: skip
-                notifications.notify(
-                    conn, workspace_id=workspace_id, kind="hh.reconnect_needed",
-                    dedupe_key=f"hh-reconnect:{row.updated_at.isoformat()}",
-                    subject={"reason": error.message},
-                )  # fmt: skip
+        mark_reconnect_needed(pool, workspace_id, error)
         return
     if not isinstance(error, HHCaptchaRequired | HHPaidAccessRequired | HHQuotaExceeded):
         with transaction(pool, workspace_id=workspace_id) as conn:  # retried on the next run
@@ -155,7 +146,7 @@ def _stopped(pool: ConnectionPool, settings: Settings, workspace_id: UUID, error
                   if isinstance(error, HHCaptchaRequired) else None)  # fmt: skip
     what, how = _ASK[type(error)]
     with transaction(pool, workspace_id=workspace_id) as conn:
-        row = integrations.require(conn, kind=KIND, lock=True)
+        integrations.require(conn, kind=KIND, lock=True)  # one state change at a time
         integrations.set_status(conn, kind=KIND, status="action_needed", error=error.message)
         integrations.merge_settings(conn, kind=KIND, values={"action_url": action_url,
                                                              "action": error.code})  # fmt: skip

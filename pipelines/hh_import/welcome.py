@@ -15,9 +15,9 @@ from psycopg_pool import ConnectionPool
 from db import applications, candidates, integrations, outbox, telegram_sessions, vacancies
 from db.pool import transaction
 from db.settings import Settings
-from pipelines.candidate_zone import candidate_zone
 from pipelines.interviewer.texts import first_name
 from pipelines.telegram.outbound import Recipient, queue_message
+from pipelines.telegram.outreach import zone_of
 from scraper.hh.tokens import KIND
 from serve_apps import interview_invites
 
@@ -73,8 +73,7 @@ def welcome_imported(
             queue_message(
                 conn, workspace_id=workspace_id, key=key, text=text, candidate_id=person.id,
                 to=Recipient(username=person.telegram_username), timing="cold",
-                zone=candidate_zone(location=person.location, phone=person.phone,
-                                    default=settings.telegram_timezone),
+                zone=zone_of(conn, person.id),
             )  # fmt: skip
             return "telegram"
         outbox.enqueue(

@@ -63,16 +63,23 @@ class DbTokens:
                 )
                 log.info("workspace %s: HH token refreshed", self.workspace_id)
                 return fresh.access_token
-        self._lost(lost)
+        mark_reconnect_needed(self.pool, self.workspace_id, lost)
         raise lost
 
-    def _lost(self, error: HHAuthorizationLost) -> None:
-        with transaction(self.pool, workspace_id=self.workspace_id) as conn:
-            row = integrations.require(conn, kind=KIND, lock=True)
-            integrations.set_status(conn, kind=KIND, status="reconnect_needed", error=error.message)
-            notifications.notify(
-                conn, workspace_id=self.workspace_id, kind="hh.reconnect_needed",
-                dedupe_key=f"hh-reconnect:{row.updated_at.isoformat()}",
-                subject={"reason": error.message},
-            )  # fmt: skip
-        log.warning("workspace %s: HH authorization lost (%s)", self.workspace_id, error.message)
+
+def mark_reconnect_needed(
+    pool: ConnectionPool, workspace_id: UUID, error: HHAuthorizationLost
+) -> None:
+    """HH no longer accepts the workspace's authorization: the connection says so and the
+    owners are told, once (a second report of the same loss changes nothing)."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        row = integrations.require(conn, kind=KIND, lock=True)
+        if row.status == "reconnect_needed":
+            return
+        integrations.set_status(conn, kind=KIND, status="reconnect_needed", error=error.message)
+        notifications.notify(
+            conn, workspace_id=workspace_id, kind="hh.reconnect_needed",
+            dedupe_key=f"hh-reconnect:{row.updated_at.isoformat()}",
+            subject={"reason": error.message},
+        )  # fmt: skip
+    log.warning("workspace %s: HH authorization lost (%s)", workspace_id, error.message)

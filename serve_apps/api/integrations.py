@@ -84,7 +84,7 @@ def status(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> HHOut
         row = integrations.get(conn, kind=KIND)
         runs = import_runs.recent(conn, source="hh", limit=10)
     configured = bool(settings.hh_client_id and settings.hh_client_secret)
-    shown = [RunOut(**{k: getattr(r, k) for k in RunOut.model_fields}) for r in runs]
+    shown = [RunOut.model_validate(r, from_attributes=True) for r in runs]
     out = HHOut(configured=configured, status="disconnected", runs=shown)
     if row is None:
         return out
@@ -209,4 +209,4 @@ def import_runs_list(
     """The workspace's latest import runs (HH by API or browser, job boards), with counts."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         runs = import_runs.recent(conn, source=source, limit=limit)
-    return [ImportRunOut(**{k: getattr(r, k) for k in ImportRunOut.model_fields}) for r in runs]
+    return [ImportRunOut.model_validate(r, from_attributes=True) for r in runs]
