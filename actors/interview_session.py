@@ -46,7 +46,6 @@ from pipelines.voice.metrics import interview_metrics
 from pipelines.voice.pipeline import RunningPipeline, start_pipeline
 
 log = logging.getLogger(__name__)
-EXIT_AFTER_S = 10.0  # lets the closing words and `interview_complete` reach the client
 WATCH_EVERY_S = 5.0  # how often the idle watchdog looks for a connected candidate
 # Ray cancels a task whose owner dies, so the actor outlives the analyses it started (an LLM
 # report and its PDF take seconds, rarely minutes); past this it leaves anyway and the job
@@ -351,7 +350,7 @@ class InterviewSession:
         log.info("interview %s completed", self.interview_id)
         await self._clock.stop()
         # Nothing is left for this actor to do once the goodbye has gone out.
-        self._departure.start("finished", after_s=EXIT_AFTER_S)
+        self._departure.start("finished", after_s=self.settings.interview_exit_after_s)
 
     # ---- leaving (actors.departure runs the sequence) ------------------------------------
     async def _clean_up(self, reason: LeaveReason) -> None:

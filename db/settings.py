@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # How long an interview actor with no candidate connected waits before it leaves (the
     # interview stays resumable: a later reconnect starts a fresh actor from the database).
     interview_reconnect_grace_s: float = Field(default=120.0, ge=1)
+    # How long a finished interview's actor stays after the goodbye, so the closing words and
+    # `interview_complete` reach the candidate before the peer connection closes.
+    interview_exit_after_s: float = Field(default=10.0, ge=0)
     # SDP offers one interview link may make per window. A candidate's page reconnects a few
     # times at most (reload, network change, its own retries); every offer builds a pipeline
     # and a peer connection, so more than this is a script or a loop and gets 429.

@@ -25,7 +25,7 @@ def test_upsert_lead_refreshes_details_and_keeps_status(pool: ConnectionPool) ->
             company="Acme",
             contact={"email": "hr@acme.io"},
         )
-        leads.set_lead_status(conn, lead_id=lead.id, status="contacted")
+        leads.set_lead_status(conn, lead_id=lead.id, status="responded")
         again, created_again = leads.upsert_lead(
             conn,
             workspace_id=ws.id,
@@ -41,7 +41,7 @@ def test_upsert_lead_refreshes_details_and_keeps_status(pool: ConnectionPool) ->
         with pytest.raises(InvalidValue):
             leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id="")
     assert created and not created_again and other_source
-    assert (again.id, again.title, again.status) == (lead.id, "Senior Python dev", "contacted")
+    assert (again.id, again.title, again.status) == (lead.id, "Senior Python dev", "responded")
     assert (again.url, again.contact) == ("https://djinni.co/jobs/777", {})
 
 
@@ -52,7 +52,7 @@ def test_list_and_set_lead_status(pool: ConnectionPool) -> None:
         b, _ = leads.upsert_lead(conn, workspace_id=ws.id, source="board", external_id="2")
         leads.set_lead_status(conn, lead_id=a.id, status="qualified")
         with pytest.raises(InvalidValue):
-            leads.set_lead_status(conn, lead_id=a.id, status="won")
+            leads.set_lead_status(conn, lead_id=a.id, status="pending")
         with pytest.raises(NotFound):
             leads.set_lead_status(conn, lead_id=b.id + 999, status="new")
         assert [x.id for x in leads.list_leads(conn)] == [b.id, a.id]

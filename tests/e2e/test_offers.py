@@ -30,6 +30,7 @@ def api_env() -> dict[str, str]:
         "SELECTIO_INTERVIEW_RECONNECT_GRACE_S": str(GRACE_S),
         "SELECTIO_INTERVIEW_OFFER_LIMIT": str(OFFER_LIMIT),
         "SELECTIO_INTERVIEW_OFFER_WINDOW_S": str(OFFER_WINDOW_S),
+        "SELECTIO_INTERVIEW_EXIT_AFTER_S": "2",  # the finished actor's test waits for its exit
     }
 
 

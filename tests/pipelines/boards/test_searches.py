@@ -93,12 +93,12 @@ def test_a_djinni_search_stores_leads_and_a_rerun_refreshes_them(
     )  # fmt: skip
 
     with transaction(pool, workspace_id=space.id) as conn:
-        leads.set_lead_status(conn, lead_id=found["101"].id, status="contacted")
+        leads.set_lead_status(conn, lead_id=found["101"].id, status="responded")
     again = searches.run_search(pool, board_settings, space.id, search_id, pacing=Pacing.off())
     assert (again["found"], again["new"], again["updated"]) == (len(VACANCIES), 0, len(VACANCIES))
     refreshed = _leads(pool, space, "djinni")
     assert {k: lead.id for k, lead in refreshed.items()} == {k: v.id for k, v in found.items()}
-    assert refreshed["101"].status == "contacted" and refreshed["102"].status == "new"
+    assert refreshed["101"].status == "responded" and refreshed["102"].status == "new"
     saved = _search(pool, space, search_id)
     assert (saved.last_found, saved.last_error) == (len(VACANCIES), None)
     assert saved.last_run_at is not None
