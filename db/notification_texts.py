@@ -101,6 +101,58 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Импорт из HeadHunter остановлен: {what}. {how}",
         ),
     },
+    "lead.strong": {
+        "en": (
+            "Strong lead: {title}",
+            "{company} is hiring “{title}” ({source}): fit {fit_score}. {bench}",
+        ),
+        "ru": (
+            "Сильный лид: {title}",
+            "{company} ищет «{title}» ({source}): соответствие {fit_score}. {bench}",
+        ),
+    },
+    "lead.replied": {
+        "en": (
+            "Reply from {company}",
+            "{company} answered about “{title}”: {excerpt}",
+        ),
+        "ru": (
+            "Ответ от {company}",
+            "{company} ответили по «{title}»: {excerpt}",
+        ),
+    },
+    "lead.meeting_booked": {
+        "en": (
+            "Meeting booked: {company}",
+            "{invitee} booked a meeting about “{title}” for {start}.",
+        ),
+        "ru": (
+            "Встреча назначена: {company}",
+            "{invitee} записался(-ась) на встречу по «{title}» на {start}.",
+        ),
+    },
+    "lead.meeting_canceled": {
+        "en": (
+            "Meeting cancelled: {company}",
+            "{invitee} cancelled the meeting about “{title}” ({start}). {reason}",
+        ),
+        "ru": (
+            "Встреча отменена: {company}",
+            "{invitee} отменил(а) встречу по «{title}» ({start}). {reason}",
+        ),
+    },
+    "lead.digest": {
+        "en": (
+            "Leads on {day}: {new} new, {strong} strong",
+            "{new} new leads ({strong} strong), {responded} responses sent, {replied} replies, "
+            "{meetings} meetings booked. {top}",
+        ),
+        "ru": (
+            "Лиды за {day}: новых {new}, сильных {strong}",
+            "Новых лидов {new} (сильных {strong}), отправлено откликов {responded}, "
+            "ответов {replied}, назначено встреч {meetings}. {top}",
+        ),
+    },
 }
 LANGUAGES = ("ru", "en")
 

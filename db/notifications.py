@@ -36,6 +36,11 @@ KINDS: dict[str, str] = {
     "telegram.outreach_paused": "recruiter",
     "hh.reconnect_needed": "owner",
     "hh.action_needed": "recruiter",
+    "lead.strong": "recruiter",
+    "lead.replied": "recruiter",
+    "lead.meeting_booked": "recruiter",
+    "lead.meeting_canceled": "recruiter",
+    "lead.digest": "owner",
 }
 CHANNELS = ("email", "slack")
 NOTIFICATION_MESSAGE = "notification"  # outbox kinds 'email.notification', 'slack.notification'

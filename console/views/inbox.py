@@ -81,6 +81,11 @@ add_texts(
             "en": "Telegram outreach paused",
             "ru": "Рассылка в Telegram приостановлена",
         },
+        "nk_lead.strong": {"en": "Strong lead found", "ru": "Найден сильный лид"},
+        "nk_lead.replied": {"en": "Reply from a lead", "ru": "Ответ от лида"},
+        "nk_lead.meeting_booked": {"en": "Meeting booked", "ru": "Встреча назначена"},
+        "nk_lead.meeting_canceled": {"en": "Meeting cancelled", "ru": "Встреча отменена"},
+        "nk_lead.digest": {"en": "Daily leads digest", "ru": "Ежедневная сводка по лидам"},
     }
 )
 NOTICE = "ib_notice"
