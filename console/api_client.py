@@ -627,6 +627,109 @@ class ApiClient:
         return self._call("GET", "/integrations/boards/leads", params=params,
                           headers=_in(workspace_id))  # fmt: skip
 
+    # ---- leads: the CRM of vacancies the workspace answers, and its lead-gen settings ----
+
+    def leads(self, workspace_id: str, **filters: Any) -> list[dict[str, Any]]:
+        """The workspace's leads, newest first (filters: status, source, owner_user_id,
+        min_score, q, limit, offset; empty ones are left out)."""
+        params = {k: v for k, v in filters.items() if v is not None and v != ""}
+        return self._call("GET", "/leads", params=params, headers=_in(workspace_id))
+
+    def lead_counts(self, workspace_id: str) -> dict[str, int]:
+        return self._call("GET", "/leads/counts", headers=_in(workspace_id))
+
+    def lead(self, workspace_id: str, lead_id: int) -> dict[str, Any]:
+        """One lead with analysis, fit, bench matches, response, meetings and history."""
+        return self._call("GET", f"/leads/{lead_id}", headers=_in(workspace_id))
+
+    def update_lead(self, workspace_id: str, lead_id: int, **fields: Any) -> dict[str, Any]:
+        """Move (status + reason), give an owner (0: nobody) or rate (quality) a lead."""
+        return self._call("PATCH", f"/leads/{lead_id}", json=fields, headers=_in(workspace_id))
+
+    def lead_note(self, workspace_id: str, lead_id: int, text: str) -> dict[str, Any]:
+        return self._call("POST", f"/leads/{lead_id}/notes", json={"text": text},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def lead_reply(self, workspace_id: str, lead_id: int, text: str) -> dict[str, Any]:
+        """Log a reply that came another way; the lead moves to replied."""
+        return self._call("POST", f"/leads/{lead_id}/replies", json={"text": text},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def draft_lead_response(self, workspace_id: str, lead_id: int) -> dict[str, Any]:
+        # Drafting may call the LLM: allow it more than the usual timeout.
+        return self._call("POST", f"/leads/{lead_id}/response", headers=_in(workspace_id),
+                          timeout=120)  # fmt: skip
+
+    def edit_lead_response(
+        self, workspace_id: str, lead_id: int, subject: str, body: str
+    ) -> dict[str, Any]:
+        return self._call("PUT", f"/leads/{lead_id}/response",
+                          json={"subject": subject, "body": body},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def approve_lead_response(self, workspace_id: str, lead_id: int) -> dict[str, Any]:
+        return self._call("POST", f"/leads/{lead_id}/response/approve", headers=_in(workspace_id))
+
+    def send_lead_response(self, workspace_id: str, lead_id: int) -> dict[str, Any]:
+        return self._call("POST", f"/leads/{lead_id}/response/send", headers=_in(workspace_id))
+
+    def process_leads(self, workspace_id: str) -> dict[str, Any]:
+        """Analyse, score and draft for every lead still waiting (a worker does it)."""
+        return self._call("POST", "/leads/process", headers=_in(workspace_id), timeout=120)
+
+    def lead_report(
+        self, workspace_id: str, since: str | None = None, until: str | None = None
+    ) -> dict[str, Any]:
+        params = {k: v for k, v in (("since", since), ("until", until)) if v}
+        return self._call("GET", "/leads/report", params=params, headers=_in(workspace_id))
+
+    def leadgen_profile(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("GET", "/leads/setup/profile", headers=_in(workspace_id))
+
+    def save_leadgen_profile(self, workspace_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+        """Save the profile as a whole (what the workspace sells, thresholds, caps)."""
+        return self._call("PUT", "/leads/setup/profile", json=profile, headers=_in(workspace_id))
+
+    def set_calendly(self, workspace_id: str, token: str, signing_key: str) -> dict[str, Any]:
+        """Keep Calendly's secrets (never shown again); the profile after the change."""
+        return self._call("PUT", "/leads/setup/calendly",
+                          json={"token": token, "signing_key": signing_key},
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def forget_calendly(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("DELETE", "/leads/setup/calendly", headers=_in(workspace_id))
+
+    def bench(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", "/leads/setup/bench", headers=_in(workspace_id))
+
+    def put_bench(self, workspace_id: str, candidate_id: int, **fields: Any) -> dict[str, Any]:
+        """Put a candidate on the bench or change their headline, rate, date or note."""
+        return self._call("PUT", f"/leads/setup/bench/{candidate_id}", json=fields,
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def remove_bench(self, workspace_id: str, candidate_id: int) -> None:
+        self._send("DELETE", f"/leads/setup/bench/{candidate_id}", headers=_in(workspace_id))
+
+    def lead_variants(
+        self, workspace_id: str, include_retired: bool = False
+    ) -> list[dict[str, Any]]:
+        params = {"include_retired": "true"} if include_retired else {}
+        return self._call("GET", "/leads/setup/variants", params=params,
+                          headers=_in(workspace_id))  # fmt: skip
+
+    def create_lead_variant(
+        self, workspace_id: str, name: str, instructions: str, share: float
+    ) -> dict[str, Any]:
+        body = {"name": name, "instructions": instructions, "share": share}
+        return self._call("POST", "/leads/setup/variants", json=body, headers=_in(workspace_id))
+
+    def update_lead_variant(
+        self, workspace_id: str, variant_id: int, **fields: Any
+    ) -> dict[str, Any]:
+        """New instructions (a new version), a share, or `retired=True`."""
+        return self._call("PATCH", f"/leads/setup/variants/{variant_id}", json=fields,
+                          headers=_in(workspace_id))  # fmt: skip
+
 
 def _in(workspace_id: str) -> dict[str, str]:
     """The header that scopes a call to one workspace."""

@@ -435,3 +435,19 @@ def rate(conn: psycopg.Connection, *, lead_id: int, quality: int, actor_user_id:
 def set_variant(conn: psycopg.Connection, *, lead_id: int, variant_id: int | None) -> None:
     """Record the prompt variant the lead was answered with (the prompt report's key)."""
     conn.execute("update leads set variant_id = %s where id = %s", (variant_id, lead_id))
+
+
+def awaiting_response(conn: psycopg.Connection, *, limit: int = 200) -> list[int]:
+    """Qualified leads with no response drafted yet, best fit first (what the flow drafts
+    after a scan, including leads a stopped worker left behind)."""
+    rows = conn.execute(
+        """
+        select l.id from leads l
+        where l.status = 'qualified'
+          and not exists (select 1 from lead_responses r where r.lead_id = l.id)
+        order by l.fit_score desc nulls last, l.id
+        limit %s
+        """,
+        (limit,),
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -8,6 +8,7 @@ on.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,13 @@ class Message:
     media: dict[str, Any] | None
     sent_at: datetime
     created_at: datetime
+
+
+def random_id_for(workspace_id: UUID, key: str) -> int:
+    """A Telegram message's random_id: a signed 64-bit number fixed by its outbox key, so every
+    attempt at sending it carries the same one and Telegram drops a repeat."""
+    digest = hashlib.sha256(f"{workspace_id}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def record_message(

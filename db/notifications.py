@@ -12,6 +12,7 @@ is itself told in the inbox only, so a broken mail server cannot feed a loop of 
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from psycopg.types.json import Jsonb
 from db import outbox
 from db.errors import InvalidValue, NotFound
 from db.memberships import role_at_least
+from db.messages import random_id_for
 from db.notification_texts import LANGUAGES, render
 
 # Kind → the lowest role told.
@@ -42,8 +44,10 @@ KINDS: dict[str, str] = {
     "lead.meeting_canceled": "recruiter",
     "lead.digest": "owner",
 }
-CHANNELS = ("email", "slack")
-NOTIFICATION_MESSAGE = "notification"  # outbox kinds 'email.notification', 'slack.notification'
+CHANNELS = ("email", "slack", "telegram")
+# Outbox kinds 'email.notification', 'slack.notification', 'telegram.notification'.
+NOTIFICATION_MESSAGE = "notification"
+_TELEGRAM_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 _COLUMNS = "id, workspace_id, user_id, kind, title, body, subject, created_at, read_at"
 
 
@@ -69,6 +73,7 @@ class NotificationSettings:
     channels: dict[str, list[str]]
     language: str
     has_slack_webhook: bool
+    telegram_username: str | None = None
 
 
 def slack_purpose(workspace_id: UUID, user_id: int) -> str:
@@ -97,7 +102,7 @@ def notify(
     recipients = conn.execute(
         """
         select m.user_id, m.role, u.email, s.channels, coalesce(s.language, 'en'),
-               s.slack_webhook_sealed
+               s.slack_webhook_sealed, s.telegram_username
         from memberships m
         join users u on u.id = m.user_id
         left join notification_settings s
@@ -108,7 +113,7 @@ def notify(
         (workspace_id,),
     ).fetchall()
     told = 0
-    for user_id, role, email, channels, language, slack_sealed in recipients:
+    for user_id, role, email, channels, language, slack_sealed, telegram_username in recipients:
         if not role_at_least(role, KINDS[kind]):
             continue
         title, body = render(kind, subject, language)
@@ -143,6 +148,16 @@ def notify(
                     "webhook_url_sealed": base64.b64encode(bytes(slack_sealed)).decode(),
                     "webhook_url_purpose": slack_purpose(workspace_id, user_id),
                 },
+            )  # fmt: skip
+        if "telegram" in chosen and telegram_username:
+            # Sent by the workspace's own account (the WorkspaceBot); not a candidate's chat,
+            # so not recorded in the conversations (`record`: false).
+            outbox.enqueue(
+                conn, workspace_id=workspace_id, kind=f"telegram.{NOTIFICATION_MESSAGE}",
+                idempotency_key=f"{key}:telegram",
+                payload={"username": telegram_username, "text": f"{title}\n\n{body}",
+                         "random_id": random_id_for(workspace_id, f"{key}:telegram"),
+                         "timing": "reply", "record": False},
             )  # fmt: skip
     return told
 
@@ -206,14 +221,15 @@ def get_settings(conn: psycopg.Connection, *, user_id: int) -> NotificationSetti
     """The person's channel choices in the current workspace (inbox only when never set)."""
     row = conn.execute(
         """
-        select channels, language, slack_webhook_sealed is not null
+        select channels, language, slack_webhook_sealed is not null, telegram_username
         from notification_settings where user_id = %s
         """,
         (user_id,),
     ).fetchone()
     if row is None:
         return NotificationSettings(channels={}, language="en", has_slack_webhook=False)
-    return NotificationSettings(channels=dict(row[0]), language=row[1], has_slack_webhook=row[2])
+    return NotificationSettings(channels=dict(row[0]), language=row[1], has_slack_webhook=row[2],
+                                telegram_username=row[3])  # fmt: skip
 
 
 def save_settings(
@@ -225,8 +241,10 @@ def save_settings(
     language: str,
     slack_webhook_sealed: bytes | None = None,
     clear_slack_webhook: bool = False,
+    telegram_username: str | None = None,
 ) -> NotificationSettings:
-    """Replace the person's channel choices; the Slack URL changes only when given or cleared."""
+    """Replace the person's channel choices; the Slack URL changes only when given or cleared,
+    the Telegram username only when given ("" clears it)."""
     unknown = sorted(set(channels) - set(KINDS))
     if unknown:
         raise InvalidValue(f"unknown notification kinds: {', '.join(unknown)}")
@@ -236,14 +254,19 @@ def save_settings(
             raise InvalidValue(f"unknown channels for {kind}: {', '.join(bad)}")
     if language not in LANGUAGES:
         raise InvalidValue(f"language must be one of {', '.join(LANGUAGES)}")
+    username = telegram_username.strip().lstrip("@") if telegram_username is not None else None
+    if username and not _TELEGRAM_USERNAME.fullmatch(username):
+        raise InvalidValue(f"'{username}' is not a Telegram username (5-32 letters, digits, _)")
     cleaned = {kind: sorted(set(chosen)) for kind, chosen in channels.items() if chosen}
     conn.execute(
         """
         insert into notification_settings (workspace_id, user_id, channels, language,
-                                           slack_webhook_sealed)
-        values (%(ws)s, %(user)s, %(channels)s, %(language)s, %(sealed)s)
+                                           slack_webhook_sealed, telegram_username)
+        values (%(ws)s, %(user)s, %(channels)s, %(language)s, %(sealed)s, %(tg)s)
         on conflict (workspace_id, user_id) do update set
             channels = excluded.channels, language = excluded.language,
+            telegram_username = case when %(tg_given)s then excluded.telegram_username
+                                     else notification_settings.telegram_username end,
             slack_webhook_sealed = case
                 when %(clear)s then null
                 else coalesce(excluded.slack_webhook_sealed,
@@ -257,6 +280,8 @@ def save_settings(
             "language": language,
             "sealed": None if clear_slack_webhook else slack_webhook_sealed,
             "clear": clear_slack_webhook,
+            "tg": username or None,
+            "tg_given": username is not None,
         },
     )
     return get_settings(conn, user_id=user_id)

@@ -44,6 +44,21 @@ add_texts(
         "ib_kind": {"en": "Notification", "ru": "Уведомление"},
         "ib_email": {"en": "E-mail", "ru": "Эл. почта"},
         "ib_slack": {"en": "Slack", "ru": "Slack"},
+        "ib_telegram": {"en": "Telegram", "ru": "Telegram"},
+        "ib_telegram_username": {
+            "en": "Your Telegram @username (the workspace's account writes to it)",
+            "ru": "Ваш @username в Telegram (на него пишет аккаунт рабочего пространства)",
+        },
+        "ib_telegram_needed": {
+            "en": "Give your Telegram @username to receive notifications there.",
+            "ru": "Укажите свой @username в Telegram, чтобы получать туда уведомления.",
+        },
+        "ib_telegram_unavailable": {
+            "en": "Telegram notifications go out once the workspace connects its Telegram "
+            "account (Telegram page).",
+            "ru": "Уведомления в Telegram начнут уходить, когда рабочее пространство подключит "
+            "аккаунт Telegram (страница Telegram).",
+        },
         "ib_no_email": {
             "en": "This installation has no mail server (SELECTIO_SMTP_HOST, SELECTIO_SMTP_FROM): "
             "e-mails would wait in the outbox and fail.",
@@ -171,12 +186,13 @@ def _settings(workspace_id: str) -> None:
     st.caption(t("ib_email_to").format(email=current["email"]))
     with st.form("ib_settings"):
         chosen: dict[str, list[str]] = {}
-        head = st.columns([3, 1, 1])
+        head = st.columns([3, 1, 1, 1])
         head[0].markdown(f"**{t('ib_kind')}**")
         head[1].markdown(f"**{t('ib_email')}**")
         head[2].markdown(f"**{t('ib_slack')}**")
+        head[3].markdown(f"**{t('ib_telegram')}**")
         for kind in current["kinds"]:
-            row = st.columns([3, 1, 1])
+            row = st.columns([3, 1, 1, 1])
             row[0].write(word("nk_", kind))
             have = current["channels"].get(kind, [])
             picks = []
@@ -186,6 +202,9 @@ def _settings(workspace_id: str) -> None:
             if row[2].checkbox(t("ib_slack"), "slack" in have, key=f"ib_slack_{kind}",
                                label_visibility="collapsed"):  # fmt: skip
                 picks.append("slack")
+            if row[3].checkbox(t("ib_telegram"), "telegram" in have, key=f"ib_tg_{kind}",
+                               label_visibility="collapsed"):  # fmt: skip
+                picks.append("telegram")
             chosen[kind] = picks
         language = st.radio(
             t("ib_message_lang"), ["ru", "en"], index=["ru", "en"].index(current["language"]),
@@ -196,6 +215,12 @@ def _settings(workspace_id: str) -> None:
             st.caption(t("ib_slack_set"))
         url = st.text_input(t("ib_slack_url"), key="ib_slack_url", type="password").strip()
         clear = current["has_slack_webhook"] and st.checkbox(t("ib_slack_clear"), key="ib_clear")
+        if not current.get("telegram_available"):
+            st.caption(t("ib_telegram_unavailable"))
+        username = st.text_input(
+            t("ib_telegram_username"), value=current.get("telegram_username") or "",
+            key="ib_telegram_username",
+        ).strip()  # fmt: skip
         submitted = st.form_submit_button(t("ib_save"))
     if not submitted:
         return
@@ -203,7 +228,12 @@ def _settings(workspace_id: str) -> None:
     if wants_slack and not url and (clear or not current["has_slack_webhook"]):
         st.error(t("ib_slack_needed"))
         return
-    body: dict[str, Any] = {"channels": chosen, "language": language}
+    wants_telegram = any("telegram" in picks for picks in chosen.values())
+    if wants_telegram and not username:
+        st.error(t("ib_telegram_needed"))
+        return
+    body: dict[str, Any] = {"channels": chosen, "language": language,
+                            "telegram_username": username}  # fmt: skip
     if url:
         body["slack_webhook_url"] = url
     if clear:

@@ -12,7 +12,6 @@ go out (pipelines/telegram/outreach.py): a reply at once, anything else by dayli
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -20,6 +19,7 @@ from uuid import UUID
 import psycopg
 
 from db import outbox
+from db.messages import random_id_for
 from db.errors import InvalidValue
 from db.outbox import OutboxItem
 from pipelines.telegram.outreach import TIMINGS, Timing
@@ -44,12 +44,6 @@ class Recipient:
         return {"chat_id": self.chat_id, "access_hash": self.access_hash,
                 "username": (self.username or "").lstrip("@") or None,
                 "phone": self.phone, "name": self.name}  # fmt: skip
-
-
-def random_id_for(workspace_id: UUID, key: str) -> int:
-    """The message's Telegram random_id: a signed 64-bit number fixed by its key."""
-    digest = hashlib.sha256(f"{workspace_id}:{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def queue_message(

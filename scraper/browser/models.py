@@ -9,9 +9,10 @@ dates timezone-aware.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship", "other"]
 SalaryPeriod = Literal["hour", "day", "week", "month", "year"]
@@ -28,9 +29,13 @@ SALARY_PERIODS: tuple[SalaryPeriod, ...] = ("hour", "day", "week", "month", "yea
 
 @dataclass(frozen=True)
 class BoardVacancy:
-    """One vacancy as a job board publishes it; `(source, external_id)` identifies it."""
+    """One vacancy as a job board publishes it; `(source, external_id)` identifies it.
 
-    source: str  # "djinni", "linkedin", "indeed", ...
+    The contact is whom the board names for the vacancy (HH's `contacts`, jobspy's `emails`):
+    a person to answer rather than a form. `details` holds what only one board says (HH: area,
+    schedule, experience, a gross salary), JSON-ready, kept with the lead as it is."""
+
+    source: str  # "djinni", "linkedin", "indeed", "hh", ...
     external_id: str
     url: str
     title: str
@@ -45,6 +50,10 @@ class BoardVacancy:
     remote: bool | None = None  # None: the board does not say
     published_at: datetime | None = None
     skills: tuple[str, ...] = ()
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,8 @@ class ScrapedResponse:
 
 class BoardSource(Protocol):
     """A job board the product can search: Djinni through the browser, LinkedIn or Indeed
-    through jobspy. Implementations pace themselves; `limit` bounds the vacancies returned."""
+    through jobspy, HeadHunter through its public API. Implementations pace themselves;
+    `limit` bounds the vacancies returned."""
 
     async def search(self, query: str, location: str | None, limit: int) -> list[BoardVacancy]:
         """Vacancies matching `query` (and `location`, in the board's own terms)."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from db import notifications
+from db import notifications, telegram_sessions
 from db.notification_texts import render
 from db.pool import transaction
 from db.secret_box import SecretBox
@@ -24,7 +24,7 @@ from serve_apps.outbound_targets import refuse_internal
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=WORKSPACE_ERRORS)
 _USER_ONLY = {403: error_doc("API keys have no inbox (`user_required`)")}
 Language = Literal["ru", "en"]
-Channel = Literal["email", "slack"]
+Channel = Literal["email", "slack", "telegram"]
 
 
 class NotificationOut(BaseModel):
@@ -56,6 +56,12 @@ class SettingsOut(BaseModel):
     language: Language
     has_slack_webhook: bool
     email_available: bool = Field(description="whether this installation can send e-mail")
+    telegram_username: str | None = Field(
+        default=None, description="the @username the workspace's Telegram account writes to"
+    )
+    telegram_available: bool = Field(
+        default=False, description="whether the workspace has a connected Telegram account"
+    )
     email: str = Field(description="where e-mails go (the account's address)")
 
 
@@ -69,6 +75,11 @@ class SettingsIn(BaseModel):
         description="a Slack incoming-webhook URL; stored encrypted, never shown again",
     )
     clear_slack_webhook: bool = False
+    telegram_username: str | None = Field(
+        default=None, max_length=33,
+        description="your Telegram @username for the `telegram` channel; \"\" removes it, "
+        "absent keeps it",
+    )  # fmt: skip
 
 
 def _user_id(access: Any) -> int:
@@ -135,13 +146,19 @@ def read_all(access: CurrentWorkspace, pool: Pool) -> ReadAllOut:
 
 
 def _settings_out(
-    s: notifications.NotificationSettings, email: str, settings: AppSettings
+    s: notifications.NotificationSettings, email: str, settings: AppSettings, telegram: bool
 ) -> SettingsOut:
     return SettingsOut(
         kinds=list(notifications.KINDS), channels=s.channels, language=s.language,  # type: ignore[arg-type]
         has_slack_webhook=s.has_slack_webhook, email=email,
         email_available=bool(settings.smtp_host and settings.smtp_from),
+        telegram_username=s.telegram_username, telegram_available=telegram,
     )  # fmt: skip
+
+
+def _telegram_connected(conn: Any) -> bool:
+    session = telegram_sessions.get(conn)
+    return session is not None and session.status == "active"
 
 
 @router.get("/settings", response_model=SettingsOut, responses=_USER_ONLY)
@@ -150,7 +167,8 @@ def get_settings(access: CurrentWorkspace, pool: Pool, settings: AppSettings) ->
     user_id = _user_id(access)
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         current = notifications.get_settings(conn, user_id=user_id)
-    return _settings_out(current, access.principal.user.email, settings)
+        telegram = _telegram_connected(conn)
+    return _settings_out(current, access.principal.user.email, settings, telegram)
 
 
 @router.put("/settings", response_model=SettingsOut, responses={**_USER_ONLY, **BODY_ERRORS})
@@ -173,5 +191,7 @@ def put_settings(
             conn, workspace_id=access.workspace_id, user_id=user_id,
             channels={k: list(v) for k, v in body.channels.items()}, language=body.language,
             slack_webhook_sealed=sealed, clear_slack_webhook=body.clear_slack_webhook,
+            telegram_username=body.telegram_username,
         )  # fmt: skip
-    return _settings_out(saved, access.principal.user.email, settings)
+        telegram = _telegram_connected(conn)
+    return _settings_out(saved, access.principal.user.email, settings, telegram)

@@ -169,6 +169,16 @@ def test_each_person_has_their_own_inbox_and_settings(client, team, pool, settin
         json={"channels": {"report.ready": ["pager"]}},
     )  # fmt: skip
     assert bad.status_code == 422
+    by_telegram = client.put(
+        "/api/v1/notifications/settings", headers=owner,
+        json={"channels": {"lead.replied": ["telegram"]}, "telegram_username": "@acme_owner"},
+    )  # fmt: skip
+    assert by_telegram.status_code == 200, by_telegram.text
+    shown = by_telegram.json()
+    assert shown["telegram_username"] == "acme_owner" and shown["has_slack_webhook"]
+    assert shown["telegram_available"] is False  # the workspace has no Telegram account
+    kept = client.put("/api/v1/notifications/settings", headers=owner, json={"channels": {}})
+    assert kept.json()["telegram_username"] == "acme_owner"  # absent: kept
 
     key = client.post(
         f"/api/v1/workspaces/{acme}/api-keys", json={"name": "ci", "role": "recruiter"},

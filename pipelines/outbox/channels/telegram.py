@@ -15,7 +15,8 @@ contact first (contacts.importContacts); `retry_contacts` (Telegram's "not now")
 later, a number with no Telegram account is final. A flood wait is retried after the time
 Telegram asks for; PEER_FLOOD (too many messages to strangers) on a first message pauses the
 workspace's first messages and tells the recruiters; a candidate who blocked the account or
-closed it is final. Each message sent is recorded in `messages` once, keyed by its random_id.
+closed it is final. Each message sent to a candidate is recorded in `messages` once, keyed by
+its random_id (a notification to a team member, `record` false, is not).
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ class TelegramChannel(Channel):
         except ValueError as e:  # an entity this client cannot find
             raise DeliveryError(f"no such Telegram chat ({e})", retryable=False) from e
         chat_id = getattr(peer, "user_id", None) or payload.get("chat_id")
-        await asyncio.to_thread(self._record, item, chat_id, text, random_id, message_id)
+        if payload.get("record", True):  # a notification to a team member is no conversation
+            await asyncio.to_thread(self._record, item, chat_id, text, random_id, message_id)
         return f"tg:{message_id}" if message_id is not None else "tg:repeat-dropped"
 
     async def _type(self, peer: Any, text: str) -> None:

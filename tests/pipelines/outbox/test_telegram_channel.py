@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from db import notifications, outbox, telegram_sessions
+from db.errors import InvalidValue
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.outbox.channels.telegram import TelegramChannel
@@ -198,3 +199,41 @@ def test_first_messages_stop_at_the_daily_cap_and_pause_after_peer_flood(  # typ
     assert (counts.sent, counts.deferred) == (1, 1)
     assert _item(pool, ws, answer.id).status == "sent"
     assert _item(pool, ws, more.id).available_at == paused
+
+
+def test_a_team_members_notification_goes_to_their_username_and_is_no_conversation(  # type: ignore[no-untyped-def]
+    pool,
+    tg_settings,
+    telegram,
+    connected,
+) -> None:
+    """Issue 16 §7: a person who chose Telegram for a kind gets it from the workspace's account
+    at their @username; it is not a candidate's chat, so `messages` records nothing."""
+    ws = connected.workspace_id
+    owner = telegram.add_user("Owner", "agency_owner")
+    with transaction(pool, workspace_id=ws) as conn:
+        with pytest.raises(InvalidValue):
+            notifications.save_settings(conn, workspace_id=ws, user_id=connected.owner_id,
+                                        channels={}, language="en",
+                                        telegram_username="@no")  # fmt: skip
+        saved = notifications.save_settings(
+            conn, workspace_id=ws, user_id=connected.owner_id, language="en",
+            channels={"lead.strong": ["telegram"]}, telegram_username="@agency_owner",
+        )  # fmt: skip
+        assert saved.telegram_username == "agency_owner"
+        subject = {"lead_id": 1, "title": "Go developer", "company": "Acme", "source": "djinni",
+                   "fit_score": 88, "bench": "Best match: Ivan."}  # fmt: skip
+        for _ in range(2):  # the same notification twice: told once
+            notifications.notify(conn, workspace_id=ws, kind="lead.strong",
+                                 dedupe_key="lead.strong:1", subject=subject)  # fmt: skip
+        queued = conn.execute(
+            "select count(*) from outbox where kind = 'telegram.notification'"
+        ).fetchone()[0]
+    assert queued == 1
+    channel = connected.channel(pool, tg_settings)
+    assert dispatch_due(pool, {"telegram": channel}, workspace_id=ws).sent == 1
+    texts = [s.text for s in telegram.sent if s.to_user_id == owner.user_id]
+    assert len(texts) == 1 and texts[0].startswith("Strong lead: Go developer")
+    assert "Acme" in texts[0] and "88" in texts[0]
+    with transaction(pool, workspace_id=ws) as conn:
+        assert conn.execute("select count(*) from messages").fetchone()[0] == 0
