@@ -32,6 +32,9 @@ from console.views.dashboard import dashboard_page  # noqa: E402
 from console.views.inbox import inbox_page  # noqa: E402
 from console.views.integrations import integrations_page  # noqa: E402
 from console.views.interviews import interviews_page  # noqa: E402
+from console.views.lead_detail import lead_page  # noqa: E402
+from console.views.leads import leads_page  # noqa: E402
+from console.views.leads_settings import leads_settings_page  # noqa: E402
 from console.views.live import live_page  # noqa: E402
 from console.views.login import login_page  # noqa: E402
 from console.views.search import search_page  # noqa: E402
@@ -69,6 +72,9 @@ PAGES = {  # url path → (page, title key, icon)
     "candidates": (candidates_page, "candidates", ":material/groups:"),
     "candidate": (candidate_page, "candidate", ":material/person:"),
     "search": (search_page, "search", ":material/search:"),
+    "leads": (leads_page, "leads", ":material/handshake:"),  # the report is one of its views
+    "lead": (lead_page, "lead", ":material/contract:"),  # opened from a lead's card or row
+    "leads_settings": (leads_settings_page, "leads_settings", ":material/tune:"),
     "workspaces": (workspaces_page, "workspaces", ":material/domain:"),
     "interviews": (interviews_page, "interviews", ":material/record_voice_over:"),
     "live": (live_page, "live_interviews", ":material/radio_button_checked:"),
@@ -79,6 +85,7 @@ PAGES = {  # url path → (page, title key, icon)
     "team": (team_page, "team", ":material/manage_accounts:"),
     "settings": (settings_page, "settings", ":material/settings:"),
 }
+HIDDEN = {"lead"}  # reached by links only: without a lead in its URL it has nothing to show
 
 
 def _sign_in_for(path: str):  # type: ignore[no-untyped-def]
@@ -107,7 +114,13 @@ def _title(path: str, key: str) -> str:
 
 if st.session_state["token"]:
     pages = [
-        st.Page(page, title=_title(path, title), icon=icon, url_path=path)
+        st.Page(
+            page,
+            title=_title(path, title),
+            icon=icon,
+            url_path=path,
+            visibility="hidden" if path in HIDDEN else "visible",
+        )
         for path, (page, title, icon) in PAGES.items()
     ]
 else:

@@ -19,6 +19,7 @@ add_texts(
         "src_hh": {"en": "HeadHunter", "ru": "HeadHunter"},
         "src_djinni": {"en": "Djinni", "ru": "Djinni"},
         "src_board": {"en": "job board", "ru": "площадка"},
+        "src_hh_search": {"en": "HeadHunter search", "ru": "Поиск HeadHunter"},
         "src_api": {"en": "API", "ru": "API"},
         "src_telegram": {"en": "Telegram", "ru": "Telegram"},
         "src_demo": {"en": "demo", "ru": "демо"},

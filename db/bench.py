@@ -38,7 +38,7 @@ class BenchMember:
     added_at: datetime
     resume_id: int | None
     skills: list[str]
-    total_years: float
+    years: float
     titles: list[str]
     location: str | None
     languages: list[str]
@@ -89,7 +89,7 @@ def _member(row: tuple[Any, ...]) -> dict[str, Any]:
         "added_at": added_at,
         "resume_id": rid,
         "skills": list(profile.get("skills") or []),
-        "total_years": float(profile.get("total_years") or 0.0),
+        "years": float(profile.get("total_years") or 0.0),
         "titles": list(dict.fromkeys(t.strip() for t in titles if t and t.strip())),
         "location": profile.get("location"),
         "languages": [name for name in dict.fromkeys(languages) if name],
@@ -116,10 +116,18 @@ def members_for_matching(conn: psycopg.Connection) -> list[MatchingMember]:
     out = []
     for row in rows:
         text, embedding, engine = row[9:12]
-        vector = None if embedding is None else np.asarray(embedding, dtype=np.float32)
+        vector = None if embedding is None else as_array(embedding)
+        engine = engine if vector is not None else None
         out.append(MatchingMember(**_member(row), text=text or "", embedding=vector,
-                                  embedding_engine=engine if vector is not None else None))  # fmt: skip
+                                  embedding_engine=engine))  # fmt: skip
     return out
+
+
+def as_array(value: Any) -> np.ndarray:
+    """A stored vector as a float32 array (pgvector loads a `Vector`, or an array)."""
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy()
+    return np.asarray(value, dtype=np.float32)
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -167,14 +175,40 @@ def add_member(
             values (%s, %s, %s, %s, %s, %s, %s)
             on conflict (workspace_id, candidate_id) do nothing
             """,
-            (workspace_id, candidate_id, values["headline"], values["rate"],
-             values["available_from"], values["note"], added_by),  # fmt: skip
+            (
+                workspace_id,
+                candidate_id,
+                values["headline"],
+                values["rate"],
+                values["available_from"],
+                values["note"],
+                added_by,
+            ),  # fmt: skip
         ).rowcount
     except psycopg.errors.InsufficientPrivilege as e:
         raise TenantContextMissing("bench workspace_id does not match the workspace context") from e
     if not inserted:
         raise Conflict(f"candidate {candidate_id} is on the bench already")
     return get_member(conn, candidate_id=candidate_id)
+
+
+def put_member(
+    conn: psycopg.Connection,
+    *,
+    workspace_id: UUID,
+    candidate_id: int,
+    added_by: int | None = None,
+    **fields: Any,
+) -> BenchMember:
+    """Put a candidate on the bench, or change what clients are told about one already on it
+    (the fields given; `added_by` and `added_at` stay from the first time)."""
+    values = _clean(fields)
+    if conn.execute(
+        "select 1 from bench_members where candidate_id = %s", (candidate_id,)
+    ).fetchone():
+        return update_member(conn, candidate_id=candidate_id, **values)
+    return add_member(conn, workspace_id=workspace_id, candidate_id=candidate_id,
+                      added_by=added_by, **values)  # fmt: skip
 
 
 def update_member(conn: psycopg.Connection, *, candidate_id: int, **fields: Any) -> BenchMember:

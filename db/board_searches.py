@@ -1,5 +1,6 @@
-"""Saved job-board searches (table `board_searches`, migration 0030): what a workspace looks
-for on Djinni, LinkedIn or Indeed, and how its last run went.
+"""Saved job-board searches (table `board_searches`, migrations 0030 and 0032): what a
+workspace looks for on Djinni, LinkedIn, Indeed or HeadHunter's public search, and how its last
+run went.
 
 A search is one (board, query, location) per workspace; its runs are `import_runs` rows and
 what they find are leads (db/leads.py). `record_run` keeps the last outcome on the search
@@ -17,7 +18,7 @@ from psycopg.rows import class_row
 
 from db.errors import Conflict, InvalidValue, NotFound
 
-BOARDS = ("djinni", "linkedin", "indeed")  # as the schema's check allows
+BOARDS = ("djinni", "linkedin", "indeed", "hh")  # as the schema's check allows
 MAX_QUERY_CHARS = 200
 MAX_RESULTS = 500
 DEFAULT_RESULTS = 50
@@ -67,8 +68,9 @@ def create(
     max_results: int = DEFAULT_RESULTS,
     created_by: int | None = None,
 ) -> BoardSearch:
-    """Save a search (query and location trimmed; a blank location is none). `InvalidValue`
-    for an unknown board or an empty or overlong query; `SearchExists` for a repeat."""
+    """Save a search (query and location trimmed; a blank location is none; the location is
+    in the board's own terms, checked by the caller that knows them). `InvalidValue` for an
+    unknown board or an empty or overlong query; `SearchExists` for a repeat."""
     query, location = query.strip(), (location or "").strip() or None
     if board not in BOARDS:
         raise InvalidValue(f"the board must be one of {', '.join(BOARDS)}, got '{board}'")

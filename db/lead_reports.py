@@ -18,7 +18,7 @@ qualified, reply rate = replied / responded. Each section is one aggregate query
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -188,9 +188,12 @@ def lead_report(
 ) -> dict[str, Any]:
     """The workspace's lead report for the leads created in [since, until): leads per source
     per ISO week (weeks in `tz`), the funnel with its rates, and the per-variant figures with
-    a Wilson 95% interval of the reply rate and the mean quality rating. Dates are local
-    midnights in `tz`."""
+    a Wilson 95% interval of the reply rate and the mean quality rating. A date is a whole
+    local day in `tz` (`until` included: the API's "last day"); a datetime is an instant
+    (`until` excluded; a naive one is local time in `tz`)."""
     zone = _zone(tz)
+    if not isinstance(until, datetime):  # a last day counts whole
+        until = until + timedelta(days=1)
     start, end = _instant(since, zone), _instant(until, zone)
     if start >= end:
         raise InvalidValue("a report's start must come before its end")

@@ -85,7 +85,7 @@ class Variant:
 
     @property
     def label(self) -> str:
-        """"direct v2": how the console and the history name it."""
+        """How the console and the history name it: "direct v2"."""
         return f"{self.name} v{self.version}"
 
 
@@ -148,12 +148,20 @@ def create_variant(
             f"""
             insert into lead_prompt_variants (workspace_id, name, instructions, share, created_by)
             select %s, %s, %s, %s, %s
-            where not exists (select 1 from lead_prompt_variants where workspace_id = %s and name = %s)
+            where not exists (select 1 from lead_prompt_variants
+                              where workspace_id = %s and name = %s)
             on conflict (workspace_id, name, version) do nothing
             returning {_COLUMNS}
             """,
-            (workspace_id, name, _check_instructions(instructions), _check_share(share),
-             created_by, workspace_id, name),  # fmt: skip
+            (
+                workspace_id,
+                name,
+                _check_instructions(instructions),
+                _check_share(share),
+                created_by,
+                workspace_id,
+                name,
+            ),  # fmt: skip
         )
     except psycopg.errors.InsufficientPrivilege as e:
         raise TenantContextMissing("variant workspace_id does not match the context") from e

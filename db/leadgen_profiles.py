@@ -151,8 +151,7 @@ def save_profile(
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise InvalidValue(
-            f"unknown lead-gen profile field(s): {', '.join(unknown)}; "
-            f"known: {', '.join(EDITABLE)}"
+            f"unknown lead-gen profile field(s): {', '.join(unknown)}; known: {', '.join(EDITABLE)}"
         )
     current = get_profile(conn)
     merged = {name: getattr(current, name) for name in EDITABLE}
@@ -250,9 +249,7 @@ def _seniority(level: str) -> str:
     key = level.casefold().rstrip(".")
     key = _SENIORITY_SYNONYMS.get(key, key)
     if key not in SENIORITY_LEVELS:
-        raise InvalidValue(
-            f"unknown seniority '{level}'; use {', '.join(SENIORITY_LEVELS)}"
-        )
+        raise InvalidValue(f"unknown seniority '{level}'; use {', '.join(SENIORITY_LEVELS)}")
     return key
 
 
@@ -353,4 +350,3 @@ def calendly_secrets(
     token = box.open(row[0], purpose=token_purpose(workspace_id)) if row[0] else None
     key = box.open(row[1], purpose=signing_key_purpose(workspace_id)) if row[1] else None
     return token, key
-

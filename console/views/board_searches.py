@@ -1,6 +1,7 @@
 """Job boards' saved searches, a section of the Integrations page: the workspace's searches on
-Djinni, LinkedIn and Indeed with how each last ran, adding one, running one now, turning its
-schedule on or off and deleting it (recruiters), and the latest leads they found.
+Djinni, LinkedIn, Indeed and HeadHunter's public search with how each last ran, adding one,
+running one now, turning its schedule on or off and deleting it (recruiters), and the latest
+leads they found.
 
 The section renders inside the page's expander, so it opens no expander of its own.
 """
@@ -22,11 +23,12 @@ add_texts(
     {
         "bs_title": {"en": "Job boards: saved searches", "ru": "Площадки: сохранённые поиски"},
         "bs_help": {
-            "en": "Searches on Djinni, LinkedIn and Indeed run every six hours (or now); the "
-            "vacancies they find become leads, refreshed on each run with their status kept.",
-            "ru": "Поиски на Djinni, LinkedIn и Indeed выполняются каждые шесть часов (или "
-            "сейчас); найденные вакансии становятся лидами и обновляются при каждом запуске, "
-            "сохраняя свой статус.",
+            "en": "Searches on Djinni, LinkedIn, Indeed and HeadHunter run every six hours (or "
+            "now); the vacancies they find become leads, refreshed on each run with their "
+            "status kept.",
+            "ru": "Поиски на Djinni, LinkedIn, Indeed и HeadHunter выполняются каждые шесть "
+            "часов (или сейчас); найденные вакансии становятся лидами и обновляются при каждом "
+            "запуске, сохраняя свой статус.",
         },
         "bs_none": {"en": "No saved searches yet.", "ru": "Сохранённых поисков пока нет."},
         "bs_board": {"en": "Board", "ru": "Площадка"},
@@ -50,8 +52,11 @@ add_texts(
         "bs_add": {"en": "Save the search", "ru": "Сохранить поиск"},
         "bs_added": {"en": "Search saved.", "ru": "Поиск сохранён."},
         "bs_location_help": {
-            "en": "Optional, in the board's own terms (Djinni: a city slug such as kyiv).",
-            "ru": "Необязательно, в терминах площадки (Djinni: город латиницей, например kyiv).",
+            "en": "Optional, in the board's own terms (Djinni: a city slug such as kyiv; "
+            "HeadHunter: a region such as Москва, Россия, Казахстан, or its HH id such as 1).",
+            "ru": "Необязательно, в терминах площадки (Djinni: город латиницей, например kyiv; "
+            "HeadHunter: регион, например Москва, Россия, Казахстан, или его id на HH, "
+            "например 1).",
         },
         "bs_leads": {"en": "Latest leads found", "ru": "Последние найденные лиды"},
         "bs_no_leads": {"en": "No leads found yet.", "ru": "Лидов пока нет."},
@@ -62,7 +67,12 @@ add_texts(
     }
 )
 NOTICE = "bs_notice"
-BOARDS = {"djinni": "Djinni", "linkedin": "LinkedIn", "indeed": "Indeed"}
+BOARDS = {
+    "djinni": "Djinni",
+    "linkedin": "LinkedIn",
+    "indeed": "Indeed",
+    "hh": "HeadHunter (public search)",
+}
 
 
 def board_searches_section(workspace_id: str, role: str) -> None:

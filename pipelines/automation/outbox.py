@@ -21,9 +21,12 @@ from db.pool import transaction
 from db.secret_box import SealedValueInvalid, SecretBox
 from db.settings import Settings
 from pipelines.automation.base import JobContext
+from pipelines.leads.sending import failure_hook
 from pipelines.outbox.channels.base import Channel
 from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
 from pipelines.outbox.channels.hh import HHChannel
+from pipelines.outbox.channels.lead_board import DjinniChannel, LeadEmailChannel
+from pipelines.outbox.channels.lead_hh import LeadHHChannel
 from pipelines.outbox.channels.slack import SlackChannel
 from pipelines.outbox.channels.webhook import WebhookChannel
 from pipelines.outbox.dispatcher import dispatch_due
@@ -38,7 +41,7 @@ BOT_CHANNELS = ("telegram",)
 
 def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Channel]:
     """The ways out this installation has: e-mail when SMTP is configured, HeadHunter when its
-    app is; Slack (the webhook
+    app is, lead responses (Djinni always; HH and e-mail as those); Slack (the webhook
     URL travels with each message, sealed when it is a person's); signed webhooks to the
     registered endpoints, whose secrets are read (and opened) when each delivery goes out."""
     box = SecretBox(settings.resolved_secret_key())
@@ -65,11 +68,16 @@ def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Chann
         "slack": SlackChannel(box=box, allow_private=inside),
         webhooks.KIND: WebhookChannel(endpoint_secret, allow_private=inside),
     }
+    # Lead responses (issue 16): Djinni by the workspace's signed-in browser session, HH's
+    # application with its tokens, e-mail From the lead-gen profile's sender.
+    channels["lead.djinni"] = DjinniChannel(pool, settings)
     if settings.hh_client_id:  # stage changes and messages back to HH, with each workspace's tokens
         channels["hh"] = HHChannel(pool, settings)
+        channels["lead.hh"] = LeadHHChannel(pool, settings)
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
         channels["email"] = EmailChannel(smtp)
+        channels["email.lead"] = LeadEmailChannel(pool, smtp)
     return channels
 
 
@@ -79,7 +87,7 @@ def dispatch_outbox(
     """Send what is due in the workspace's outbox; the pass's counts for the run's record."""
     counts = dispatch_due(
         pool, _channels(context), workspace_id=workspace_id, limit=BATCH, lease_s=LEASE_S,
-        on_failed=notify_failure(pool), skip=BOT_CHANNELS,
+        on_failed=failure_hook(pool, notify_failure(pool)), skip=BOT_CHANNELS,
     )  # fmt: skip
     return asdict(counts)
 

@@ -1,17 +1,20 @@
 """Running a workspace's saved job-board searches: Djinni in headless Chromium at a person's
-pace, LinkedIn and Indeed through python-jobspy; each find becomes a lead (store.py).
+pace, LinkedIn and Indeed through python-jobspy, HeadHunter through its public vacancy search;
+each find becomes a lead (store.py) with its full text.
 
 Hard state (Postgres): the searches (`board_searches`, each with its last outcome), the runs
-(`import_runs`, source 'djinni' for Djinni and 'board' for jobspy's boards, kind 'vacancies';
-one run of a source at a time per workspace, so one Djinni account reads one page at a time),
-the leads, and the Djinni pages opened per day (`scraper_page_budgets`, account
-`djinni:<workspace>`). Nothing is kept in memory between runs.
+(`import_runs`, kind 'vacancies', source 'djinni' for Djinni and 'board' for jobspy's boards
+and HH's search; one run of a source at a time per workspace, so one Djinni account reads one
+page at a time), the leads, and the Djinni pages opened per day (`scraper_page_budgets`,
+account `djinni:<workspace>`). Nothing is kept in memory between runs.
 
-A Djinni vacancy is stored as soon as it is read, so a run stopped by the daily page budget
-or a page that would not load keeps what it read. A run's `ScraperError` (jobspy missing, the
-budget spent, a board that refused) ends it failed, with the reason on the search: never an
-exception for the caller. Runs are blocking (each has its own event loop): call them from a
-worker thread or a Ray task.
+Djinni's vacancies and HH's pages are stored as soon as they are read, so a run stopped by the
+daily page budget, a page that would not load or HH's captcha keeps what it read. A run's
+`ScraperError` or `HHError` (jobspy missing, the budget spent, a captcha, a board that
+refused) ends it failed, with the reason on the search: never an exception for the caller.
+A run's result lists the leads waiting for their analysis (`lead_ids`: new, or their text
+changed), for the caller to analyse right after. Runs are blocking (each has its own event
+loop): call them from a worker thread or a Ray task.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -35,12 +38,16 @@ from pipelines.hh_import.page_budget import DbPageBudget
 from scraper.browser.djinni import listing_urls, read_vacancy, search_url
 from scraper.browser.errors import PageBudgetExhausted, ScraperError
 from scraper.browser.human import Pacing
-from scraper.browser.jobspy_source import JobspySource
+from scraper.browser.jobspy_source import JobspySource, ScrapeJobs
 from scraper.browser.launch import DJINNI_PROFILE, new_context, open_browser
+from scraper.hh.errors import HHError
+from scraper.hh.vacancy_search import HHVacancySearch
 
 log = logging.getLogger(__name__)
 KIND = "vacancies"
-RUN_SOURCES = {"djinni": "djinni", "linkedin": "board", "indeed": "board"}
+# HH's search shares 'board' until import_runs.source allows 'hh_search' ('hh' is the
+# employer's own sync, which must not block a search nor be blocked by one).
+RUN_SOURCES = {"djinni": "djinni", "linkedin": "board", "indeed": "board", "hh": "hh_search"}
 DJINNI_PAGE_SIZE = 15  # vacancies on one Djinni listing page
 BEAT_EVERY_S = 60.0  # well within import_runs.STALE_AFTER, whatever one page or jobspy takes
 
@@ -73,9 +80,11 @@ def run_searches(
     *,
     pacing: Pacing | None = None,
     djinni_url: str | None = None,
+    scrape_jobs: ScrapeJobs | None = None,
 ) -> dict[str, Any]:
-    """Run the given searches (None: every enabled one) in turn; the totals and each run's
-    result. One search's failure, even a bug, never stops the others."""
+    """Run the given searches (None: every enabled one) in turn: `searches`, `found`, `new`,
+    `updated`, `failed`, `lead_ids` (every run's, in order) and `runs` (each run's result).
+    One search's failure, even a bug, never stops the others."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         if search_ids is None:
             ids = [s.id for s in board_searches.list_searches(conn, enabled=True)]
@@ -85,7 +94,7 @@ def run_searches(
     for search_id in ids:
         try:
             result = run_search(pool, settings, workspace_id, search_id, pacing=pacing,
-                                djinni_url=djinni_url)  # fmt: skip
+                                djinni_url=djinni_url, scrape_jobs=scrape_jobs)  # fmt: skip
         except Exception as e:  # recorded on the run by run_search; the next search goes on
             log.exception("board search %s in workspace %s failed", search_id, workspace_id)
             error = {"code": "unexpected", "message": type(e).__name__}
@@ -93,7 +102,9 @@ def run_searches(
         results.append(result)
     totals = {k: sum(r.get(k, 0) for r in results) for k in ("found", "new", "updated")}
     failed = sum(1 for r in results if "error" in r)
-    return {"searches": len(results), **totals, "failed": failed, "runs": results}
+    lead_ids = list(dict.fromkeys(i for r in results for i in r.get("lead_ids", [])))
+    return {"searches": len(results), **totals, "failed": failed, "lead_ids": lead_ids,
+            "runs": results}  # fmt: skip
 
 
 def run_search(
@@ -104,10 +115,13 @@ def run_search(
     *,
     pacing: Pacing | None = None,
     djinni_url: str | None = None,
+    scrape_jobs: ScrapeJobs | None = None,
 ) -> dict[str, Any]:
-    """Run one saved search now and record it (the run's row, the search's last outcome);
-    its counts, with "error" ({code, message}) when something stopped it. `pacing` gets the
-    workspace's Djinni page budget, kept in Postgres, whatever budget it had."""
+    """Run one saved search now and record it (the run's row, the search's last outcome):
+    `search_id`, `board`, `found`, `new`, `updated`, `lead_ids` (leads waiting for their
+    analysis), with `error` ({code, message}) when something stopped it. `pacing` gets the
+    workspace's Djinni page budget, kept in Postgres, whatever budget it had; `scrape_jobs`
+    stands in for jobspy's."""
     with transaction(pool, workspace_id=workspace_id) as conn:
         search = board_searches.get(conn, search_id=search_id)
     result: dict[str, Any] = {"search_id": search.id, "board": search.board}
@@ -120,11 +134,12 @@ def run_search(
     pacing = replace(pacing or default_pacing(), budget=DbPageBudget(pool, workspace_id))
     sink = LeadSink(pool, workspace_id, search.board)
     beat = Heartbeat(pool, workspace_id, run_id)
-    error: ScraperError | None = None
+    error: ScraperError | HHError | None = None
+    where = _Where(settings, djinni_url or settings.djinni_url, account_of(workspace_id),
+                   scrape_jobs)  # fmt: skip
     try:
-        asyncio.run(_alive(beat, _find(search, sink, pacing, djinni_url or settings.djinni_url,
-                                       account_of(workspace_id))))  # fmt: skip
-    except ScraperError as e:
+        asyncio.run(_alive(beat, _find(search, sink, pacing, where)))
+    except (ScraperError, HHError) as e:
         error = e
         log.warning("board search %s in %s stopped: %s", search.id, workspace_id, e.code)
     except Exception as e:  # a bug: the run and the search say so, and the caller sees it
@@ -132,7 +147,7 @@ def run_search(
         raise
     _record(pool, workspace_id, run_id, search, sink,
             f"{error.code}: {error.message}" if error else None)  # fmt: skip
-    result.update(sink.counts.as_dict())
+    result.update(sink.counts.as_dict(), lead_ids=list(sink.lead_ids))
     if error is not None:
         result["error"] = {"code": error.code, "message": error.message}
     return result
@@ -172,13 +187,27 @@ async def _alive(beat: Callable[[], None], work: Any) -> None:
         beating.cancel()
 
 
-async def _find(
-    search: BoardSearch, sink: LeadSink, pacing: Pacing, djinni_url: str, account: str
-) -> None:
+@dataclass(frozen=True)
+class _Where:
+    """Where a run reads its board: the settings (HH's address), Djinni's address and
+    scraping account, and jobspy's stand-in (None: jobspy itself)."""
+
+    settings: Settings
+    djinni_url: str
+    account: str
+    scrape_jobs: ScrapeJobs | None
+
+
+async def _find(search: BoardSearch, sink: LeadSink, pacing: Pacing, where: _Where) -> None:
     if search.board == "djinni":
-        await _read_djinni(search, sink, pacing, djinni_url, account)
+        await _read_djinni(search, sink, pacing, where.djinni_url, where.account)
         return
-    source = JobspySource(sites=(search.board,))
+    if search.board == "hh":
+        hh = HHVacancySearch(where.settings)
+        async for page in hh.pages(search.query, search.location, search.max_results):
+            await asyncio.to_thread(sink.add, page)  # kept if HH stops the search later
+        return
+    source = JobspySource(sites=(search.board,), scrape_jobs=where.scrape_jobs)
     found = await source.search(search.query, search.location, search.max_results)
     await asyncio.to_thread(sink.add, found)
 

@@ -3,16 +3,18 @@
 
 jobspy scrapes those boards over HTTP with browser fingerprints and returns a pandas
 DataFrame (columns `id, site, job_url, title, company, location, date_posted, job_type,
-interval, min_amount, max_amount, currency, is_remote, description, skills, …`); this module
-maps its rows to `BoardVacancy`. jobspy is optional and imported lazily: without it,
-`search` raises ScraperError("jobspy_missing") with the install hint. Its blocking call runs
-in a thread, so the event loop stays free.
+interval, min_amount, max_amount, currency, is_remote, description, emails, skills, …`); this
+module maps its rows to `BoardVacancy`. jobspy is optional and imported lazily: without it,
+`search` raises ScraperError("jobspy_missing") with the install hint. Anything with
+`scrape_jobs`'s signature may stand in for it (tests/fakes/jobspy.py, a wrapper adding proxies
+per account). Its blocking call runs in a thread, so the event loop stays free.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +32,10 @@ log = logging.getLogger(__name__)
 
 ScrapeJobs = Callable[..., Any]  # jobspy.scrape_jobs: keyword arguments in, DataFrame out
 DEFAULT_SITES = ("linkedin", "indeed")
+# jobspy's columns kept with the lead as they are (board-specific, no `BoardVacancy` field).
+DETAIL_COLUMNS = ("job_url_direct", "job_level", "job_function", "listing_type",
+                  "company_industry", "company_url", "work_from_home_type")  # fmt: skip
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def load_jobspy() -> ScrapeJobs:
@@ -47,8 +53,8 @@ def load_jobspy() -> ScrapeJobs:
 class JobspySource:
     """`BoardSource` over jobspy's boards (`sites`: "linkedin", "indeed", "glassdoor", ...).
 
-    `scrape` replaces `jobspy.scrape_jobs` (tests, or a wrapper adding proxies per account).
-    jobspy paces nothing itself: keep `limit` small and searches infrequent.
+    `scrape_jobs` replaces `jobspy.scrape_jobs` (tests, or a wrapper adding proxies per
+    account). jobspy paces nothing itself: keep `limit` small and searches infrequent.
     """
 
     def __init__(
@@ -59,7 +65,7 @@ class JobspySource:
         hours_old: int | None = None,
         proxies: list[str] | None = None,
         linkedin_fetch_description: bool = True,
-        scrape: ScrapeJobs | None = None,
+        scrape_jobs: ScrapeJobs | None = None,
     ) -> None:
         self._sites = list(sites)
         self._options: dict[str, Any] = {
@@ -70,11 +76,11 @@ class JobspySource:
             "description_format": "markdown",
             "verbose": 0,
         }
-        self._scrape = scrape
+        self._scrape_jobs = scrape_jobs
 
     async def search(self, query: str, location: str | None, limit: int) -> list[BoardVacancy]:
         """Up to `limit` vacancies across the sites (jobspy's `results_wanted` is per site)."""
-        scrape = self._scrape or load_jobspy()
+        scrape = self._scrape_jobs or load_jobspy()
         try:
             frame = await asyncio.to_thread(
                 scrape,
@@ -108,6 +114,8 @@ def row_to_vacancy(row: Mapping[str, Any]) -> BoardVacancy | None:
         return None
     remote = get("is_remote")
     description = get("description")
+    emails = _EMAIL.findall(raw) if isinstance(raw := get("emails"), str) else []
+    details = {key: value for key in DETAIL_COLUMNS if isinstance(value := get(key), str)}
     return BoardVacancy(
         source=clean(get("site")) or "jobspy",
         external_id=clean(str(get("id") or "")) or url,
@@ -124,6 +132,8 @@ def row_to_vacancy(row: Mapping[str, Any]) -> BoardVacancy | None:
         remote=None if remote is None else bool(remote),
         published_at=parse_datetime(get("date_posted")),
         skills=split_skills(get("skills")),
+        contact_email=emails[0] if emails else None,
+        details={**details, "emails": emails} if len(emails) > 1 else details,
     )
 
 

@@ -32,31 +32,39 @@ SOURCE = "hh"
 MAX_PER_PAGE = 100
 MAX_DEPTH = 2000  # HH refuses `(page + 1) * per_page` beyond this
 
-# HH's `/areas` ids of the places searched most; any other is given by its id.
-AREAS: dict[str, str] = {
-    "россия": "113", "russia": "113",
-    "москва": "1", "moscow": "1",
-    "санкт-петербург": "2", "петербург": "2", "спб": "2", "saint petersburg": "2",
-    "st. petersburg": "2", "st petersburg": "2",
-    "екатеринбург": "3", "yekaterinburg": "3",
-    "новосибирск": "4", "novosibirsk": "4",
-    "нижний новгород": "66", "nizhny novgorod": "66",
-    "казань": "88", "kazan": "88",
-    "краснодар": "53", "krasnodar": "53",
-    "самара": "78", "samara": "78",
-    "ростов-на-дону": "76", "rostov-on-don": "76",
-    "украина": "5", "ukraine": "5",
-    "азербайджан": "9", "azerbaijan": "9",
-    "беларусь": "16", "belarus": "16",
-    "минск": "1002", "minsk": "1002",
-    "грузия": "28", "georgia": "28",
-    "казахстан": "40", "kazakhstan": "40",
-    "алматы": "160", "almaty": "160",
-    "астана": "159", "astana": "159",
-    "кыргызстан": "48", "kyrgyzstan": "48",
-    "узбекистан": "97", "uzbekistan": "97",
-    "ташкент": "2759", "tashkent": "2759",
-}  # fmt: skip
+
+def _key(place: str) -> str:
+    """A place's name as looked up: trimmed, lower case, single spaces, `ё` as `е`."""
+    return re.sub(r"\s+", " ", place.strip().lower().replace("ё", "е"))
+
+
+# HH's `/areas` ids of the places searched most, by their names (the first one is shown); any
+# other place is given by its id.
+_PLACES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("113", ("Россия", "Russia")),
+    ("1", ("Москва", "Moscow")),
+    ("2", ("Санкт-Петербург", "Петербург", "СПб", "Saint Petersburg", "St. Petersburg",
+           "St Petersburg")),
+    ("3", ("Екатеринбург", "Yekaterinburg")),
+    ("4", ("Новосибирск", "Novosibirsk")),
+    ("66", ("Нижний Новгород", "Nizhny Novgorod")),
+    ("88", ("Казань", "Kazan")),
+    ("53", ("Краснодар", "Krasnodar")),
+    ("78", ("Самара", "Samara")),
+    ("76", ("Ростов-на-Дону", "Rostov-on-Don")),
+    ("40", ("Казахстан", "Kazakhstan")),
+    ("160", ("Алматы", "Almaty")),
+    ("159", ("Астана", "Astana")),
+    ("16", ("Беларусь", "Belarus")),
+    ("1002", ("Минск", "Minsk")),
+    ("5", ("Украина", "Ukraine")),
+    ("9", ("Азербайджан", "Azerbaijan")),
+    ("28", ("Грузия", "Georgia")),
+    ("48", ("Кыргызстан", "Kyrgyzstan")),
+    ("97", ("Узбекистан", "Uzbekistan")),
+    ("2759", ("Ташкент", "Tashkent")),
+)  # fmt: skip
+AREAS: dict[str, str] = {_key(name): id_ for id_, names in _PLACES for name in names}
 _CURRENCIES = {"RUR": "RUB", "BYR": "BYN"}  # HH's legacy codes; the rest are ISO 4217
 _PERIODS: dict[str, SalaryPeriod] = {
     "MONTH": "month", "HOUR": "hour", "SHIFT": "day", "DAY": "day", "WEEK": "week",
@@ -79,16 +87,17 @@ class HHAreaUnknown(HHError):
 def area_id(location: str | None) -> str | None:
     """HH's area id for a search's location: None for none, digits as they are, a known place
     by its Russian or English name (any case, `ё` as `е`); `HHAreaUnknown` otherwise."""
-    text = re.sub(r"\s+", " ", (location or "").strip().lower().replace("ё", "е"))
+    text = _key(location or "")
     if not text:
         return None
     if text.isdigit():
         return text
     if text in AREAS:
         return AREAS[text]
-    known = ", ".join(sorted({name for name in AREAS if not name.isascii()}))
+    known = ", ".join(names[0] for _, names in _PLACES)
     raise HHAreaUnknown(
-        f"'{location}' is not an HH area: give its id from HH's /areas or one of {known}"
+        f"'{location}' is not an HH area: give its id from HH's /areas or one of {known} "
+        "(in Russian or English)"
     )
 
 

@@ -1,6 +1,9 @@
-"""Job boards' saved searches: recruiters save searches on Djinni, LinkedIn or Indeed, run one
-now or leave them to the schedule (every six hours by default), and everyone in the workspace
-sees how each last went and the leads they found.
+"""Job boards' saved searches: recruiters save searches on Djinni, LinkedIn, Indeed or
+HeadHunter's public vacancy search, run one now or leave them to the schedule (every six hours
+by default), and everyone in the workspace sees how each last went and the leads they found.
+
+A location is in the board's own terms; HeadHunter's is an area (its id, or a place such as
+Москва or Kazakhstan) and an unknown one is refused here, not at the first run.
 
 A run goes to a worker through the app's dispatcher (Ray in the product; inline in tools and
 tests): `POST /searches/{id}/run` answers once it is handed over, and the search's last run
@@ -15,17 +18,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from psycopg_pool import ConnectionPool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from db import board_searches, import_runs, leads
 from db.board_searches import BoardSearch
 from db.pool import transaction
 from pipelines.boards import searches
+from scraper.hh.vacancy_search import HHAreaUnknown, area_id
 from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, error_doc
 
 router = APIRouter(prefix="/integrations/boards", tags=["integrations"], responses=WORKSPACE_ERRORS)
-Board = Literal["djinni", "linkedin", "indeed"]  # db.board_searches.BOARDS
+Board = Literal["djinni", "linkedin", "indeed", "hh"]  # db.board_searches.BOARDS
 RECRUITERS = {403: error_doc("needs the recruiter role (`role_too_low`)")}
 NOT_FOUND = {404: error_doc("no such search in the workspace (`not_found`)")}
 
@@ -62,11 +66,23 @@ class SearchIn(BaseModel):
     query: str = Field(min_length=1, max_length=board_searches.MAX_QUERY_CHARS)
     location: str | None = Field(
         default=None, max_length=board_searches.MAX_QUERY_CHARS,
-        description="in the board's own terms (Djinni: a location slug such as `kyiv`)",
+        description="in the board's own terms (Djinni: a location slug such as `kyiv`; "
+        "HeadHunter: an area id from HH's /areas, or a place such as `Москва`, `Russia`, "
+        "`Казахстан`)",
     )  # fmt: skip
     max_results: int = Field(
         default=board_searches.DEFAULT_RESULTS, ge=1, le=board_searches.MAX_RESULTS
     )
+
+    @model_validator(mode="after")
+    def _known_hh_area(self) -> SearchIn:
+        """HH searches by area id: a place it cannot name would fail every run."""
+        if self.board == "hh":
+            try:
+                area_id(self.location)
+            except HHAreaUnknown as e:
+                raise ValueError(e.message) from None
+        return self
 
 
 class EnabledIn(BaseModel):
@@ -75,12 +91,15 @@ class EnabledIn(BaseModel):
 
 class LeadOut(BaseModel):
     id: int
-    source: str = Field(description="the board: djinni, linkedin, indeed")
+    source: str = Field(description="the board: djinni, linkedin, indeed, hh")
     external_id: str
     url: str | None
     title: str
     company: str | None
-    status: str = Field(description="new, contacted, qualified or discarded")
+    status: str = Field(
+        description="where the lead stands: new, qualified, responded, "
+        "replied, meeting, won, lost or archived"
+    )
     location: str | None = None
     salary_min: float | None = None
     salary_max: float | None = None

@@ -203,7 +203,7 @@ def disconnect(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> H
 def import_runs_list(
     access: CurrentWorkspace,
     pool: Pool,
-    source: Annotated[Literal["hh", "djinni", "board"] | None, Query()] = None,
+    source: Annotated[Literal["hh", "djinni", "board", "hh_search"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ImportRunOut]:
     """The workspace's latest import runs (HH by API or browser, job boards), with counts."""

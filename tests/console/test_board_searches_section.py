@@ -1,6 +1,7 @@
 """The "Job boards: saved searches" section of the Integrations page against the real API and
 the fake boards site: an owner saves a Djinni search, sees it listed, runs it now (inline
-here, in headless Chromium) and sees the leads it found, with their links."""
+here, in headless Chromium) and sees the leads it found, with their links; HeadHunter's public
+search is offered as a board by its name and saved with an HH region."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_an_owner_saves_a_search_runs_it_and_sees_its_leads(  # type: ignore[no-
     assert sorted(found.value["title"]) == sorted(v.title for v in VACANCIES)
     assert set(found.value["url"]) == {site.base_url + v.path for v in VACANCIES}
     assert set(found.value["board"]) == {"Djinni"}
+
+    board = at.selectbox(key="bs_new_board")
+    assert "HeadHunter (public search)" in board.options
+    board.set_value("hh")
+    at.text_input(key="bs_new_query").input("python")
+    at.text_input(key="bs_new_location").input("Москва")
+    save = next(b for b in at.get("form_submit_button") if b.label == "Save the search")
+    at = ok(save.click().run())
+    assert "Search saved." in page_text(at)
+    listed = at.dataframe[0]
+    assert list(listed.value["Board"]) == ["Djinni", "HeadHunter (public search)"]
+    assert list(listed.value["Location"]) == ["kyiv", "Москва"]

@@ -1,7 +1,8 @@
 """Job boards' saved searches through the API: recruiters save, switch off and delete searches
 (viewers only read, bad boards and blank queries are refused, a repeat is a conflict), a run
 by hand reads Djinni (the fake boards site, in headless Chromium, inline here) and its leads
-are listed with the run's figures on the search."""
+are listed with the run's figures on the search; HeadHunter's public search is a board too,
+its location an HH area by name or id (an unknown one refused), run against the fake HH."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from scraper.browser.human import Pacing
 from serve_apps.app import attach, build_app
 from tests.fakes.boards.djinni import VACANCIES
 from tests.fakes.boards.site import FakeBoards
+from tests.fakes.hh.fixtures import configured_for_hh
+from tests.fakes.hh.server import FakeHH
 from tests.serve_apps.conftest import login
 
 URL = "/api/v1/integrations/boards"
@@ -30,9 +33,9 @@ def site() -> Iterator[FakeBoards]:
 
 
 @pytest.fixture(scope="module")
-def settings(settings: Settings, site: FakeBoards) -> Settings:
-    """The API's Djinni is the fake boards site."""
-    return settings.model_copy(update={"djinni_url": site.base_url})
+def settings(settings: Settings, site: FakeBoards, hh: FakeHH) -> Settings:
+    """The API's Djinni is the fake boards site, its HeadHunter the fake HH."""
+    return configured_for_hh(settings.model_copy(update={"djinni_url": site.base_url}), hh)
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +121,34 @@ def test_searches_are_switched_off_and_deleted_by_recruiters(
     assert client.post(f"{patch_url}/run", headers=recruiter).status_code == 404
     elsewhere = client.get(f"{URL}/searches", headers=_as(client, team, "outsider", "globex"))
     assert elsewhere.json() == []
+
+
+def test_headhunter_is_a_board_searched_by_area(client: TestClient, team: Any) -> None:
+    recruiter, viewer = _as(client, team, "recruiter"), _as(client, team, "viewer")
+    body = {"board": "hh", "query": "python", "location": "Москва", "max_results": 20}
+    for place in ("Narnia", "Moscow, Idaho"):
+        wrong = client.post(f"{URL}/searches", json={**body, "location": place}, headers=recruiter)
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["error"]["code"] == "invalid_request"
+        assert "is not an HH area" in wrong.json()["error"]["message"]
+    by_id = client.post(f"{URL}/searches", json={**body, "location": "113"}, headers=recruiter)
+    assert by_id.status_code == 201 and by_id.json()["location"] == "113"
+    created = client.post(f"{URL}/searches", json=body, headers=recruiter)
+    assert created.status_code == 201, created.text
+    assert (created.json()["board"], created.json()["location"]) == ("hh", "Москва")
+
+    ran = client.post(f"{URL}/searches/{created.json()['id']}/run", headers=recruiter)
+    assert ran.status_code == 202, ran.text
+    last = ran.json()["last_run"]
+    assert (last["status"], last["found"], last["new"]) == ("done", 3, 3)
+    listed = client.get(f"{URL}/leads", params={"source": "hh"}, headers=viewer).json()
+    by_hh_id = {lead["external_id"]: lead for lead in listed}
+    assert set(by_hh_id) == {"93010001", "93010006", "93010010"}
+    senior = by_hh_id["93010001"]
+    assert (senior["url"], senior["company"], senior["location"]) == (
+        "https://hh.ru/vacancy/93010001", "Северный Код", "Москва"
+    )  # fmt: skip
+    assert (senior["salary_min"], senior["salary_currency"], senior["remote"]) == (
+        350_000, "RUB", True
+    )  # fmt: skip
+    assert "FastAPI" in senior["skills"]

@@ -233,12 +233,13 @@ def _dom(v: FakeVacancy) -> str:
 </div>"""
 
 
-def vacancy_page(v: FakeVacancy, *, jsonld: bool = True, dom: bool = True) -> str:
+def vacancy_page(v: FakeVacancy, *, jsonld: bool = True, dom: bool = True, apply: str = "") -> str:
     """The vacancy's page with its JSON-LD, its markup, or both (the site serves JSON-LD only
-    for vacancies whose `jsonld` is set; a DOM-only vacancy's JSON-LD is a plain object)."""
+    for vacancies whose `jsonld` is set; a DOM-only vacancy's JSON-LD is a plain object), and
+    the account's apply block (djinni_account.py) when the site serves it."""
     head = _jsonld(v) if jsonld else ""
     body = _dom(v) if dom else f"<div id='app'>{html.escape(v.title)} loading…</div>"
-    return html_page(f"{v.title} | Djinni", body, head=head)
+    return html_page(f"{v.title} | Djinni", body + apply, head=head)
 
 
 def listing_page(page: int, query: dict[str, list[str]]) -> str:

@@ -11,6 +11,11 @@ page `/jobs/<id>-<slug>/` carries JSON-LD (in three shapes: a plain object, an `
 array) when `FakeVacancy.jsonld` is set, else only Djinni-like markup with the same content.
 `vacancy_page` renders either part alone, for parser tests.
 
+Djinni signed in (djinni_account.py, `site.djinni`): `/login` (form POST, `DJINNI_LOGIN`, or
+`site.djinni.open_session()`) sets the `sessionid` cookie; vacancy pages then carry the apply
+form, whose POST to `<vacancy path>apply` records one application per account and vacancy; the
+inbox `/my/inbox/` and its threads need the session and redirect to `/login` otherwise.
+
 HH: `/account/login` shows a login form whose POST (`RECRUITER_LOGIN`) sets the `hhtoken`
 cookie; `/employer/vacancyresponses?vacancyId=555` (two pages) and `/resume/<hash>` need a
 live token and redirect to the login page otherwise. `expire_sessions()` ends every token,
@@ -26,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
 from tests.fakes.boards.djinni import VACANCIES, html_page, listing_page, vacancy_page
+from tests.fakes.boards.djinni_account import DjinniAccounts
+from tests.fakes.boards.djinni_account import login_page as djinni_login_page
 from tests.fakes.boards.hh import (
     HH_VACANCY_ID,
     RECRUITER_LOGIN,
@@ -41,6 +48,7 @@ class FakeBoards:
 
     def __init__(self) -> None:
         self._sessions: set[str] = set()
+        self.djinni = DjinniAccounts()
         self._lock = threading.Lock()
         self.requests: list[str] = []  # "GET /path?query", in order
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -99,9 +107,17 @@ class FakeBoards:
                 if url.path == "/jobs/":
                     page = int(query.get("page", ["1"])[0])
                     return self._html(200, listing_page(page, query))
+                djinni = site.djinni.account(self.headers.get("Cookie"))
                 for v in VACANCIES:
                     if url.path == v.path:
-                        return self._html(200, vacancy_page(v, jsonld=v.jsonld is not None))
+                        apply = site.djinni.apply_block(v, djinni)
+                        return self._html(
+                            200, vacancy_page(v, jsonld=v.jsonld is not None, apply=apply)
+                        )
+                if url.path == "/login":
+                    return self._html(200, djinni_login_page(query.get("next", ["/"])[0]))
+                if url.path.startswith("/my/inbox/"):
+                    return self._inbox(url.path, djinni)
                 if url.path == "/account/login":
                     return self._html(200, login_page())
                 if url.path.startswith(("/employer/", "/resume/")):
@@ -116,8 +132,11 @@ class FakeBoards:
                 form = parse_qs(self.rfile.read(length).decode())
                 with site._lock:
                     site.requests.append(f"POST {self.path}")
+                path = urlsplit(self.path).path
+                if path == "/login" or path.endswith("/apply"):
+                    return self._djinni_post(path, form)
                 given = (form.get("username", [""])[0], form.get("password", [""])[0])
-                if urlsplit(self.path).path != "/account/login" or given != RECRUITER_LOGIN:
+                if path != "/account/login" or given != RECRUITER_LOGIN:
                     return self._html(403, login_page())
                 token = site.open_session()
                 back = parse_qs(urlsplit(self.headers.get("Referer") or "").query).get("backurl")
@@ -125,6 +144,38 @@ class FakeBoards:
                     back[0] if back else "/employer/vacancies",
                     cookie=f"hhtoken={token}; Path=/; HttpOnly; SameSite=Lax",
                 )
+
+            def _inbox(self, path: str, account: str | None) -> None:
+                if account is None:
+                    return self._redirect(f"/login?next={quote(path, safe='')}")
+                if path == "/my/inbox/":
+                    return self._html(200, site.djinni.inbox_page(account))
+                page = site.djinni.thread_page(account, path.split("/")[3])
+                if page is None:
+                    return self._html(404, html_page("Not found", "<h1>404</h1>"))
+                return self._html(200, page)
+
+            def _djinni_post(self, path: str, form: dict[str, list[str]]) -> None:
+                if path == "/login":
+                    token = site.djinni.login(form.get("email", [""])[0],
+                                              form.get("password", [""])[0])  # fmt: skip
+                    if token is None:
+                        return self._html(403, djinni_login_page())
+                    back = parse_qs(urlsplit(self.path).query).get("next", ["/my/inbox/"])[0]
+                    return self._redirect(back, cookie=f"sessionid={token}; Path=/; HttpOnly")
+                account = site.djinni.account(self.headers.get("Cookie"))
+                vacancy = next((v for v in VACANCIES if path == f"{v.path}apply"), None)
+                if vacancy is None:
+                    return self._html(404, html_page("Not found", "<h1>404</h1>"))
+                if account is None:
+                    return self._redirect(f"/login?next={quote(vacancy.path, safe='')}")
+                message = form.get("message", [""])[0].strip()
+                if not message:
+                    return self._html(400, html_page("Apply", "<p>Write a cover letter.</p>"))
+                if site.djinni.apply(account, vacancy, message) is None:
+                    text = "<p class='alert'>You have already applied for this job.</p>"
+                    return self._html(409, html_page("Apply", text))
+                return self._redirect(vacancy.path)
 
             def _employer(self, path: str, query: dict[str, list[str]]) -> None:
                 if path == "/employer/vacancies":

@@ -261,7 +261,7 @@ class FakeHH:
         return await call_next(request)
 
     def _build_app(self) -> FastAPI:
-        from tests.fakes.hh import api, negotiations, oauth
+        from tests.fakes.hh import api, applicant, negotiations, oauth, public_search
 
         app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
         app.state.hh = self
@@ -279,8 +279,10 @@ class FakeHH:
         app.add_exception_handler(HHError, hh_error)
         app.add_exception_handler(StarletteHTTPException, http_error)
         app.include_router(oauth.router)
+        app.include_router(public_search.router)  # before api's /vacancies/{id}
         app.include_router(api.router)
         app.include_router(negotiations.router)
+        app.include_router(applicant.router)  # POST /negotiations, the applicant's side
 
         @app.get("/account/captcha")
         async def captcha(request: Request) -> Response:

@@ -1,6 +1,7 @@
 """Saved job-board searches against the fake boards site through real headless Chromium: a
-Djinni search stores every vacancy as a lead with its JSON-LD or DOM fields, a second run
-refreshes the leads (no duplicates) and keeps the status a recruiter gave one, the daily page
+Djinni search stores every vacancy as a lead with its JSON-LD or DOM fields and its full text,
+listing the leads that wait for their analysis, a second run refreshes the leads (no
+duplicates) and keeps the status a recruiter gave one, the daily page
 budget stops a run and keeps what it read, a LinkedIn search without python-jobspy fails on the
 search (no exception), and the schedule finds the workspaces with enabled searches."""
 
@@ -81,12 +82,14 @@ def test_a_djinni_search_stores_leads_and_a_rerun_refreshes_them(
         assert (lead.url, lead.title, lead.company) == (expected.url, expected.title,
                                                         expected.company)  # fmt: skip
         assert lead.payload == lead_payload(expected) and lead.status == "new"
+        assert lead.description == expected.description and lead.contact == {}
     senior = found["101"].payload
     assert (senior["salary_min"], senior["salary_max"], senior["salary_currency"]) == (
         4000, 5500, "USD"
     )  # fmt: skip
     assert "Python" in senior["skills"] and senior["published_at"].startswith("2025-03-12")
-    assert "payment" in senior["description"]
+    assert "payment" in found["101"].description and "description" not in senior
+    assert sorted(first["lead_ids"]) == sorted(lead.id for lead in found.values())
     run = _last_run(pool, space, "djinni")
     assert (run.kind, run.status, run.counts["new"], run.counts["search_id"]) == (
         "vacancies", "done", len(VACANCIES), search_id
@@ -96,6 +99,7 @@ def test_a_djinni_search_stores_leads_and_a_rerun_refreshes_them(
         leads.set_lead_status(conn, lead_id=found["101"].id, status="responded")
     again = searches.run_search(pool, board_settings, space.id, search_id, pacing=Pacing.off())
     assert (again["found"], again["new"], again["updated"]) == (len(VACANCIES), 0, len(VACANCIES))
+    assert sorted(again["lead_ids"]) == sorted(first["lead_ids"])  # none analysed meanwhile
     refreshed = _leads(pool, space, "djinni")
     assert {k: lead.id for k, lead in refreshed.items()} == {k: v.id for k, v in found.items()}
     assert refreshed["101"].status == "responded" and refreshed["102"].status == "new"

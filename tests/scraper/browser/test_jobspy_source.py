@@ -1,6 +1,7 @@
 """LinkedIn and Indeed through jobspy: its DataFrame rows (columns and value types as
-`jobspy.scrape_jobs` returns them) become `BoardVacancy`s, missing values read as None, and
-a missing jobspy is an error with a stable code."""
+`jobspy.scrape_jobs` returns them) become `BoardVacancy`s with their text and the e-mails to
+answer, missing values read as None, the JobSpy-compatible fake answers through the same source,
+and a missing jobspy is an error with a stable code."""
 
 from __future__ import annotations
 
@@ -15,17 +16,7 @@ import pytest
 
 from scraper.browser.errors import ScraperError
 from scraper.browser.jobspy_source import JobspySource, frame_to_vacancies, load_jobspy
-
-# jobspy's column order (jobspy/util.py `desired_order`); rows as its scrapers fill them.
-COLUMNS = [
-    "id", "site", "job_url", "job_url_direct", "title", "company", "location", "date_posted",
-    "job_type", "salary_source", "interval", "min_amount", "max_amount", "currency",
-    "is_remote", "job_level", "job_function", "listing_type", "emails", "description",
-    "company_industry", "company_url", "company_logo", "company_url_direct",
-    "company_addresses", "company_num_employees", "company_revenue", "company_description",
-    "skills", "experience_range", "company_rating", "company_reviews_count", "vacancy_count",
-    "work_from_home_type",
-]  # fmt: skip
+from tests.fakes.jobspy import COLUMNS, FakeJobspy
 
 
 def jobspy_frame() -> pd.DataFrame:
@@ -46,6 +37,8 @@ def jobspy_frame() -> pd.DataFrame:
             "is_remote": True,
             "description": "**About us**\n\nWe ship payments.",
             "skills": "Python, Kafka",
+            "emails": "hiring@contoso.example, cto@contoso.example",
+            "job_level": "mid-senior level",
         },
         {
             "id": "in-5e409e577046abcd",
@@ -102,6 +95,37 @@ def test_jobspy_rows_become_board_vacancies() -> None:
     assert (indeed.salary_period, indeed.remote, indeed.employment_type) == ("hour", False, None)
     assert (indeed.published_at, indeed.description, indeed.skills) == (None, "", ())
     assert type(indeed.salary_min) is float and type(indeed.remote) is bool
+    # Whom to answer: the first e-mail jobspy found; every one, and the board's extras, kept.
+    assert (linkedin.contact_email, indeed.contact_email) == ("hiring@contoso.example", None)
+    assert linkedin.details == {
+        "job_level": "mid-senior level",
+        "emails": ["hiring@contoso.example", "cto@contoso.example"],
+    }
+    assert indeed.details == {}
+
+
+def test_the_fake_answers_as_jobspy_does_through_the_same_source() -> None:
+    fake = FakeJobspy()
+    source = JobspySource(("linkedin",), scrape_jobs=fake.scrape_jobs)
+    found = asyncio.run(source.search("python", None, 10))
+    assert [v.external_id for v in found] == ["li-4012345678", "li-4012349999"]  # newest first
+    senior = found[0]
+    assert (senior.source, senior.company, senior.salary_currency, senior.remote) == (
+        "linkedin", "Contoso Payments", "EUR", True
+    )  # fmt: skip
+    assert "Build Python services on FastAPI" in senior.description
+    assert senior.contact_email == "jobs@contoso.example"
+    assert (fake.calls[0]["site_name"], fake.calls[0]["linkedin_fetch_description"]) == (
+        ["linkedin"], True
+    )  # fmt: skip
+    frame = fake.scrape_jobs(site_name=["linkedin", "indeed"], search_term="python")
+    assert list(frame.columns) == COLUMNS and list(frame["site"]) == [
+        "indeed", "linkedin", "linkedin"
+    ]  # fmt: skip
+    assert fake.scrape_jobs(site_name="indeed", search_term="cobol").empty
+    in_austin = asyncio.run(JobspySource(("indeed",), scrape_jobs=fake.scrape_jobs).search(
+        "python", "Austin", 10))  # fmt: skip
+    assert [(v.salary_min, v.salary_period) for v in in_austin] == [(60.0, "hour")]
 
 
 def test_an_empty_result_is_no_vacancies() -> None:
@@ -115,7 +139,7 @@ def test_search_calls_jobspy_in_a_thread_and_caps_the_total() -> None:
         calls.append(kwargs)
         return jobspy_frame()
 
-    source = JobspySource(("linkedin", "indeed"), hours_old=72, scrape=scrape)
+    source = JobspySource(("linkedin", "indeed"), hours_old=72, scrape_jobs=scrape)
     found = asyncio.run(source.search("backend engineer", "Berlin", limit=1))
     assert [v.source for v in found] == ["linkedin"]
     (call,) = calls
@@ -133,7 +157,7 @@ def test_a_failing_board_is_a_retryable_error() -> None:
         raise Exception("LinkedIn response status code 429")
 
     with pytest.raises(ScraperError) as error:
-        asyncio.run(JobspySource(scrape=scrape).search("x", None, 5))
+        asyncio.run(JobspySource(scrape_jobs=scrape).search("x", None, 5))
     assert (error.value.code, error.value.retryable) == ("jobspy_failed", True)
 
 

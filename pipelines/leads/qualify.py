@@ -1,0 +1,194 @@
+"""Qualify new leads: analyse, embed, deduplicate and score each one, then move it.
+
+One run loads the workspace's profile and whole bench once, then takes each lead still waiting
+for its analysis in turn. The analysis, the embedding and the score are computed outside any
+transaction; the lead is then locked, checked unchanged, and everything is written in one
+transaction: the analysis (with its `analysed` event), a duplicate marked (archived, naming the
+lead it repeats), an archive for a lead excluded or under the fit threshold (the reason names
+the score, the threshold and what was missing: never silently dropped), 'qualified' for the
+rest, and the owner told about a strong one (`lead.strong`, once per lead). Only a 'new' lead
+is moved or told about: one a person already moved keeps its status.
+
+A lead whose analysis raises fails alone: it is logged, stored as analysed with fit 0 and
+archived with "analysis failed: <ExceptionName>", and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from db import bench, leads, notifications
+from db.leadgen_profiles import LeadgenProfile, get_profile
+from db.pool import transaction
+from pipelines.engine_set import Engines
+from pipelines.engines.embeddings import embed_document
+from pipelines.leads.analysis import analyse_lead
+from pipelines.leads.dedupe import dedupe_key, find_duplicate
+from pipelines.leads.fit import BenchIndex, Fit, score_fit
+
+log = logging.getLogger(__name__)
+_REASON_CHARS = 500
+
+
+@dataclass
+class QualifyResult:
+    """What one run did, by lead id (`analysed` counts the leads analysed without failure)."""
+
+    analysed: int = 0
+    qualified: list[int] = field(default_factory=list)
+    archived: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    strong: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def qualify_leads(
+    pool: ConnectionPool,
+    engines: Engines,
+    workspace_id: UUID,
+    lead_ids: Sequence[int] | None = None,
+    *,
+    limit: int = 200,
+) -> QualifyResult:
+    """Analyse and move the workspace's unanalysed leads (or those of `lead_ids` still
+    unanalysed), oldest first, at most `limit`."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        profile = get_profile(conn)
+        index = BenchIndex(bench.members_for_matching(conn))
+        if lead_ids is None:
+            ids = leads.unanalysed_ids(conn, limit=limit)
+        else:
+            rows = conn.execute(
+                "select id from leads where id = any(%s) and analyzed_at is null "
+                "order by id limit %s",
+                (list(lead_ids), limit),
+            ).fetchall()
+            ids = [r[0] for r in rows]
+    result = QualifyResult()
+    for lead_id in ids:
+        try:
+            outcomes = _qualify_one(pool, engines, workspace_id, lead_id, profile, index)
+        except Exception as e:
+            log.exception("lead %s: analysis failed", lead_id)
+            _store_failure(pool, workspace_id, lead_id, e)
+            result.failed.append(lead_id)
+            continue
+        if outcomes is None:
+            continue  # analysed or changed meanwhile; the next run takes the new text
+        result.analysed += 1
+        for outcome in outcomes:
+            getattr(result, outcome).append(lead_id)
+    log.info("leads qualified in %s: %s analysed, %s qualified, %s archived, %s duplicates, "
+             "%s strong, %s failed", workspace_id, result.analysed, len(result.qualified),
+             len(result.archived), len(result.duplicates), len(result.strong),
+             len(result.failed))  # fmt: skip
+    return result
+
+
+def _qualify_one(
+    pool: ConnectionPool,
+    engines: Engines,
+    workspace_id: UUID,
+    lead_id: int,
+    profile: LeadgenProfile,
+    index: BenchIndex,
+) -> list[str] | None:
+    """The result lists this lead joins, or None when it needs no analysis any more."""
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        lead = leads.get_lead(conn, lead_id=lead_id)
+    if lead.analyzed_at is not None:
+        return None
+    analysis = analyse_lead(lead.title, lead.description, company=lead.company)
+    engine = engines.embedder.id
+    vector = embed_document(engines.embedder, f"{lead.title}\n{lead.description}")
+    fit = score_fit(analysis, profile, index, lead_vector=vector, lead_engine=engine,
+                    company=lead.company, text=lead.description)  # fmt: skip
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        current = leads.get_lead(conn, lead_id=lead_id, for_update=True)
+        if current.analyzed_at is not None or (current.title, current.description) != (
+            lead.title, lead.description):  # fmt: skip
+            return None
+        stored = leads.save_analysis(
+            conn, lead_id=lead_id, language=analysis.language, analysis=analysis.to_json(),
+            fit_score=fit.score, fit_reasons=fit.reasons, bench_matches=fit.bench_matches,
+            dedupe_key=dedupe_key(lead.company, lead.title), embedding=vector,
+            embedding_engine=engine,
+        )  # fmt: skip
+        return _move(conn, stored, fit, profile, vector, engine)
+
+
+def _move(
+    conn: psycopg.Connection,
+    lead: leads.Lead,
+    fit: Fit,
+    profile: LeadgenProfile,
+    vector: list[float],
+    engine: str,
+) -> list[str]:
+    if lead.status != "new":
+        return []  # a person moved it already: it keeps its status, and they know it
+    if (original := find_duplicate(conn, lead, vector, engine=engine)) is not None:
+        leads.mark_duplicate(conn, lead_id=lead.id, duplicate_of=original)
+        return ["duplicates"]
+    if fit.excluded or fit.score < profile.fit_threshold:
+        leads.set_status(conn, lead_id=lead.id, status="archived",
+                         reason=archive_reason(fit, profile.fit_threshold))  # fmt: skip
+        return ["archived"]
+    leads.set_status(conn, lead_id=lead.id, status="qualified")
+    if fit.score < profile.strong_threshold:
+        return ["qualified"]
+    notifications.notify(
+        conn, workspace_id=lead.workspace_id, kind="lead.strong",
+        dedupe_key=f"lead.strong:{lead.id}", subject=strong_subject(lead, fit),
+    )  # fmt: skip
+    return ["qualified", "strong"]
+
+
+def archive_reason(fit: Fit, threshold: int) -> str:
+    """Why a lead was archived: the score, the threshold and what cost points."""
+    if fit.excluded:
+        head = f"{fit.reasons[0]['text']['en']} (fit {fit.score}, threshold {threshold})"
+        return head[:_REASON_CHARS]
+    missing = "; ".join(fit.shortfalls()) or "no part scored well enough"
+    return f"fit {fit.score} < threshold {threshold}: {missing}"[:_REASON_CHARS]
+
+
+def strong_subject(lead: leads.Lead, fit: Fit) -> dict[str, object]:
+    """The fields `lead.strong`'s text needs (db/notification_texts.py), and the lead's id."""
+    best = ", ".join(f"{m['name']} ({m['score']})" for m in fit.bench_matches[:2])
+    return {
+        "title": lead.title,
+        "company": lead.company,
+        "source": lead.source,
+        "fit_score": fit.score,
+        "bench": best,
+        "lead_id": lead.id,
+        "url": lead.url,
+    }
+
+
+def _store_failure(
+    pool: ConnectionPool, workspace_id: UUID, lead_id: int, error: Exception
+) -> None:
+    """Record a failed analysis so the lead is neither retried forever nor lost."""
+    name = type(error).__name__
+    reason = f"analysis failed: {name}"
+    try:
+        with transaction(pool, workspace_id=workspace_id) as conn:
+            lead = leads.get_lead(conn, lead_id=lead_id, for_update=True)
+            leads.save_analysis(
+                conn, lead_id=lead_id, language=None, analysis={"error": name},
+                fit_score=0, bench_matches=[], dedupe_key=None,
+                fit_reasons=[{"code": "analysis_failed", "points": 0, "max": 0,
+                              "text": {"en": reason, "ru": f"анализ не удался: {name}"}}],
+            )  # fmt: skip
+            if lead.status == "new":
+                leads.set_status(conn, lead_id=lead_id, status="archived", reason=reason)
+    except Exception:
+        log.exception("lead %s: the failed analysis could not be stored either", lead_id)

@@ -1,0 +1,294 @@
+"""Djinni (djinni.co) behind a signed-in account: answering a vacancy and reading the inbox.
+
+A company answers another company's vacancy on Djinni the way a person does: open the vacancy
+page signed in, read it, click "Apply", write the letter, send. Djinni then shows the page as
+applied and refuses a second application, which is what makes a repeat safe: a vacancy that
+already shows this account's application counts as answered (a dispatcher killed after
+submitting must not apply twice). Recruiters' answers arrive in the inbox, one thread per
+vacancy.
+
+Parsing is pure (`apply_state`, `parse_inbox`, `parse_thread` take HTML); the browser part
+only acts, paced (scraper/browser/human.py), one page at a time per account. Selectors, each
+with alternatives, as Djinni's markup names them:
+
+- applied: `.job-post__applied` or `[data-applied="true"]`; apply: the toggle
+  `.js-inbox-toggle-reply-form`, the form `#apply_form` with `textarea[name="message"]` and its
+  submit button; signed out: a link to `/login` instead of the button
+- login page: path `/login`, or `#signin_form` / a password input on the page
+- inbox `/my/inbox/`: `.inbox-thread` links with `data-thread-id`, `data-job-id`,
+  `data-last-message-id`; a thread: `.inbox-message` with `data-message-id`, `data-author`
+  (recruiter or me), `time[datetime]`, text in `.inbox-message__text`
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from scraper.browser.djinni import external_id
+from scraper.browser.human import Pacing, move_mouse, read, visit
+from scraper.browser.launch import DJINNI_PROFILE, new_context, open_browser
+from scraper.browser.text import clean, element_text, parse_datetime
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Page
+
+T = TypeVar("T")
+ApplyState = Literal["applied", "open", "signed_out", "closed"]
+
+X_APPLIED = "//*[contains(concat(' ', @class, ' '), ' job-post__applied ') or @data-applied='true']"
+X_TOGGLE = "//*[contains(concat(' ', @class, ' '), ' js-inbox-toggle-reply-form ')]"
+X_FORM = "//form[@id='apply_form']"
+X_LOGIN_LINK = "//a[starts-with(@href, '/login') or contains(@href, '/login?')]"
+SEL_TOGGLE = ".js-inbox-toggle-reply-form"
+SEL_MESSAGE = "#apply_form textarea[name='message']"
+SEL_SUBMIT = "#apply_form [type='submit']"
+INBOX_PATH = "/my/inbox/"
+
+
+class DjinniError(Exception):
+    """Djinni refused or failed; `code` is stable, `retryable` says whether the same call may
+    pass later with nobody doing anything."""
+
+    def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.code, self.message, self.retryable = code, message, retryable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.code, self.message, self.retryable))
+
+
+def _rebuild(code: str, message: str, retryable: bool) -> DjinniError:
+    return DjinniError(code, message, retryable=retryable)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """'applied' now, or 'already' (the page showed this account's application)."""
+
+    status: Literal["applied", "already"]
+    vacancy_id: str | None
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """One inbox thread: its page, the vacancy it is about, its newest message's id."""
+
+    thread_id: str
+    job_id: str | None
+    url: str
+    last_message_id: str | None
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """A message in a thread; `from_recruiter` False for the account's own."""
+
+    thread_id: str
+    job_id: str | None
+    message_id: str
+    text: str
+    sent_at: datetime | None
+    from_recruiter: bool
+
+
+# ---- cookies and pages ------------------------------------------------------------------------
+
+
+def load_djinni_cookies(cookies_json: str, *, host: str) -> list[dict[str, Any]]:
+    """Exported cookies (a list, or a storage state's `cookies`) for `host`, unexpired.
+    `DjinniError("djinni_cookies_invalid")` for anything else."""
+    try:
+        data = json.loads(cookies_json)
+    except ValueError as e:
+        raise DjinniError("djinni_cookies_invalid", "the Djinni cookies are not JSON") from e
+    if isinstance(data, dict):
+        data = data.get("cookies")
+    if not isinstance(data, list) or not all(
+        isinstance(c, dict) and "name" in c and "value" in c and ("domain" in c or "url" in c)
+        for c in data
+    ):
+        raise DjinniError("djinni_cookies_invalid", "the Djinni cookies are not a cookie list")
+    now = time.time()
+    live = [c for c in data if not (isinstance(c.get("expires"), int | float)
+                                    and 0 < c["expires"] <= now)]  # fmt: skip
+    if not any(_for_host(c, host) for c in live):
+        raise DjinniError(
+            "djinni_cookies_invalid",
+            f"none of these cookies is a live one of {host}: sign in at Djinni and export again",
+        )
+    return live
+
+
+def _for_host(cookie: dict[str, Any], host: str) -> bool:
+    domain = str(cookie.get("domain") or urlsplit(str(cookie.get("url") or "")).hostname or "")
+    domain = domain.lstrip(".").lower()
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+async def signed_in_context(browser: Browser, cookies_json: str, *, host: str) -> BrowserContext:
+    """A Djinni-dressed context carrying the account's cookies; the caller closes it."""
+    context = await new_context(browser, DJINNI_PROFILE)
+    await context.add_cookies(load_djinni_cookies(cookies_json, host=host))  # type: ignore[arg-type]
+    return context
+
+
+def is_login_page(url: str, html: str) -> bool:
+    """Whether Djinni shows its login page instead of what was asked for."""
+    if urlsplit(url).path.rstrip("/") == "/login":
+        return True
+    return 'id="signin_form"' in html
+
+
+def apply_state(html: str) -> ApplyState:
+    """Where the vacancy page stands for this account."""
+    doc = lxml.html.fromstring(html)
+    if doc.xpath(X_APPLIED):
+        return "applied"
+    if doc.xpath(X_FORM) or doc.xpath(X_TOGGLE):
+        return "open"
+    if doc.xpath(X_LOGIN_LINK):
+        return "signed_out"
+    return "closed"
+
+
+def parse_inbox(html: str, url: str) -> list[ThreadRef]:
+    """The threads listed on an inbox page, in page order."""
+    doc = lxml.html.fromstring(html)
+    threads = []
+    for item in doc.xpath("//*[contains(concat(' ', @class, ' '), ' inbox-thread ')]"):
+        thread_id = item.get("data-thread-id")
+        href = item.get("href") or (item.xpath(".//a/@href") or [None])[0]
+        if not thread_id or not href:
+            continue
+        threads.append(ThreadRef(thread_id, item.get("data-job-id"), urljoin(url, href),
+                                 item.get("data-last-message-id")))  # fmt: skip
+    return threads
+
+
+def parse_thread(html: str, thread: ThreadRef) -> list[InboxMessage]:
+    """The messages of one thread, oldest first."""
+    doc = lxml.html.fromstring(html)
+    job = (doc.xpath("//*[@data-job-id]/@data-job-id") or [thread.job_id])[0]
+    out = []
+    for item in doc.xpath("//*[contains(concat(' ', @class, ' '), ' inbox-message ')]"):
+        message_id = item.get("data-message-id")
+        if not message_id:
+            continue
+        body = item.xpath(".//*[contains(concat(' ', @class, ' '), ' inbox-message__text ')]")
+        stamp = item.xpath(".//time/@datetime")
+        out.append(InboxMessage(
+            thread_id=thread.thread_id, job_id=job, message_id=message_id,
+            text=clean(element_text(body[0])) if body else "",
+            sent_at=parse_datetime(stamp[0]) if stamp else None,
+            from_recruiter=item.get("data-author") != "me",
+        ))  # fmt: skip
+    return out
+
+
+# ---- acting -----------------------------------------------------------------------------------
+
+
+async def _click(page: Page, selector: str, pacing: Pacing) -> None:
+    """Move to the element like a hand, pause, click."""
+    target = page.locator(selector).first
+    if pacing.gestures:
+        box = await target.bounding_box()
+        if box is not None:
+            spot = (box["x"] + box["width"] * pacing.rng.uniform(0.3, 0.7),
+                    box["y"] + box["height"] * pacing.rng.uniform(0.3, 0.7))  # fmt: skip
+            await move_mouse(page, spot, pacing)
+    await pacing.wait(pacing.action_delay())
+    await target.click()
+
+
+async def apply(page: Page, url: str, letter: str, pacing: Pacing, *, account: str) -> ApplyResult:
+    """Answer the vacancy at `url` with `letter`, or find it answered already."""
+    vacancy_id = external_id(url)
+    async with pacing.turn(account):
+        await visit(page, url, pacing, account=account)
+        html = await page.content()
+        state = "signed_out" if is_login_page(page.url, html) else apply_state(html)
+        if state == "applied":
+            return ApplyResult("already", vacancy_id)
+        if state == "signed_out":
+            raise DjinniError("djinni_login_expired", "Djinni asks to log in again")
+        if state == "closed":
+            raise DjinniError("djinni_apply_unavailable",
+                              "the vacancy takes no applications (closed or removed)")  # fmt: skip
+        await read(page, pacing)
+        if not await page.locator(SEL_MESSAGE).first.is_visible():
+            await _click(page, SEL_TOGGLE, pacing)
+        await _click(page, SEL_MESSAGE, pacing)
+        await page.locator(SEL_MESSAGE).first.fill(letter)  # a prepared letter is pasted
+        async with page.expect_navigation():
+            await _click(page, SEL_SUBMIT, pacing)
+        html = await page.content()
+    if apply_state(html) == "applied":
+        return ApplyResult("applied", vacancy_id)
+    said = clean(element_text(lxml.html.fromstring(html)))[:200]
+    raise DjinniError("djinni_apply_refused", f"Djinni did not take the application: {said}")
+
+
+async def read_inbox(
+    page: Page, base_url: str, pacing: Pacing, *, account: str, known: set[str]
+) -> list[InboxMessage]:
+    """Recruiters' messages in threads whose newest message is not in `known` (message ids
+    already recorded), thread by thread."""
+    inbox = base_url.rstrip("/") + INBOX_PATH
+    async with pacing.turn(account):
+        await visit(page, inbox, pacing, account=account)
+        html = await page.content()
+    if is_login_page(page.url, html):
+        raise DjinniError("djinni_login_expired", "Djinni asks to log in again")
+    found: list[InboxMessage] = []
+    for thread in parse_inbox(html, page.url):
+        if thread.last_message_id is not None and thread.last_message_id in known:
+            continue
+        async with pacing.turn(account):
+            await visit(page, thread.url, pacing, account=account)
+            await read(page, pacing)
+            found += [m for m in parse_thread(await page.content(), thread) if m.from_recruiter]
+    return found
+
+
+@dataclass(frozen=True)
+class SharedBrowser:
+    """A Chromium already running on an event loop in another thread (a worker's long-lived
+    browser, or a test's): work is handed to that loop instead of launching one per call."""
+
+    loop: asyncio.AbstractEventLoop
+    browser: Browser
+
+
+def run_with_browser(
+    work: Callable[[Browser], Awaitable[T]], *, shared: SharedBrowser | None, timeout_s: float
+) -> T:
+    """Run `work` with a browser, blocking, within `timeout_s`: on the shared one's loop, or
+    on a fresh loop with a Chromium launched for it."""
+    if shared is not None:
+        future = asyncio.run_coroutine_threadsafe(work(shared.browser), shared.loop)
+        try:
+            return future.result(timeout_s)
+        except TimeoutError:
+            future.cancel()
+            raise DjinniError("page_failed", f"Djinni took over {timeout_s:.0f} s",
+                              retryable=True) from None  # fmt: skip
+
+    async def own() -> T:
+        async with open_browser() as browser:
+            return await work(browser)
+
+    try:
+        return asyncio.run(asyncio.wait_for(own(), timeout_s))
+    except TimeoutError:
+        raise DjinniError("page_failed", f"Djinni took over {timeout_s:.0f} s",
+                          retryable=True) from None  # fmt: skip

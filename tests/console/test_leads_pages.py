@@ -1,0 +1,187 @@
+"""The Leads, Lead and Lead-gen settings pages against the real API on a real database.
+
+Seeded as the product does it: two leads found on two boards, one analysed and scored against
+the profile and a bench person (pipelines.leads.analysis and fit), moved to qualified and
+given a drafted response (pipelines.leads.response). A recruiter then sees the lead in its
+board column, opens it (fit reasons, the bench person), edits and approves the response,
+fails to lose it without a reason and loses it with one; an owner saves the profile and
+Calendly's keys (never shown back) and reads the report's counts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db import bench, leadgen_profiles, leads
+from db.bench import BenchMember
+from db.candidates import create_candidate
+from db.pool import transaction
+from pipelines.leads.analysis import analyse_lead
+from pipelines.leads.fit import score_fit
+from pipelines.leads.response import draft_response
+from serve_apps import accounts
+from tests.console.pages import go_to, ok, page_text, signed_in
+
+OWNER = ("olena@leads-page.test", "olena-password-1")
+RECRUITER = ("rostyslav@leads-page.test", "rostyslav-password-1")
+PYTHON_JOB = """Senior Python Developer for a fintech platform.
+Requirements: Python 5+ years, Django, PostgreSQL. Nice to have: Kubernetes.
+Goals: reduce payment latency by 30%.
+Budget: $45-60 per hour. Contract, 6 months, start ASAP.
+Contact: Olga Ivanova, olga@acme.example"""
+GO_JOB = "Go developer for a logistics startup. Go, gRPC, Kafka. Remote, full-time."
+CALENDLY_TOKEN = "pat-secret-token-0123456789"
+
+
+@pytest.fixture(scope="module")
+def seeded(pool, settings, api_url) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    """A staffing workspace: a profile, Ivan on the bench, a qualified Python lead with its
+    fit and a drafted response, a new Go lead from another board."""
+    owner = accounts.create_user_account(pool, email=OWNER[0], password=OWNER[1],
+                                         full_name="Olena")  # fmt: skip
+    space = accounts.create_workspace(pool, name="Bench Co", owner_id=owner.id)
+    accounts.create_user_account(pool, email=RECRUITER[0], password=RECRUITER[1],
+                                 full_name="Rostyslav")  # fmt: skip
+    accounts.add_member(pool, workspace_id=space.id, email=RECRUITER[0], role="recruiter")
+    with transaction(pool, workspace_id=space.id) as conn:
+        profile = leadgen_profiles.save_profile(
+            conn, workspace_id=space.id, updated_by=owner.id, stacks=["Python", "Django"],
+            seniority=["senior"], rate_min=40.0, rate_max=70.0, regions=["remote"],
+        )  # fmt: skip
+        ivan = create_candidate(conn, workspace_id=space.id, full_name="Ivan Petrenko")
+        bench.add_member(conn, workspace_id=space.id, candidate_id=ivan.id,
+                         headline="Senior Python engineer, fintech")  # fmt: skip
+        python, _ = leads.upsert_lead(conn, workspace_id=space.id, source="djinni",
+                                      external_id="py-1", url="https://djinni.example/jobs/1",
+                                      title="Senior Python Developer", company="Acme Pay",
+                                      description=PYTHON_JOB)  # fmt: skip
+        go, _ = leads.upsert_lead(conn, workspace_id=space.id, source="linkedin",
+                                  external_id="go-1", title="Go developer", company="Shiply",
+                                  description=GO_JOB)  # fmt: skip
+        analysis = analyse_lead(python.title, python.description, company=python.company)
+        fit = score_fit(analysis, profile, [_on_bench(ivan.id)], company=python.company,
+                        text=python.description)  # fmt: skip
+        leads.save_analysis(conn, lead_id=python.id, language=analysis.language,
+                            analysis=analysis.to_json(), fit_score=fit.score,
+                            fit_reasons=fit.reasons, bench_matches=fit.bench_matches,
+                            dedupe_key=None)  # fmt: skip
+        leads.set_status(conn, lead_id=python.id, status="qualified")
+    draft_response(pool, settings, space.id, python.id)
+    return SimpleNamespace(space=space, ivan=ivan.id, python=python.id, go=go.id, fit=fit,
+                           api=_api(api_url, space.id))  # fmt: skip
+
+
+def _on_bench(candidate_id: int) -> BenchMember:
+    """Ivan as matching sees him: the skills and years of a parsed resume."""
+    return BenchMember(
+        candidate_id=candidate_id, full_name="Ivan Petrenko",
+        headline="Senior Python engineer, fintech", rate="$50/h", available_from=None,
+        note="", added_at=datetime.now(UTC), resume_id=None,
+        skills=["python", "django", "postgresql"], years=7.0, titles=["Python developer"],
+        location="Kyiv", languages=["english"],
+    )  # fmt: skip
+
+
+def _api(api_url: str, workspace_id: Any) -> httpx.Client:
+    """The owner's own API client, to check what the pages stored."""
+    login = {"email": OWNER[0], "password": OWNER[1]}
+    token = httpx.post(f"{api_url}/api/v1/auth/login", json=login).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "X-Workspace-Id": str(workspace_id)}
+    return httpx.Client(base_url=f"{api_url}/api/v1", headers=headers)
+
+
+def _column(at: AppTest, status_label: str) -> list[str]:
+    """The card titles (links) in the board column headed `status_label`."""
+    for column in at.columns:
+        heads = [m.value for m in column.markdown]
+        if heads and heads[0].startswith(f"**{status_label}**"):
+            return [link.value.replace("\\", "") for link in column.get("page_link")]
+    raise AssertionError(f"no board column {status_label!r}")
+
+
+def _notice(at: AppTest) -> str:
+    return " ".join(s.value for s in at.success)
+
+
+def test_a_recruiter_works_a_lead_from_the_board(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, RECRUITER, "leads"))
+    assert _column(at, "Qualified") == ["Senior Python Developer"]
+    assert _column(at, "New") == ["Go developer"]
+    assert f"Fit {seeded.fit.score}" in page_text(at)
+    assert "Best match: Ivan Petrenko" in page_text(at)
+
+    at = ok(go_to(at, "lead", lead_id=str(seeded.python)))
+    assert at.title[0].value == "Senior Python Developer"
+    reasons = at.dataframe[0].value
+    assert "best bench match: Ivan Petrenko" in " ".join(reasons["Why"])
+    assert any(p.startswith("+") and "/" in p for p in reasons["Points"])
+    ivan = next(p for p in at.get("page_link") if p.value == "Ivan Petrenko")
+    assert ivan.proto.page == "candidate" and f"candidate={seeded.ivan}" in ivan.proto.query_string
+    assert "Ivan" in at.text_area(key="lrs_body").value  # the draft names the bench person
+    assert "draft" in page_text(at)
+
+    at.text_area(key="lrs_body").input("Hello! Ivan Petrenko fits your team. Shall we talk?")
+    at = ok(at.button(key="lrs_save").click().run())
+    assert "Response saved as a draft." in _notice(at)
+    at = ok(at.button(key="lrs_approve").click().run())
+    assert "Response approved." in _notice(at)
+    stored = seeded.api.get(f"/leads/{seeded.python}").json()["response"]
+    assert stored["status"] == "approved" and stored["body"].startswith("Hello! Ivan Petrenko")
+    assert not at.button(key="lrs_send").disabled
+
+    at.selectbox(key="lm_status").set_value("lost")
+    at = ok(at.button(key="lm_move").click().run())
+    assert "needs a reason" in " ".join(e.value for e in at.error)
+    assert seeded.api.get(f"/leads/{seeded.python}").json()["status"] == "qualified"
+    at.text_input(key="lm_reason").input("the client chose an in-house hire")
+    at = ok(at.button(key="lm_move").click().run())
+    assert "Moved to Lost." in _notice(at)
+    lead = seeded.api.get(f"/leads/{seeded.python}").json()
+    assert lead["status"] == "lost" and lead["lost_reason"] == "the client chose an in-house hire"
+    history = at.dataframe[-1].value
+    assert history["Details"].iloc[0] == "Qualified → Lost: the client chose an in-house hire"
+    assert history["Who"].iloc[0] == "Rostyslav"
+
+
+def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "leads_settings"))
+    assert at.text_area(key="lgs_stacks").value == "Python, Django"
+    assert any("Ivan Petrenko" in str(d.value.to_dict()) for d in at.dataframe)  # the bench
+    at.text_area(key="lgs_stacks").input("Python, Django\nFastAPI")
+    at.text_area(key="lgs_stop_words").input("gambling")
+    at.toggle(key="lgs_auto").set_value(True)
+    save = next(b for b in at.get("form_submit_button") if b.label == "Save the profile")
+    at = ok(save.click().run())
+    assert "Profile saved." in _notice(at)
+    profile = seeded.api.get("/leads/setup/profile").json()
+    assert profile["stacks"] == ["Python", "Django", "FastAPI"]
+    assert profile["stop_words"] == ["gambling"] and profile["auto_send_threshold"] == 90
+
+    assert "Personal access token: not set" in page_text(at).replace("*", "").replace("▫️ ", "")
+    at.text_input(key="lcal_token_in").input(CALENDLY_TOKEN)
+    at.text_input(key="lcal_signing_key_in").input("signing-key-0123")
+    keys = next(b for b in at.get("form_submit_button") if b.label == "Save the keys")
+    at = ok(keys.click().run())
+    assert "Calendly keys saved." in _notice(at)
+    text = page_text(at).replace("*", "")
+    assert "Personal access token: set" in text and "Webhook signing key: set" in text
+    (hook,) = at.code
+    assert hook.value.endswith(f"/api/v1/hooks/calendly/{seeded.space.id}")
+    shown = [text, *(w.value for w in at.text_input), *(c.value for c in at.code)]
+    assert not any(CALENDLY_TOKEN in str(s) for s in shown)
+
+
+def test_the_report_counts_the_leads(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "leads"))
+    at = ok(at.button_group(key="lb_view").set_value("report").run())
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Leads"] == "2" and tiles["Qualified"] == "1" and tiles["Responded"] == "0"
+    assert len(at.get("arrow_vega_lite_chart")) >= 2  # per week per board, the funnel
+    variants = at.dataframe[-1].value
+    assert variants["Leads"].sum() == 1  # the drafted lead got a prompt variant

@@ -1,0 +1,174 @@
+"""Qualifying a batch of leads against real Postgres: statuses, reasons, events, notification."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+import pytest
+from psycopg_pool import ConnectionPool
+
+from db import bench, leadgen_profiles, leads, memberships, resumes, users
+from db.pool import transaction
+from pipelines.engine_set import Engines, offline_engines
+from pipelines.engines.embeddings import Embedder
+from pipelines.leads.qualify import qualify_leads
+from pipelines.resume_flow import process_resume
+from tests.db import factories
+
+ANNA = """Anna Volkova
+Email: anna.volkova@example.com
+Location: Belgrade
+
+Senior Python Developer
+
+Experience
+Shopwise — Senior Python Developer
+March 2018 - Present
+REST APIs with Django and Django REST Framework on PostgreSQL, Celery and Redis queues,
+payments and billing for a marketplace.
+
+Skills
+Python, Django, Django REST Framework, PostgreSQL, Celery, Redis, Docker
+
+Languages
+English — C1
+Russian — native
+"""
+
+PAYMENTS = """We are a fintech startup building a payments API for marketplaces.
+
+Requirements:
+- 5+ years of Python
+- Django, Django REST Framework, PostgreSQL
+- Celery
+- English B2
+
+Fully remote, long-term contract. Budget: $9,000 per month.
+Contact: Jane Miller, jane@payco.io
+"""
+IOS = """Our consumer app needs an iOS developer in the Tokyo office.
+
+Requirements:
+- 3+ years with Swift and SwiftUI
+- Objective-C, Core Data
+
+Location: Tokyo. No remote. Salary: $2,000 per month.
+"""
+GAMBLING = """Python developer for an online gambling platform.
+
+Requirements:
+- Python, Django, PostgreSQL
+Remote. Budget: $8,000 per month.
+"""
+BROKEN = "Python, Django. BREAK-THE-EMBEDDER"
+
+
+class BreakingEmbedder:
+    """The offline embedder, except that it fails on one marked text (a broken lead)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.id, self.dim = inner, inner.id, inner.dim
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if any("BREAK-THE-EMBEDDER" in t for t in texts):
+            raise ValueError("the embedder choked")
+        return self.inner.embed(texts)
+
+
+@pytest.fixture(scope="module")
+def engines() -> Engines:
+    real = offline_engines()
+    return replace(real, embedder=BreakingEmbedder(real.embedder))
+
+
+def test_a_batch_ends_in_the_right_statuses(pool: ConnectionPool, engines: Engines) -> None:
+    ws, other = factories.workspace(pool), factories.workspace(pool)
+    with transaction(pool) as conn:
+        owner = users.create_user(conn, email=f"{uuid.uuid4().hex}@q.io", password_hash="h")
+    with transaction(pool, workspace_id=ws.id) as conn:
+        memberships.add_member(conn, workspace_id=ws.id, user_id=owner.id, role="owner")
+        leadgen_profiles.save_profile(
+            conn, workspace_id=ws.id, updated_by=owner.id, stacks=["Python", "Django", "Postgres"],
+            seniority=["middle", "senior"], rate_min=40, rate_max=70, regions=["Remote", "EU"],
+            languages=["English", "Russian"], stop_words=["gambling"],
+            blocked_companies=["Shady Ltd"], fit_threshold=45, strong_threshold=75,
+        )  # fmt: skip
+        rid = resumes.create_resume(conn, workspace_id=ws.id, file=ANNA.encode(), file_name="a.txt").id
+    anna = process_resume(pool, engines, workspace_id=ws.id, resume_id=rid).candidate_id
+    assert anna is not None
+
+    def lead(source: str, external_id: str, title: str, company: str, text: str) -> int:
+        created, _ = leads.upsert_lead(conn, workspace_id=ws.id, source=source,
+                                       external_id=external_id, title=title, company=company,
+                                       description=text)  # fmt: skip
+        return created.id
+
+    with transaction(pool, workspace_id=ws.id) as conn:
+        bench.add_member(conn, workspace_id=ws.id, candidate_id=anna, headline="Django backend")
+        strong = lead("djinni", "1", "Senior Python/Django Developer", "PayCo", PAYMENTS)
+        weak = lead("djinni", "2", "iOS Developer", "AppCo", IOS)
+        duplicate = lead("linkedin", "li-1", "Senior Python/Django Developer (Remote)",
+                         "PayCo, Inc.", PAYMENTS + "\nApply through LinkedIn.")  # fmt: skip
+        excluded = lead("hh", "3", "Python Developer", "BetCo", GAMBLING)
+        broken = lead("djinni", "4", "Python Developer", "Oops", BROKEN)
+        moved = lead("djinni", "5", "Middle Django Developer", "ShopCo", PAYMENTS)
+        leads.set_status(conn, lead_id=moved, status="responded", actor_user_id=owner.id)
+
+    result = qualify_leads(pool, engines, ws.id)
+
+    assert (result.qualified, result.strong, result.duplicates) == ([strong], [strong], [duplicate])
+    assert (result.archived, result.failed, result.analysed) == ([weak, excluded], [broken], 5)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        got = {i: leads.get_lead(conn, lead_id=i) for i in (strong, weak, duplicate, excluded,
+                                                            broken, moved)}  # fmt: skip
+        events = {i: [e.kind for e in leads.list_events(conn, lead_id=i)] for i in got}
+        told = conn.execute(
+            "select user_id, subject, body from notifications where kind = 'lead.strong'"
+        ).fetchall()
+    assert {i: got[i].status for i in got} == {
+        strong: "qualified", weak: "archived", duplicate: "archived", excluded: "archived",
+        broken: "archived", moved: "responded",
+    }  # fmt: skip
+    assert all(x.analyzed_at is not None and x.fit_score is not None for x in got.values())
+    assert got[strong].fit_score >= 75 and got[strong].bench_matches[0]["candidate_id"] == anna
+    assert got[strong].analysis["budget"]["max"] == 9000 and got[strong].language == "en"
+    assert got[weak].fit_score < 45
+    assert got[weak].archive_reason.startswith(f"fit {got[weak].fit_score} < threshold 45: ")
+    assert "missing iOS, Swift, SwiftUI, Objective-C" in got[weak].archive_reason
+    assert "Tokyo is outside your regions" in got[weak].archive_reason
+    assert "69% below your rate" in got[weak].archive_reason
+    assert got[duplicate].duplicate_of == strong
+    assert got[duplicate].archive_reason == f"duplicate of lead {strong} (djinni)"
+    assert got[excluded].fit_score == 0 and "stop word 'gambling'" in got[excluded].archive_reason
+    assert "threshold 45" in got[excluded].archive_reason
+    assert got[broken].archive_reason == "analysis failed: ValueError"
+    assert (got[broken].fit_score, got[broken].fit_reasons[0]["code"]) == (0, "analysis_failed")
+    assert got[moved].fit_score >= 45  # analysed, but the person's status stays
+    assert events[strong] == ["created", "analysed", "status"]
+    assert events[duplicate] == ["created", "analysed", "duplicate", "status"]
+    assert events[broken] == ["created", "analysed", "status"]
+    assert events[moved] == ["created", "status", "analysed"]
+    assert len(told) == 1 and told[0][0] == owner.id and told[0][1]["lead_id"] == strong
+    assert "PayCo" in told[0][2] and "Anna Volkova" in told[0][2]
+
+    again = qualify_leads(pool, engines, ws.id)  # nothing left to analyse, nobody told twice
+    assert (again.analysed, again.failed, again.strong) == (0, [], [])
+    with transaction(pool, workspace_id=other.id) as conn:
+        assert leads.list_leads(conn) == []
+        assert conn.execute("select count(*) from lead_events").fetchone() == (0,)
+        assert conn.execute("select count(*) from notifications").fetchone() == (0,)
+    assert qualify_leads(pool, engines, other.id, [strong, weak]).analysed == 0
+
+
+def test_only_the_given_unanalysed_leads_are_taken(pool: ConnectionPool, engines: Engines) -> None:
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        ids = [leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id=str(n),
+                                 title=f"Go developer {n}", company=f"Co {n}",
+                                 description="Go, Kubernetes, gRPC. Remote.")[0].id
+               for n in range(3)]  # fmt: skip
+    first = qualify_leads(pool, engines, ws.id, [ids[1]])
+    assert first.analysed == 1 and first.archived == [ids[1]]  # no stacks in common: archived
+    rest = qualify_leads(pool, engines, ws.id, limit=1)
+    assert rest.analysed == 1 and rest.archived == [ids[0]]
