@@ -24,7 +24,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from db.errors import InvalidValue
+from db.errors import InvalidValue, TenantContextMissing
 from db.secret_box import SecretBox
 
 CAP_BOARDS = ("djinni", "linkedin", "indeed", "hh", "email")
@@ -162,17 +162,27 @@ def save_profile(
     names = ", ".join(EDITABLE)
     values = ", ".join(f"%({n})s" for n in EDITABLE)
     updates = ", ".join(f"{n} = excluded.{n}" for n in EDITABLE)
-    with conn.cursor(row_factory=class_row(LeadgenProfile)) as cur:
-        cur.execute(
-            f"""
-            insert into leadgen_profiles (workspace_id, updated_by, {names})
-            values (%(ws)s, %(by)s, {values})
-            on conflict (workspace_id) do update set updated_by = excluded.updated_by, {updates}
-            returning {_COLUMNS}
-            """,
-            params,
-        )
-        row = cur.fetchone()
+    try:
+        with conn.cursor(row_factory=class_row(LeadgenProfile)) as cur:
+            cur.execute(
+                f"""
+                insert into leadgen_profiles (workspace_id, updated_by, {names})
+                values (%(ws)s, %(by)s, {values})
+                on conflict (workspace_id) do update set updated_by = excluded.updated_by,
+                    {updates}
+                returning {_COLUMNS}
+                """,
+                params,
+            )
+            row = cur.fetchone()
+    except psycopg.errors.CheckViolation as e:  # a concurrent save changed the other half
+        raise InvalidValue(
+            f"the profile breaks a rule of the schema: {e.diag.message_primary}"
+        ) from e
+    except psycopg.errors.InsufficientPrivilege as e:
+        raise TenantContextMissing(
+            "profile workspace_id does not match the workspace context"
+        ) from e
     assert row is not None
     return row
 

@@ -52,9 +52,14 @@ add_texts(
             "ru": "В очереди или отправлен: текст больше нельзя изменить.",
         },
         "lrs_empty_body": {"en": "The text cannot be empty.", "ru": "Текст не может быть пустым."},
+        "lrs_unchanged": {"en": "Nothing changed.", "ru": "Изменений нет."},
+        "lrs_send_edited": {
+            "en": "The text was edited: save and approve it before sending.",
+            "ru": "Текст изменён: сохраните и одобрите его перед отправкой.",
+        },
         "lrs_unsaved": {
-            "en": "Edited: approving saves the edit first.",
-            "ru": "Есть изменения: одобрение сначала сохранит их.",
+            "en": "Edited: Save keeps it as a draft, Approve saves and approves it.",
+            "ru": "Есть изменения: «Сохранить» оставит черновик, «Одобрить» сохранит и одобрит.",
         },
         "lrs_st_draft": {"en": "draft", "ru": "черновик"},
         "lrs_st_approved": {"en": "approved", "ru": "одобрен"},
@@ -132,15 +137,19 @@ def _load(lead_id: int, response: dict[str, Any]) -> None:
 def _buttons(
     workspace_id: str, lead_id: int, status: str, edited: bool, subject: str, body: str
 ) -> None:
+    """The buttons stay enabled while the text is typed (Streamlit only learns of typing with
+    the click), so each decides on click what the text on the screen allows."""
     api = client()
     redraft, save, approve, send = st.columns(4)
     if redraft.button(t("lrs_redraft"), key="lrs_redraft", icon=":material/refresh:"):
         _act(lambda: api.draft_lead_response(workspace_id, lead_id), "lrs_drafted")
-    if save.button(t("lrs_save"), key="lrs_save", disabled=not edited, icon=":material/save:"):
-        if _filled(body):
+    if save.button(t("lrs_save"), key="lrs_save", icon=":material/save:"):
+        if not edited:
+            st.info(t("lrs_unchanged"))
+        elif _filled(body):
             _act(lambda: api.edit_lead_response(workspace_id, lead_id, subject, body), "lrs_saved")
     if approve.button(t("lrs_approve"), key="lrs_approve", icon=":material/check:",
-                      disabled=status == "approved" and not edited):  # fmt: skip
+                      disabled=status == "approved"):  # fmt: skip
         if _filled(body):
 
             def approve_as_shown() -> None:
@@ -150,8 +159,11 @@ def _buttons(
 
             _act(approve_as_shown, "lrs_approved")
     if send.button(t("lrs_send"), key="lrs_send", icon=":material/send:", type="primary",
-                   disabled=status != "approved" or edited):  # fmt: skip
-        _act(lambda: api.send_lead_response(workspace_id, lead_id), "lrs_queued")
+                   disabled=status != "approved"):  # fmt: skip
+        if edited:
+            st.warning(t("lrs_send_edited"))
+        else:
+            _act(lambda: api.send_lead_response(workspace_id, lead_id), "lrs_queued")
 
 
 def _filled(body: str) -> bool:

@@ -170,6 +170,7 @@ def score_fit(
     return Fit(max(0, min(100, parts.total)), parts.reasons, matches)
 
 
+@lru_cache(maxsize=512)
 def _phrase(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(word.casefold())}(?!\w)")
 
@@ -265,7 +266,7 @@ def _bench_matches(
             "headline": member.headline or (member.titles[0] if member.titles else ""),
             "score": int(scores[i]),
             "matched": sorted(skills & wanted),
-            "missing": [_label(g) for k, g in enumerate(groups) if met is not None and not met[k, i]],
+            "missing": [_label(g) for k, g in enumerate(groups) if not met[k, i]] if groups else [],
             "years": round(member.years, 1),
             "similarity": None if not known[i] else round(float(sims[i]), 3),
             "rate": member.rate,

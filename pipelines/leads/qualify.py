@@ -10,7 +10,9 @@ rest, and the owner told about a strong one (`lead.strong`, once per lead). Only
 is moved or told about: one a person already moved keeps its status.
 
 A lead whose analysis raises fails alone: it is logged, stored as analysed with fit 0 and
-archived with "analysis failed: <ExceptionName>", and the run goes on.
+archived with "analysis failed: <ExceptionName>", and the run goes on. An engine error that
+trying again can help (a cloud embedder's timeout or rate limit) is the engine's, not the
+lead's: that lead stays unanalysed for the next run.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from db import bench, leads, notifications
+from db.errors import NotFound
 from db.leadgen_profiles import LeadgenProfile, get_profile
 from db.pool import transaction
 from pipelines.engine_set import Engines
 from pipelines.engines.embeddings import embed_document
+from pipelines.engines.errors import EngineError
 from pipelines.leads.analysis import analyse_lead
 from pipelines.leads.dedupe import dedupe_key, find_duplicate
 from pipelines.leads.fit import BenchIndex, Fit, score_fit
@@ -74,10 +78,16 @@ def qualify_leads(
     for lead_id in ids:
         try:
             outcomes = _qualify_one(pool, engines, workspace_id, lead_id, profile, index)
+        except NotFound:
+            continue  # deleted since the list was read
         except Exception as e:
-            log.exception("lead %s: analysis failed", lead_id)
-            _store_failure(pool, workspace_id, lead_id, e)
             result.failed.append(lead_id)
+            if isinstance(e, EngineError) and e.retryable:
+                # The engine is down, not the lead: it stays unanalysed for the next run.
+                log.warning("lead %s: %s; analysis left for the next run", lead_id, e.message)
+            else:
+                log.exception("lead %s: analysis failed", lead_id)
+                _store_failure(pool, workspace_id, lead_id, e)
             continue
         if outcomes is None:
             continue  # analysed or changed meanwhile; the next run takes the new text

@@ -50,6 +50,7 @@ from pipelines.leads.response_texts import (
     Drafted,
     Person,
     ResponseContext,
+    fit_lines,
     render,
     style_of,
 )
@@ -61,7 +62,6 @@ log = logging.getLogger(__name__)
 
 OFFLINE_ENGINE = "offline"
 CHANNEL_BY_SOURCE = {"djinni": "djinni", "linkedin": "linkedin", "hh": "hh"}
-MAX_REASONS = 2
 _EDGE = re.compile(r"^[\s\-–—*•·●▪]+|[\s.;:,]+$")
 
 
@@ -98,10 +98,12 @@ def channel_for(lead: leads.Lead) -> tuple[str, str | None]:
 
 
 def booking_link(profile: LeadgenProfile) -> str:
-    """What the response offers for a call: the Calendly placeholder, the plain link, or ""."""
-    if profile.calendly_event_type:
+    """What the response offers for a call: the placeholder that sending fills (a single-use
+    Calendly link, or the plain booking link tagged with the lead, so a booking finds its lead
+    either way), or "" when the workspace has neither."""
+    if profile.calendly_event_type or (profile.booking_url or "").strip():
         return BOOKING_PLACEHOLDER
-    return (profile.booking_url or "").strip()
+    return ""
 
 
 def _best_person(
@@ -135,14 +137,22 @@ def _best_person(
     return None, ()
 
 
-def _reasons(lead: leads.Lead, language: Lang) -> tuple[str, ...]:
-    reasons = [r for r in lead.fit_reasons or [] if float(r.get("points") or 0) > 0]
-    reasons.sort(key=lambda r: -float(r.get("points") or 0))
-    texts = []
-    for reason in reasons:
-        text = reason.get("text") or ""
-        texts.append(_clip(text.get(language) or "" if isinstance(text, dict) else text, 200))
-    return tuple(t for t in texts if t)[:MAX_REASONS]
+def _full_stack(lead: leads.Lead) -> bool:
+    """Whether the fit found every must-have skill of the vacancy among what the team sells."""
+    for reason in lead.fit_reasons or []:
+        if reason.get("code") == "stack":
+            points, top = reason.get("points"), reason.get("max")
+            return (
+                isinstance(points, int | float)
+                and isinstance(top, int | float)
+                and 0 < top <= points
+            )
+    return False
+
+
+def _min_years(analysis: dict[str, Any]) -> int | None:
+    value = (analysis.get("requirements") or {}).get("min_years")
+    return int(round(float(value))) if isinstance(value, int | float) and value >= 1 else None
 
 
 def build_context(
@@ -173,7 +183,12 @@ def build_context(
         timeline_known=any(timeline.get(k) for k in ("asap", "start", "duration"))
         if isinstance(timeline, dict)
         else bool(timeline),
-        reasons=_reasons(lead, language),
+        reasons=fit_lines(
+            language,
+            full_stack=_full_stack(lead),
+            years=person.years if person is not None else None,
+            min_years=_min_years(analysis),
+        ),
         pitch=profile.pitch.strip(),
         sender_name=" ".join(profile.sender_name.split()),
         booking=booking_link(profile),

@@ -66,7 +66,7 @@ class ResponseContext:
     missing: tuple[str, ...] = ()  # what the vacancy asks and the person lacks
     budget_known: bool = False
     timeline_known: bool = False
-    reasons: tuple[str, ...] = ()  # why it fits, in the response's language
+    reasons: tuple[str, ...] = ()  # why it fits, safe to tell the client (`fit_lines`)
     pitch: str = ""
     sender_name: str = ""
     booking: str = ""  # a URL, BOOKING_PLACEHOLDER, or "" for none
@@ -140,6 +140,28 @@ def _vacancy(ctx: ResponseContext) -> str:
     if ctx.language == "en":
         return f"your {ctx.title + ' ' if ctx.title else ''}vacancy{_at(ctx)}"
     return f"вашу вакансию{' «' + ctx.title + '»' if ctx.title else ''}{_at(ctx)}"
+
+
+def fit_lines(
+    language: Lang, *, full_stack: bool, years: int | None, min_years: int | None
+) -> tuple[str, ...]:
+    """Why it fits, as a client may read it. The fit reasons themselves are notes for the owner
+    (scores, "your rate", what is missing), so only facts safe to tell are said: the team
+    covers every must-have skill, the person has the years the vacancy asks for."""
+    lines = []
+    if full_stack:
+        lines.append(
+            "Our team covers all the must-have skills of the vacancy"
+            if language == "en"
+            else "Наша команда закрывает все обязательные навыки из вакансии"
+        )
+    if years and min_years and years >= min_years:
+        if language == "en":
+            lines.append(f"{_years(years, 'en')}, with {min_years}+ years required")
+        else:
+            unit = ru_plural(min_years, "года", "лет", "лет")
+            lines.append(f"{_years(years, 'ru')} при требуемых от {min_years} {unit}")
+    return tuple(lines)
 
 
 # ---- questions -------------------------------------------------------------------------------

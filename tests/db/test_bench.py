@@ -23,16 +23,22 @@ def engines() -> Engines:
     return offline_engines()
 
 
-def parsed_candidate(pool: ConnectionPool, engines: Engines, ws: UUID, text: str) -> tuple[int, int]:
+def parsed_candidate(
+    pool: ConnectionPool, engines: Engines, ws: UUID, text: str
+) -> tuple[int, int]:
     """(candidate id, resume id) of a resume parsed by the real offline pipeline."""
     with transaction(pool, workspace_id=ws) as conn:
-        rid = resumes.create_resume(conn, workspace_id=ws, file=text.encode(), file_name="cv.txt").id
+        rid = resumes.create_resume(
+            conn, workspace_id=ws, file=text.encode(), file_name="cv.txt"
+        ).id
     outcome = process_resume(pool, engines, workspace_id=ws, resume_id=rid)
     assert outcome.status == "parsed" and outcome.candidate_id is not None
     return outcome.candidate_id, rid
 
 
-def test_bench_members_carry_their_latest_parsed_resume(pool: ConnectionPool, engines: Engines) -> None:
+def test_bench_members_carry_their_latest_parsed_resume(
+    pool: ConnectionPool, engines: Engines
+) -> None:
     ws = factories.workspace(pool)
     john, _ = parsed_candidate(pool, engines, ws.id, samples.STRONG_EN)
     mary, mary_resume = parsed_candidate(pool, engines, ws.id, samples.WEAK_EN)
@@ -99,4 +105,6 @@ def test_bench_changes_and_refusals(pool: ConnectionPool, engines: Engines) -> N
             bench.remove_member(conn, candidate_id=person)
         with pytest.raises(NotFound):
             bench.get_member(conn, candidate_id=person)
-        assert conn.execute("select count(*) from candidates where id = %s", (person,)).fetchone() == (1,)
+        assert conn.execute(
+            "select count(*) from candidates where id = %s", (person,)
+        ).fetchone() == (1,)

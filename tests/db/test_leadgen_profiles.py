@@ -6,7 +6,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from db import leadgen_profiles as lp
-from db.errors import InvalidValue
+from db.errors import InvalidValue, TenantContextMissing
 from db.pool import transaction
 from db.secret_box import SealedValueInvalid, SecretBox
 from tests.db import factories
@@ -60,7 +60,9 @@ def test_profile_round_trip_cleans_lists_and_keeps_fields_not_given(pool: Connec
         "We staff Python teams.", 40.0, 65.5, "EUR")  # fmt: skip
     assert saved.daily_caps == {"djinni": 5, "indeed": 0, "email": 30}
     assert again.fit_threshold == 60 and again.strong_threshold == 80
-    assert read == again and read.stacks == saved.stacks and read.meeting_timezone == "Europe/Berlin"
+    assert (
+        read == again and read.stacks == saved.stacks and read.meeting_timezone == "Europe/Berlin"
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,3 +137,7 @@ def test_another_workspace_sees_only_its_own_profile(pool: ConnectionPool) -> No
         seen = lp.get_profile(conn)
         rows = conn.execute("select count(*) from leadgen_profiles").fetchone()
     assert seen.stacks == [] and seen.workspace_id == other.id and rows == (0,)
+    with pytest.raises(TenantContextMissing), transaction(pool, workspace_id=other.id) as conn:
+        lp.save_profile(conn, workspace_id=ws.id, updated_by=None, stacks=["Rust"])
+    with transaction(pool, workspace_id=ws.id) as conn:
+        assert lp.get_profile(conn).stacks == ["Go"]

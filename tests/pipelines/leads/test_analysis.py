@@ -17,7 +17,7 @@ from pipelines.leads.analysis import (
     find_timeline,
 )
 
-DJINNI_EN = """Acme Analytics is a US fintech company building payment infrastructure for marketplaces.
+DJINNI_EN = """Acme Analytics is a US fintech company building payments for marketplaces.
 We are looking for an outstaff engineer to join our payments team full-time (40 h/week),
 fully remote, for a 6-month contract with a possible extension. Start ASAP.
 
@@ -87,7 +87,9 @@ def test_russian_hh_vacancy() -> None:
     lead = analyse_lead("Middle+ Python-разработчик (FastAPI)", HH_RU, company="ООО «Финтех»")
     req = lead.requirements
     assert lead.language == "ru" and lead.seniority == ("middle",)
-    assert {"Python", "FastAPI", "PostgreSQL", "Docker"} <= set(req.must_have) and req.min_years == 3
+    assert {"Python", "FastAPI", "PostgreSQL", "Docker"} <= set(
+        req.must_have
+    ) and req.min_years == 3
     assert "увеличить пропускную способность шлюза на 20%" in lead.kpis
     assert "довести покрытие тестами до 80%" in lead.kpis
     assert (lead.budget.min, lead.budget.max, lead.budget.currency) == (200_000, 300_000, "RUB")
@@ -121,7 +123,9 @@ def test_analysis_survives_json() -> None:
         ("Бюджет: 150 000 - 200 000 руб/мес", 150_000, 200_000, "RUB", "month"),
     ],
 )
-def test_budgets(text: str, low: float | None, high: float | None, currency: str, unit: str) -> None:
+def test_budgets(
+    text: str, low: float | None, high: float | None, currency: str, unit: str
+) -> None:
     budget = find_budget(text)
     assert budget is not None
     assert (budget.min, budget.max, budget.currency, budget.unit) == (low, high, currency, unit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,14 +13,16 @@ from db.bench import MatchingMember
 from db.leadgen_profiles import DEFAULTS, LeadgenProfile
 from pipelines.engines.embeddings import Embedder, embed_document, offline_embedder
 from pipelines.leads.analysis import analyse_lead
-from pipelines.leads.fit import BenchIndex, score_fit
+from pipelines.leads.fit import BenchIndex, Fit, score_fit
 
 ANNA = """Anna Volkova — Senior Python Developer, 7 years.
 Built REST APIs with Django and Django REST Framework on PostgreSQL, Celery and Redis queues,
 payments and billing for an e-commerce marketplace. Docker, AWS."""
 BORIS = """Boris Lee — Java Developer, 8 years. Spring Boot microservices, Kafka, Oracle,
 Kubernetes. Banking back office systems."""
-MARY = """Mary Jones — Chief Accountant. Month-end closing, payroll, tax reporting in Excel and 1C."""
+MARY = (
+    """Mary Jones — Chief Accountant. Month-end closing, payroll, tax reporting in Excel and 1C."""
+)
 
 LEAD_TEXT = """We are a fintech startup hiring a backend engineer for our payments API.
 
@@ -66,8 +69,9 @@ def bench(embedder: Embedder) -> BenchIndex:
     ])  # fmt: skip
 
 
-def score(bench: BenchIndex, embedder: Embedder, budget: str, title: str = "Senior Python Developer",
-          company: str = "PayCo", **fields: object):  # type: ignore[no-untyped-def]  # fmt: skip
+def score(bench: BenchIndex, embedder: Embedder, budget: str, company: str = "PayCo",
+          **fields: object) -> Fit:  # fmt: skip
+    title = "Senior Python Developer"
     text = LEAD_TEXT.format(budget=budget)
     analysis = analyse_lead(title, text, company=company)
     vector = embed_document(embedder, f"{title}\n{text}")
@@ -75,7 +79,7 @@ def score(bench: BenchIndex, embedder: Embedder, budget: str, title: str = "Seni
                      lead_engine=embedder.id, company=company, text=text)  # fmt: skip
 
 
-def reason(fit, code: str) -> dict:  # type: ignore[no-untyped-def]
+def reason(fit: Fit, code: str) -> dict[str, Any]:
     return next(r for r in fit.reasons if r["code"] == code)
 
 
@@ -140,5 +144,8 @@ def test_profile_mismatches_cost_points_with_reasons(bench: BenchIndex, embedder
     assert other.score < base.score
     empty = score(BenchIndex([]), embedder, "$9,000 per month", stacks=[])
     assert reason(empty, "bench_none")["text"]["en"] == "the bench is empty"
-    assert reason(empty, "stack")["points"] == 0 and "missing Python" in reason(empty, "stack")["text"]["en"]
+    assert (
+        reason(empty, "stack")["points"] == 0
+        and "missing Python" in reason(empty, "stack")["text"]["en"]
+    )
     assert replace(empty, score=1).shortfalls()  # what cost points reads as a list

@@ -12,6 +12,8 @@ from db import bench, leadgen_profiles, leads, memberships, resumes, users
 from db.pool import transaction
 from pipelines.engine_set import Engines, offline_engines
 from pipelines.engines.embeddings import Embedder
+from pipelines.engines.errors import EngineError
+from pipelines.leads.dedupe import dedupe_key, find_duplicate
 from pipelines.leads.qualify import qualify_leads
 from pipelines.resume_flow import process_resume
 from tests.db import factories
@@ -73,6 +75,8 @@ class BreakingEmbedder:
     def embed(self, texts: list[str]) -> list[list[float]]:
         if any("BREAK-THE-EMBEDDER" in t for t in texts):
             raise ValueError("the embedder choked")
+        if any("RATE-LIMITED" in t for t in texts):
+            raise EngineError("429", code="rate_limited", retryable=True, engine=self.id)
         return self.inner.embed(texts)
 
 
@@ -94,7 +98,9 @@ def test_a_batch_ends_in_the_right_statuses(pool: ConnectionPool, engines: Engin
             languages=["English", "Russian"], stop_words=["gambling"],
             blocked_companies=["Shady Ltd"], fit_threshold=45, strong_threshold=75,
         )  # fmt: skip
-        rid = resumes.create_resume(conn, workspace_id=ws.id, file=ANNA.encode(), file_name="a.txt").id
+        rid = resumes.create_resume(
+            conn, workspace_id=ws.id, file=ANNA.encode(), file_name="a.txt"
+        ).id
     anna = process_resume(pool, engines, workspace_id=ws.id, resume_id=rid).candidate_id
     assert anna is not None
 
@@ -172,3 +178,46 @@ def test_only_the_given_unanalysed_leads_are_taken(pool: ConnectionPool, engines
     assert first.analysed == 1 and first.archived == [ids[1]]  # no stacks in common: archived
     rest = qualify_leads(pool, engines, ws.id, limit=1)
     assert rest.analysed == 1 and rest.archived == [ids[0]]
+    # An engine that asks to be tried later fails the lead for this run only.
+    with transaction(pool, workspace_id=ws.id) as conn:
+        leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id="2",
+                          title="Go developer 2", company="Co 2",
+                          description="Go, Kubernetes. RATE-LIMITED")  # fmt: skip
+    later = qualify_leads(pool, engines, ws.id)
+    assert (later.analysed, later.failed) == (0, [ids[2]])
+    with transaction(pool, workspace_id=ws.id) as conn:
+        waiting = leads.get_lead(conn, lead_id=ids[2])
+        assert leads.unanalysed_ids(conn) == [ids[2]]
+    assert (waiting.status, waiting.fit_score, waiting.archive_reason) == ("new", None, None)
+
+
+def test_dedupe_keys_and_close_texts(pool: ConnectionPool) -> None:
+    same = dedupe_key("ACME", "Senior Python Developer")
+    assert (
+        dedupe_key("Acme, Inc.", "Sr. Python Dev (Remote)")
+        == same
+        == "acme|senior python developer"
+    )
+    assert dedupe_key("Acme", "Middle Python Developer") != same
+    assert dedupe_key("ООО «Ромашка»", "Python-разработчик") == "ромашка|python разработчик"
+    assert dedupe_key(None, "Python Developer") is None and dedupe_key("Acme", "  ") is None
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+
+        def lead(source: str, title: str, text: str) -> leads.Lead:
+            row, _ = leads.upsert_lead(conn, workspace_id=ws.id, source=source,
+                                       external_id=uuid.uuid4().hex, title=title, company="Acme",
+                                       description=text)  # fmt: skip
+            conn.execute("update leads set dedupe_key = %s where id = %s",
+                         (dedupe_key("Acme", title), row.id))  # fmt: skip
+            return leads.get_lead(conn, lead_id=row.id)
+
+        # No embeddings: the descriptions' word shingles decide.
+        first = lead("hh", "Senior Python Developer", PAYMENTS)
+        copy = lead("djinni", "Sr. Python Developer", PAYMENTS + "\nApply now.")
+        other = lead("linkedin", "Senior Python Developer", GAMBLING)
+        assert find_duplicate(conn, copy, None) == first.id
+        assert find_duplicate(conn, first, None) == copy.id  # the other one, never itself
+        assert find_duplicate(conn, other, None) is None
+        leads.mark_duplicate(conn, lead_id=copy.id, duplicate_of=first.id)
+        assert find_duplicate(conn, first, None) is None  # a marked duplicate is no original

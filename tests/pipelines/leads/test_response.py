@@ -36,25 +36,26 @@ Goals: cut the p95 API latency to 200 ms."""
 RU_TEXT = """Ромашка ищет Python-разработчика в команду платформы.
 Требования: Python, Django, PostgreSQL, Kubernetes. Опыт от 5 лет.
 Задачи: сократить время ответа API до 200 мс. Старт как можно скорее."""
-REASONS = [
-    {
-        "code": "stack",
-        "points": 30,
-        "text": {
-            "en": "Python and Django are our core stack.",
-            "ru": "Python и Django — наш основной стек.",
-        },
+# As pipelines/leads/fit.py writes them: notes for the owner, never to be quoted to a client.
+OWNER_NOTES = [
+    {"code": "bench", "points": 18, "max": 20,
+     "text": {"en": "best bench match: Anna Petrova (91)",
+              "ru": "лучший кандидат со скамейки: Петрова Анна (91)"}},
+    {"code": "budget_ok", "points": 10, "max": 10,
+     "text": {"en": "budget $60 vs your rate from $40",
+              "ru": "бюджет $60 при вашей ставке от $40"}},
+]  # fmt: skip
+FULL_STACK = {"code": "stack", "points": 40, "max": 40,
+              "text": {"en": "covers 4 of 4 must-have skills",
+                       "ru": "закрываем 4 из 4 обязательных навыков"}}  # fmt: skip
+PARTIAL_STACK = {
+    **FULL_STACK,
+    "points": 30,
+    "text": {
+        "en": "covers 3 of 4 must-have skills; missing Kubernetes",
+        "ru": "закрываем 3 из 4 обязательных навыков; нет: Kubernetes",
     },
-    {
-        "code": "seniority",
-        "points": 15,
-        "text": {
-            "en": "We have senior engineers available",
-            "ru": "У нас есть свободные senior-инженеры",
-        },
-    },
-    {"code": "region", "points": -5, "text": {"en": "Far time zone", "ru": "Далёкий пояс"}},
-]
+}
 
 
 def assert_clean(body: str) -> None:
@@ -144,6 +145,7 @@ def _lead(
     language: str | None = None,
     matches: list[dict[str, Any]] | None = None,
     variant: lead_variants.Variant | None = None,
+    reasons: list[dict[str, Any]] | None = None,
 ) -> int:
     lead, _ = leads.upsert_lead(
         conn,
@@ -162,7 +164,7 @@ def _lead(
             language=language,
             analysis=analysis or {},
             fit_score=80,
-            fit_reasons=REASONS,
+            fit_reasons=reasons or [],
             bench_matches=matches or [],
             dedupe_key=None,
         )
@@ -184,12 +186,14 @@ def _en_lead(pool: ConnectionPool, ws: dict[str, Any], variant: str = "direct") 
             language="en",
             analysis={
                 "kpis": ["Cut the p95 API latency to 200 ms."],
+                "requirements": {"min_years": 5.0},
                 "budget": None,
                 "timeline": {"asap": False, "start": None, "duration": None},
                 "contact": {"name": "John Carter", "emails": ["jobs@acme.io"]},
             },
             matches=_matches(ws, "Anna Petrova"),
             variant=ws["variants"][variant],
+            reasons=[FULL_STACK, *OWNER_NOTES],
         )
 
 
@@ -209,8 +213,14 @@ def test_english_direct_response_names_the_best_bench_person(
     assert "Anna" in body and "Petrova" not in body and "Boris" not in body
     assert "7 years of experience" in body and "Python, Django and PostgreSQL" in body
     assert "Available to start right away." in body
-    assert "Python and Django are our core stack" in body and "Far time zone" not in body
-    assert "We are a team of 40 engineers" in body and "https://cal.example.com/maria" in body
+    assert "– Our team covers all the must-have skills of the vacancy\n" in body
+    assert "– 7 years of experience, with 5+ years required\n" in body
+    assert "your rate" not in body and "covers 4 of 4" not in body and "(91)" not in body
+    # the plain link is filled in at sending, tagged with the lead (pipelines/leads/sending.py)
+    assert "We are a team of 40 engineers" in body and body.count(BOOKING_PLACEHOLDER) == 1
+    assert "https://cal.example.com/maria" in fill_booking_link(
+        body, "https://cal.example.com/maria"
+    )
     assert body.endswith("Best regards,\nMaria Ivanova")
     asked = _questions(body)
     assert len(asked) == 3 and "Kubernetes" in asked[0]  # what Anna lacks comes first
@@ -243,12 +253,14 @@ def test_russian_consultative_response_by_email(
             contact={"email": "hr@romashka.ru"},
             analysis={
                 "kpis": ["Сократить время ответа API до 200 мс"],
+                "requirements": {"min_years": 5},
                 "budget": {"min": 300000, "max": 400000, "currency": "RUB"},
                 "timeline": {"asap": True},
                 "contact": {"name": "Ольга Смирнова"},
             },
             matches=_matches(ws, "Петрова Анна Сергеевна"),
             variant=ws["variants"]["consultative"],
+            reasons=[PARTIAL_STACK, *OWNER_NOTES],
         )
     response = draft_response(pool, settings, ws["ws"].id, lead_id)
     body = response.body
@@ -272,7 +284,9 @@ def test_russian_consultative_response_by_email(
     assert not any("бюджет" in q or "Когда нужно начать" in q for q in asked)  # both known
     # The consultative style asks first and proposes the person after.
     assert body.index(asked[-1]) < body.index("Анна")
-    assert "Python и Django — наш основной стек" in body
+    # Only what the fit supports and a client may read: the stack is not fully covered.
+    assert "Почему это подходит:\n– 7 лет опыта при требуемых от 5 лет\n\n" in body
+    assert "закрываем" not in body.lower() and "ставк" not in body and "(91)" not in body
     assert body.endswith("С уважением,\nMaria Ivanova")
 
 
@@ -360,7 +374,7 @@ GOOD_EN = {
     "subject": "Senior Python Developer: Anna from our bench",
     "body": "Hello John,\n\nAnna, our senior Python developer, fits your role at Acme Analytics."
     "\n\n1. How critical is Kubernetes?\n2. What budget do you plan?\n\nBook a call: "
-    "https://cal.example.com/maria\n\nBest regards,\nMaria Ivanova",
+    "{booking_link}\n\nBest regards,\nMaria Ivanova",
 }
 
 
