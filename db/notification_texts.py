@@ -104,11 +104,12 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "lead.strong": {
         "en": (
             "Strong lead: {title}",
-            "{company} is hiring “{title}” ({source}): fit {fit_score}. {bench}",
+            "{company} is hiring “{title}” ({source}): fit {fit_score}. Best bench match: {bench}.",
         ),
         "ru": (
             "Сильный лид: {title}",
-            "{company} ищет «{title}» ({source}): соответствие {fit_score}. {bench}",
+            "{company} ищет «{title}» ({source}): соответствие {fit_score}. "
+            "Лучшие со скамейки: {bench}.",
         ),
     },
     "lead.replied": {

@@ -174,10 +174,10 @@ def strong_subject(lead: leads.Lead, fit: Fit) -> dict[str, object]:
     best = ", ".join(f"{m['name']} ({m['score']})" for m in fit.bench_matches[:2])
     return {
         "title": lead.title,
-        "company": lead.company,
+        "company": lead.company or "—",
         "source": lead.source,
         "fit_score": fit.score,
-        "bench": best,
+        "bench": best or "—",
         "lead_id": lead.id,
         "url": lead.url,
     }

@@ -47,8 +47,8 @@ def seeded(pool, settings, api_url) -> SimpleNamespace:  # type: ignore[no-untyp
     owner = accounts.create_user_account(pool, email=OWNER[0], password=OWNER[1],
                                          full_name="Olena")  # fmt: skip
     space = accounts.create_workspace(pool, name="Bench Co", owner_id=owner.id)
-    accounts.create_user_account(pool, email=RECRUITER[0], password=RECRUITER[1],
-                                 full_name="Rostyslav")  # fmt: skip
+    recruiter = accounts.create_user_account(pool, email=RECRUITER[0], password=RECRUITER[1],
+                                             full_name="Rostyslav")  # fmt: skip
     accounts.add_member(pool, workspace_id=space.id, email=RECRUITER[0], role="recruiter")
     with transaction(pool, workspace_id=space.id) as conn:
         profile = leadgen_profiles.save_profile(
@@ -75,7 +75,7 @@ def seeded(pool, settings, api_url) -> SimpleNamespace:  # type: ignore[no-untyp
         leads.set_status(conn, lead_id=python.id, status="qualified")
     draft_response(pool, settings, space.id, python.id)
     return SimpleNamespace(space=space, ivan=ivan.id, python=python.id, go=go.id, fit=fit,
-                           api=_api(api_url, space.id))  # fmt: skip
+                           recruiter=recruiter.id, api=_api(api_url, space.id))  # fmt: skip
 
 
 def _on_bench(candidate_id: int) -> BenchMember:
@@ -104,6 +104,10 @@ def _column(at: AppTest, status_label: str) -> list[str]:
         if heads and heads[0].startswith(f"**{status_label}**"):
             return [link.value.replace("\\", "") for link in column.get("page_link")]
     raise AssertionError(f"no board column {status_label!r}")
+
+
+def _submit(at: AppTest, label: str) -> Any:
+    return next(b for b in at.get("form_submit_button") if b.label == label).click()
 
 
 def _notice(at: AppTest) -> str:
@@ -136,18 +140,38 @@ def test_a_recruiter_works_a_lead_from_the_board(api_url, seeded, monkeypatch) -
     assert stored["status"] == "approved" and stored["body"].startswith("Hello! Ivan Petrenko")
     assert not at.button(key="lrs_send").disabled
 
+    at.selectbox(key="lm_owner").set_value(seeded.recruiter)
+    at.selectbox(key="lm_quality").set_value(4)
+    at = ok(_submit(at, "Save").run())
+    assert "Saved." in _notice(at)
+    at.text_area(key="lm_note_text").input("Called Olga: the budget is confirmed.")
+    at = ok(_submit(at, "Add the note").run())
+    assert "Note added." in _notice(at)
+    at.text_area(key="lm_reply_text").input("Interested, send us Ivan's CV.")
+    at = ok(_submit(at, "Log the reply").run())
+    assert "Reply logged." in _notice(at)
+    lead = seeded.api.get(f"/leads/{seeded.python}").json()
+    assert (lead["owner_user_id"], lead["quality"], lead["status"]) == (
+        seeded.recruiter,
+        4,
+        "replied",
+    )
+
     at.selectbox(key="lm_status").set_value("lost")
     at = ok(at.button(key="lm_move").click().run())
     assert "needs a reason" in " ".join(e.value for e in at.error)
-    assert seeded.api.get(f"/leads/{seeded.python}").json()["status"] == "qualified"
+    assert seeded.api.get(f"/leads/{seeded.python}").json()["status"] == "replied"
     at.text_input(key="lm_reason").input("the client chose an in-house hire")
     at = ok(at.button(key="lm_move").click().run())
     assert "Moved to Lost." in _notice(at)
     lead = seeded.api.get(f"/leads/{seeded.python}").json()
     assert lead["status"] == "lost" and lead["lost_reason"] == "the client chose an in-house hire"
-    history = at.dataframe[-1].value
-    assert history["Details"].iloc[0] == "Qualified → Lost: the client chose an in-house hire"
+    history = at.dataframe[-1].value  # newest first, with who did it
+    assert history["Details"].iloc[0] == "Replied → Lost: the client chose an in-house hire"
     assert history["Who"].iloc[0] == "Rostyslav"
+    assert "Called Olga: the budget is confirmed." in list(history["Details"])
+    assert "Interested, send us Ivan's CV." in list(history["Details"])
+    assert "★★★★" in list(history["Details"]) and "Rostyslav" in list(history["Details"])
 
 
 def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -157,18 +181,27 @@ def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -
     at.text_area(key="lgs_stacks").input("Python, Django\nFastAPI")
     at.text_area(key="lgs_stop_words").input("gambling")
     at.toggle(key="lgs_auto").set_value(True)
-    save = next(b for b in at.get("form_submit_button") if b.label == "Save the profile")
-    at = ok(save.click().run())
+    at = ok(_submit(at, "Save the profile").run())
     assert "Profile saved." in _notice(at), [e.value for e in at.error]
     profile = seeded.api.get("/leads/setup/profile").json()
     assert profile["stacks"] == ["Python", "Django", "FastAPI"]
     assert profile["stop_words"] == ["gambling"] and profile["auto_send_threshold"] == 90
 
+    at.text_area(key=f"lbe_{seeded.ivan}_note").input("Free from July")
+    at = ok(_submit(at, "Save").run())
+    assert "Saved." in _notice(at)
+    assert seeded.api.get("/leads/setup/bench").json()[0]["note"] == "Free from July"
+    at.text_input(key="lpv_new_name").input("warm")
+    at.text_area(key="lpv_new_instructions").input("style: warm\nThank them, then name Ivan.")
+    at = ok(_submit(at, "Add").run())
+    assert "Variant added." in _notice(at)
+    names = [v["name"] for v in seeded.api.get("/leads/setup/variants").json()]
+    assert "warm" in names and len(names) >= 2  # the defaults and the new one
+
     assert "Personal access token: not set" in page_text(at).replace("*", "").replace("▫️ ", "")
     at.text_input(key="lcal_token_in").input(CALENDLY_TOKEN)
     at.text_input(key="lcal_signing_key_in").input("signing-key-0123")
-    keys = next(b for b in at.get("form_submit_button") if b.label == "Save the keys")
-    at = ok(keys.click().run())
+    at = ok(_submit(at, "Save the keys").run())
     assert "Calendly keys saved." in _notice(at)
     text = page_text(at).replace("*", "")
     assert "Personal access token: set" in text and "Webhook signing key: set" in text
@@ -179,11 +212,11 @@ def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -
     assert secret.proto.type == TextInputProto.PASSWORD
 
 
-def test_the_report_counts_the_leads(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    at = ok(signed_in(api_url, monkeypatch, OWNER, "leads"))
+def test_the_report_counts_the_leads_in_russian(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, OWNER, "leads", lang="ru"))
     at = ok(at.button_group(key="lb_view").set_value("report").run())
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["Leads"] == "2" and tiles["Qualified"] == "1" and tiles["Responded"] == "0"
-    assert len(at.get("vega_lite_chart")) >= 2  # per week per board, the funnel
+    assert tiles["Лиды"] == "2" and tiles["Подошли"] == "1"  # found on two boards, one fits
+    assert len(at.get("vega_lite_chart")) == 3  # per week per board, the funnel, the variants
     variants = at.dataframe[-1].value
-    assert variants["Leads"].sum() == 1  # the drafted lead got a prompt variant
+    assert variants["Лиды"].sum() == 1  # the drafted lead got a prompt variant

@@ -222,7 +222,7 @@ def test_a_team_members_notification_goes_to_their_username_and_is_no_conversati
         )  # fmt: skip
         assert saved.telegram_username == "agency_owner"
         subject = {"lead_id": 1, "title": "Go developer", "company": "Acme", "source": "djinni",
-                   "fit_score": 88, "bench": "Best match: Ivan."}  # fmt: skip
+                   "fit_score": 88, "bench": "Ivan (90)"}  # fmt: skip
         for _ in range(2):  # the same notification twice: told once
             notifications.notify(conn, workspace_id=ws, kind="lead.strong",
                                  dedupe_key="lead.strong:1", subject=subject)  # fmt: skip
