@@ -22,9 +22,7 @@ from pipelines.leads.digest import collect, notify_digest, yesterday
 KIND = "lead_digest"
 
 
-def lead_digest(
-    conn: psycopg.Connection, *, workspace_id: UUID, context: JobContext
-) -> JobOutcome:
+def lead_digest(conn: psycopg.Connection, *, workspace_id: UUID, context: JobContext) -> JobOutcome:
     """Tell yesterday's digest (a quiet day tells nobody); its figures for the run's record."""
     tz = leadgen_profiles.get_profile(conn).meeting_timezone
     digest = collect(conn, day=yesterday(datetime.now(UTC), tz), tz=tz)

@@ -46,15 +46,21 @@ class CalendlyError(Exception):
 
 
 class CalendlyUnauthorized(CalendlyError):
+    """The token is revoked, wrong, or lacks the scope: a person must fix it."""
+
     code = "calendly_unauthorized"
 
 
 class CalendlyRateLimited(CalendlyError):
+    """Too many requests; `retry_after_s` says how long Calendly asks to wait."""
+
     code = "calendly_rate_limited"
     retryable = True
 
 
 class CalendlyUnavailable(CalendlyError):
+    """Calendly did not answer, or answered 5xx: may pass on its own."""
+
     code = "calendly_unavailable"
     retryable = True
 
@@ -87,7 +93,9 @@ def lead_link(booking_url: str, lead_id: int) -> str:
 class CalendlyClient:
     """One workspace's Calendly account (blocking; use as `with`)."""
 
-    def __init__(self, token: str, *, base_url: str = CALENDLY_API_URL, timeout_s: float = 15.0):
+    def __init__(
+        self, token: str, *, base_url: str = CALENDLY_API_URL, timeout_s: float = 15.0
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(
             timeout=timeout_s,

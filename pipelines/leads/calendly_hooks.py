@@ -239,8 +239,9 @@ def _canceled(
     )  # fmt: skip
     if event is None:
         return HookOutcome("duplicate", lead.id)
+    shown_reason = "rescheduled" if rescheduled and not reason else reason
     lead_meetings.cancel(conn, workspace_id=workspace_id, lead_id=lead.id, booking=booking,
-                         reason="rescheduled" if rescheduled and not reason else reason)  # fmt: skip
+                         reason=shown_reason)  # fmt: skip
     if not rescheduled:
         notifications.notify(
             conn, workspace_id=workspace_id, kind="lead.meeting_canceled",

@@ -103,7 +103,8 @@ def collect(conn: psycopg.Connection, *, day: date, tz: str) -> Digest:
 
 def _top_line(top: list[dict[str, Any]]) -> str:
     return "; ".join(
-        f"{i}. {t['title']}" + (f" — {t['company']}" if t["company"] else "")
+        f"{i}. {t['title']}"
+        + (f" — {t['company']}" if t["company"] else "")
         + (f" ({t['fit_score']})" if t["fit_score"] is not None else "")
         for i, t in enumerate(top, 1)
     )

@@ -80,8 +80,7 @@ def cookies_of(pool: ConnectionPool, settings: Settings, workspace_id: UUID) -> 
         )
     except SealedValueInvalid as e:
         raise DjinniNotConnected(
-            "the stored Djinni cookies do not open with this installation's key: "
-            "export them again"
+            "the stored Djinni cookies do not open with this installation's key: export them again"
         ) from e
 
 

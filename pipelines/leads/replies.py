@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
@@ -122,7 +123,7 @@ def read_djinni_inbox(
     base = settings.djinni_url
 
     async def work(chromium: object) -> list[InboxMessage]:
-        host = (base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]).lower()
+        host = (urlsplit(base).hostname or "").lower()
         context = await signed_in_context(chromium, cookies, host=host)  # type: ignore[arg-type]
         try:
             page = await context.new_page()

@@ -70,6 +70,7 @@ class SendRefused(Conflict):
 
 
 def idempotency_key(response_id: int) -> str:
+    """The outbox key of a response: one item per response, however often it is sent."""
     return f"lead-response:{response_id}"
 
 
@@ -122,8 +123,9 @@ def send_response(
         if current.status == "draft" and auto:
             current = lead_responses.approve(conn, lead_id=lead_id, approved_by=None)
         if current.status != "approved" or current.id != response.id:
-            raise SendRefused("response_not_approved",
-                              f"the response changed meanwhile (it is {current.status})")
+            raise SendRefused(
+                "response_not_approved", f"the response changed meanwhile (it is {current.status})"
+            )
         if link is not None:
             _fill(conn, current.id, current.body.replace(PLACEHOLDER, link))
             lead_meetings.link_sent(conn, workspace_id=workspace_id, lead_id=lead_id,
@@ -156,9 +158,7 @@ def _check_may_go(
                       f"the response is {response.status}: approve it before sending")  # fmt: skip
 
 
-def _calendly_token(
-    conn: psycopg.Connection, settings: Settings, workspace_id: UUID
-) -> str | None:
+def _calendly_token(conn: psycopg.Connection, settings: Settings, workspace_id: UUID) -> str | None:
     box = SecretBox(settings.resolved_secret_key())
     try:
         token, _ = leadgen_profiles.calendly_secrets(conn, workspace_id=workspace_id, box=box)
@@ -188,16 +188,18 @@ def _route(
         if not lead.url:
             raise SendRefused("no_channel", "the Djinni lead has no vacancy URL to apply on")
         if not djinni_session.is_connected(pool, workspace_id):
-            raise SendRefused("djinni_not_connected",
-                              "connect the workspace's Djinni account first (its cookies)")
+            raise SendRefused(
+                "djinni_not_connected", "connect the workspace's Djinni account first (its cookies)"
+            )
         return _Route(KINDS["djinni"], {**base, "url": lead.url})
     if response.channel == "hh":
         with transaction(pool, workspace_id=workspace_id) as conn:
             resume_id = _hh_resume_id(conn)
             connected = integrations.get(conn, kind="hh")
         if not resume_id:
-            raise SendRefused("hh_resume_missing",
-                              "set the HH resume to answer with in the lead-gen settings")
+            raise SendRefused(
+                "hh_resume_missing", "set the HH resume to answer with in the lead-gen settings"
+            )
         if not settings.hh_client_id or connected is None or connected.status not in (
                 "connected", "action_needed", "error"):  # fmt: skip
             raise SendRefused("hh_not_connected", "connect HeadHunter first (Integrations)")
@@ -277,7 +279,9 @@ def prepare_delivery(pool: ConnectionPool, item: OutboxItem) -> Prepared:
     item's to send), already delivered or not, and the board's daily cap (`NotYet`)."""
     with transaction(pool, workspace_id=item.workspace_id) as conn:
         try:
-            response = lead_responses.get_response(conn, response_id=int(item.payload["response_id"]))
+            response = lead_responses.get_response(
+                conn, response_id=int(item.payload["response_id"])
+            )
             lead = leads.get_lead(conn, lead_id=response.lead_id)
         except (NotFound, KeyError, ValueError, TypeError) as e:
             raise DeliveryError("the lead or its response is gone", retryable=False) from e

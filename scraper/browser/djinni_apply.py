@@ -136,8 +136,13 @@ def _for_host(cookie: dict[str, Any], host: str) -> bool:
 
 async def signed_in_context(browser: Browser, cookies_json: str, *, host: str) -> BrowserContext:
     """A Djinni-dressed context carrying the account's cookies; the caller closes it."""
+    cookies = load_djinni_cookies(cookies_json, host=host)
     context = await new_context(browser, DJINNI_PROFILE)
-    await context.add_cookies(load_djinni_cookies(cookies_json, host=host))  # type: ignore[arg-type]
+    try:
+        await context.add_cookies(cookies)  # type: ignore[arg-type]
+    except Exception:
+        await context.close()
+        raise
     return context
 
 

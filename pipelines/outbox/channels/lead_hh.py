@@ -57,8 +57,9 @@ class LeadHHChannel(LeadChannel):
             if refused_as(e, "already_applied"):
                 return f"hh:{vacancy_id}:{resume_id}:already"
             if e.retryable:
-                raise DeliveryError(e.message,
-                                    retry_after_s=getattr(e, "retry_after_s", None)) from e
+                raise DeliveryError(
+                    e.message, retry_after_s=getattr(e, "retry_after_s", None)
+                ) from e
             if e.code in _FOR_A_PERSON:
                 raise DeliveryError(f"{e.message} (waits for a person)",
                                     retry_after_s=WAIT_FOR_PERSON_S) from e  # fmt: skip

@@ -116,8 +116,8 @@ class DjinniAccounts:
     def apply_block(self, vacancy: FakeVacancy, account: str | None) -> str:
         """What the vacancy page shows under the description for this visitor."""
         if account is None:
-            return (f'<div class="job-post__apply"><a class="btn" href="/login?next={vacancy.path}">'
-                    "Log in to apply</a></div>")  # fmt: skip
+            return (f'<div class="job-post__apply"><a class="btn" '
+                    f'href="/login?next={vacancy.path}">Log in to apply</a></div>')  # fmt: skip
         with self._lock:
             applied = (account, str(vacancy.id)) in self.threads
         if applied:
@@ -165,8 +165,11 @@ class DjinniAccounts:
 
 
 def login_page(next_path: str = "/my/inbox/") -> str:
-    return html_page("Log in | Djinni", f"""
+    return html_page(
+        "Log in | Djinni",
+        f"""
 <form id="signin_form" method="post" action="/login?next={html.escape(next_path)}">
   <input name="email" type="email"><input name="password" type="password">
   <button type="submit">Log in</button>
-</form>""")
+</form>""",
+    )

@@ -41,8 +41,9 @@ def cal() -> Iterator[FakeCalendly]:
 
 @pytest.fixture(scope="module")
 def lead_settings(settings: Settings, cal: FakeCalendly) -> Settings:
-    return settings.model_copy(update={"calendly_api_url": cal.api_url,
-                                       "smtp_host": "127.0.0.1", "smtp_from": "x@y.test"})
+    return settings.model_copy(
+        update={"calendly_api_url": cal.api_url, "smtp_host": "127.0.0.1", "smtp_from": "x@y.test"}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -190,15 +191,15 @@ def test_bad_signatures_are_refused_and_change_nothing(
     for headers, code in forged:
         answer = httpx.post(subscription, content=body, headers=headers)
         assert (answer.status_code, answer.json()["error"]["code"]) == (401, code)
-    other = httpx.post(subscription.replace(str(space.id), "00000000-0000-0000-0000-000000000000"),
-                       content=body, headers={SIGNATURE_HEADER: sign(SIGNING_KEY, body)})  # fmt: skip
+    signed = {SIGNATURE_HEADER: sign(SIGNING_KEY, body)}
+    nobody = subscription.replace(str(space.id), "00000000-0000-0000-0000-000000000000")
+    other = httpx.post(nobody, content=body, headers=signed)
     assert (other.status_code, other.json()["error"]["code"]) == (403, "calendly_not_configured")
     status, kinds, meetings = _state(pool, space, lead_id)
     assert status == "new"
     assert "meeting" not in kinds and [m.status for m in meetings] == ["link_sent"]
 
-    good = httpx.post(subscription, content=body, headers={SIGNATURE_HEADER: sign(SIGNING_KEY,
-                                                                                   body)})  # fmt: skip
+    good = httpx.post(subscription, content=body, headers=signed)
     assert good.json() == {"status": "scheduled", "lead_id": lead_id}
 
 

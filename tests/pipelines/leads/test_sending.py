@@ -89,8 +89,9 @@ def channels(
     smtp = SmtpConfig.from_settings(lead_settings)
     assert smtp is not None
     return {
-        "lead.djinni": DjinniChannel(pool, lead_settings, pacing=Pacing.off, browser=shared,
-                                     timeout_s=60),  # fmt: skip
+        "lead.djinni": DjinniChannel(
+            pool, lead_settings, pacing=Pacing.off, browser=shared, timeout_s=60
+        ),  # fmt: skip
         "lead.hh": LeadHHChannel(pool, lead_settings),
         "email.lead": LeadEmailChannel(pool, smtp),
     }
@@ -209,7 +210,9 @@ def test_hh_gets_one_negotiation_when_the_dispatcher_dies_mid_send(
     _dispatch(pool, channels, ws)
 
     taken = [a for a in applicant.applications(hh) if a.vacancy_id == "9312001"]
-    assert [(a.resume_id, a.message) for a in taken] == [(RESUME_ID, "Hello from us about 9312001.")]
+    assert [(a.resume_id, a.message) for a in taken] == [
+        (RESUME_ID, "Hello from us about 9312001.")
+    ]
     assert applicant.refusals(hh).count(("9312001", RESUME_ID)) == 1  # the repeat HH refused
     status, lead_status, sent, item_state = _after(pool, ws, lead_id, item.id)
     assert (status, lead_status, item_state) == ("sent", "responded", ("sent", 2))
