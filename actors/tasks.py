@@ -96,16 +96,21 @@ def analyse_interview_task(workspace_id: str, job_id: int) -> dict[str, Any] | N
 def import_task(workspace_id: str, source: str, kinds: list[str]) -> dict[str, Any]:
     """Sync a workspace's vacancies and responses from a source (HeadHunter's API, or its
     pages in the recruiter's browser session: "hh_browser"), or run its saved job-board
-    searches ("boards": kinds name the searches, none: every enabled one); its counts. Not
+    searches ("boards": kinds name the searches, none: every enabled one; the lead flow
+    follows), or only the lead flow ("leads"); its counts. Not
     retried by Ray: the next scheduled run picks up where this one stopped (upserts)."""
     from pipelines.boards.searches import run_searches
     from pipelines.hh_import.browser import sync_by_browser
     from pipelines.hh_import.run import run_sync
+    from pipelines.leads.flow import after_scan, process_leads
 
     pool, engines = worker_runtime()
-    if source == "boards":
-        return run_searches(pool, get_settings(), UUID(workspace_id),
-                            [int(k) for k in kinds] or None)  # fmt: skip
+    if source == "boards":  # the searches, then what their finds are waiting for
+        found = run_searches(pool, get_settings(), UUID(workspace_id),
+                             [int(k) for k in kinds] or None)  # fmt: skip
+        return {**found, **after_scan(pool, engines, get_settings(), UUID(workspace_id))}
+    if source == "leads":  # leads waiting for analysis or a draft (POST /leads/process)
+        return process_leads(pool, engines, get_settings(), UUID(workspace_id)).as_dict()
     if source == "hh_browser":
         return sync_by_browser(pool, engines, get_settings(), UUID(workspace_id))
     if source != "hh":

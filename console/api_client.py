@@ -691,13 +691,25 @@ class ApiClient:
         return self._call("PUT", "/leads/setup/profile", json=profile, headers=_in(workspace_id))
 
     def set_calendly(self, workspace_id: str, token: str, signing_key: str) -> dict[str, Any]:
-        """Keep Calendly's secrets (never shown again); the profile after the change."""
+        """Subscribe Calendly's webhooks with the token, then keep both secrets (never shown
+        again); the profile after the change."""
         return self._call("PUT", "/leads/setup/calendly",
                           json={"token": token, "signing_key": signing_key},
-                          headers=_in(workspace_id))  # fmt: skip
+                          headers=_in(workspace_id), timeout=60)  # fmt: skip
 
     def forget_calendly(self, workspace_id: str) -> dict[str, Any]:
         return self._call("DELETE", "/leads/setup/calendly", headers=_in(workspace_id))
+
+    def djinni_session(self, workspace_id: str) -> dict[str, Any]:
+        """Whether the workspace's Djinni session is saved and works (never its cookies)."""
+        return self._call("GET", "/leads/setup/djinni", headers=_in(workspace_id))
+
+    def save_djinni_session(self, workspace_id: str, cookies: str) -> dict[str, Any]:
+        return self._call("PUT", "/leads/setup/djinni", json={"cookies": cookies},
+                          headers=_in(workspace_id), timeout=60)  # fmt: skip
+
+    def forget_djinni_session(self, workspace_id: str) -> dict[str, Any]:
+        return self._call("DELETE", "/leads/setup/djinni", headers=_in(workspace_id))
 
     def bench(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", "/leads/setup/bench", headers=_in(workspace_id))

@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "booking_url": None,
     "calendly_event_type": None,
     "meeting_timezone": "UTC",
+    "hh_resume_id": None,
 }
 EDITABLE = tuple(DEFAULTS)
 
@@ -99,6 +100,7 @@ class LeadgenProfile:
     booking_url: str | None
     calendly_event_type: str | None
     meeting_timezone: str
+    hh_resume_id: str | None = None
     has_calendly_token: bool = False
     has_calendly_signing_key: bool = False
     updated_by: int | None = None
@@ -110,7 +112,7 @@ _COLUMNS = (
     "rate_max::float8 as rate_max, rate_currency, rate_unit, regions, languages, stop_words, "
     "blocked_companies, fit_threshold, strong_threshold, auto_send_threshold, daily_caps, "
     "variant_policy, sender_name, sender_email, booking_url, calendly_event_type, "
-    "meeting_timezone, calendly_token_sealed is not null as has_calendly_token, "
+    "meeting_timezone, hh_resume_id, calendly_token_sealed is not null as has_calendly_token, "
     "calendly_signing_key_sealed is not null as has_calendly_signing_key, updated_by, updated_at"
 )
 
@@ -236,6 +238,9 @@ def _clean_text(name: str, value: Any) -> str | None:
         raise InvalidValue(f"sender_email is not an e-mail address: {text!r}")
     if name == "booking_url" and not _URL.match(text):
         raise InvalidValue(f"booking_url must be an http(s) link, got {text!r}")
+    if name == "hh_resume_id" and not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", text):
+        raise InvalidValue(f"hh_resume_id is HH's resume id (letters, digits, - and _), "
+                           f"got {text!r}")  # fmt: skip
     return text[:500]
 
 

@@ -144,6 +144,8 @@ class Settings(BaseSettings):
     hh_site_url: str = "https://hh.ru"
     # Djinni's site, for the saved job-board searches (pipelines/boards).
     djinni_url: str = "https://djinni.co"
+    # Calendly's API (lead generation's meeting links); tests point it at a local fake.
+    calendly_api_url: str = "https://api.calendly.com"
     # Outbound webhooks and Slack posts to loopback, private or link-local addresses are
     # refused unless allowed (a workspace owner must not make the server call its own network).
     webhook_allow_private_targets: bool = False

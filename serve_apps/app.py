@@ -25,6 +25,9 @@ from serve_apps.api import (
     interviews,
     invitations,
     jobs,
+    lead_hooks,
+    leads,
+    leads_setup,
     notifications,
     outbox,
     resumes,
@@ -82,6 +85,9 @@ def build_app() -> FastAPI:
     app.include_router(integrations.runs_router, prefix=API_PREFIX)
     app.include_router(integrations_browser.router, prefix=API_PREFIX)
     app.include_router(board_searches.router, prefix=API_PREFIX)
+    app.include_router(leads_setup.router, prefix=API_PREFIX)  # before /leads/{lead_id}
+    app.include_router(leads.router, prefix=API_PREFIX)
+    app.include_router(lead_hooks.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)
     return app
 

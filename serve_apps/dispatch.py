@@ -42,8 +42,9 @@ class RayDispatcher:
         analyse_interview_task.remote(str(workspace_id), job_id)
 
     def submit_import(self, workspace_id: UUID, source: str, kinds: tuple[str, ...]) -> None:
-        """`source`: "hh" (kinds: vacancies, responses), "hh_browser", or "boards" (kinds: the
-        ids of the saved searches to run; none: every enabled one)."""
+        """`source`: "hh" (kinds: vacancies, responses), "hh_browser", "boards" (kinds: the
+        ids of the saved searches to run; none: every enabled one; the lead flow follows), or
+        "leads" (the lead flow alone)."""
         from actors.tasks import import_task
 
         import_task.remote(str(workspace_id), source, list(kinds))
@@ -75,12 +76,17 @@ class InlineDispatcher:
         from pipelines.boards.searches import run_searches
         from pipelines.hh_import.browser import sync_by_browser
         from pipelines.hh_import.run import run_sync
+        from pipelines.leads.flow import after_scan, process_leads
 
-        if self._settings is None or source not in ("hh", "hh_browser", "boards"):
+        if self._settings is None or source not in ("hh", "hh_browser", "boards", "leads"):
             raise ValueError(f"cannot import from '{source}' here")
         if source == "boards":  # kinds: the ids of the searches to run; none: every enabled one
             run_searches(self._pool, self._settings, workspace_id,
                          [int(k) for k in kinds] or None)  # fmt: skip
+            after_scan(self._pool, self._engines, self._settings, workspace_id)
+            return
+        if source == "leads":
+            process_leads(self._pool, self._engines, self._settings, workspace_id)
             return
         if source == "hh_browser":
             sync_by_browser(self._pool, self._engines, self._settings, workspace_id)

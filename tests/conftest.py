@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -119,6 +120,43 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def served_api(pool: ConnectionPool, settings: Settings) -> Iterator[str]:
+    """The real API (jobs run inline) served by uvicorn on a free loopback port, for clients
+    that need HTTP (the console's pages, a webhook sender); its base URL."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from serve_apps.app import attach, build_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        attach(build_app(), pool=pool, settings=settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -101,7 +101,7 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
-def mean_quality(variants: list[dict[str, Any]]) -> float | None:
+def _mean_quality(variants: list[dict[str, Any]]) -> float | None:
     """The mean rating over every rated lead of the variants (weighted by how many each has)."""
     rated = sum(v["rated"] for v in variants)
     if not rated:
@@ -118,7 +118,7 @@ def _tiles(funnel: dict[str, Any], variants: list[dict[str, Any]]) -> None:
                     help=t("lrep_rate_help"))  # fmt: skip
     rates[1].metric(t("lrep_reply_rate"), _percent(funnel["reply_rate"]),
                     help=t("lrep_rate_help"))  # fmt: skip
-    quality = mean_quality(variants)
+    quality = _mean_quality(variants)
     rates[2].metric(t("lrep_quality"), "—" if quality is None else f"{quality:.1f} ★",
                     help=t("lrep_quality_help"))  # fmt: skip
 

@@ -1,8 +1,8 @@
 """Lead-gen settings page: what the workspace sells (the profile, with thresholds, daily caps,
-the prompt policy, the sender and meetings), Calendly, the bench and the prompt variants; the
-saved job-board searches live on the Integrations page, linked from here.
+the prompt policy, the sender and meetings), Calendly and the Djinni session, the bench and the
+prompt variants; the saved job-board searches live on the Integrations page, linked from here.
 
-Everyone in the workspace reads the settings; owners change the profile and Calendly,
+Everyone in the workspace reads the settings; owners change the profile, Calendly and Djinni,
 recruiters the bench and the prompts (the API refuses anyone else; the console only disables
 what the role cannot do). Lists (stacks, regions, stop words, ...) are typed as text, one
 entry per line or separated by commas; blocked companies one per line, as names hold commas.
@@ -22,6 +22,7 @@ from console.state import client
 from console.views.leads_bench import bench_section
 from console.views.leads_calendly import calendly_section
 from console.views.leads_common import EDITORS, link, source_label
+from console.views.leads_djinni import djinni_section
 from console.views.leads_variants import variants_section
 from console.widgets import call_then_rerun
 from console.workspace_picker import pick_workspace
@@ -30,7 +31,7 @@ add_texts(
     {
         "leads_settings": {"en": "Lead-gen settings", "ru": "Настройки лидогенерации"},
         "lgs_tab_profile": {"en": "Profile", "ru": "Профиль"},
-        "lgs_tab_calendly": {"en": "Calendly", "ru": "Calendly"},
+        "lgs_tab_connections": {"en": "Calendly and Djinni", "ru": "Calendly и Djinni"},
         "lgs_tab_bench": {"en": "Bench", "ru": "Скамейка"},
         "lgs_tab_variants": {"en": "Prompt variants", "ru": "Варианты промпта"},
         "lgs_searches": {
@@ -130,6 +131,7 @@ LOADED = "lgs_loaded"
 SENIORITY = ("junior", "middle", "senior", "lead")
 CURRENCIES = ("USD", "EUR", "GBP", "PLN", "UAH", "RUB", "KZT", "CHF")
 CAP_BOARDS = ("djinni", "linkedin", "indeed", "hh", "email")
+AUTO_SEND_DEFAULT = 90  # offered when auto-send is switched on for the first time
 LISTS = ("stacks", "regions", "languages", "stop_words")  # typed as comma / line text
 
 
@@ -148,12 +150,13 @@ def leads_settings_page() -> None:
     except ApiFailure as e:
         show_error(e)
         return
-    tabs = st.tabs([t("lgs_tab_profile"), t("lgs_tab_calendly"), t("lgs_tab_bench"),
+    tabs = st.tabs([t("lgs_tab_profile"), t("lgs_tab_connections"), t("lgs_tab_bench"),
                     t("lgs_tab_variants")])  # fmt: skip
     with tabs[0]:
         profile_form(workspace_id, profile, owner=role == "owner")
     with tabs[1]:
         calendly_section(workspace_id, profile, owner=role == "owner", notice_key=NOTICE)
+        djinni_section(workspace_id, owner=role == "owner", notice_key=NOTICE)
     with tabs[2]:
         bench_section(workspace_id, editor=role in EDITORS, notice_key=NOTICE)
     with tabs[3]:
@@ -177,6 +180,7 @@ def _load(workspace_id: str, profile: dict[str, Any]) -> None:
     marker = f"{workspace_id}:{profile.get('updated_at')}"
     if st.session_state.get(LOADED) == marker and "lgs_pitch" in st.session_state:
         return
+    auto = profile["auto_send_threshold"]
     values: dict[str, Any] = {f"lgs_{name}": ", ".join(profile[name]) for name in LISTS}
     values |= {
         "lgs_pitch": profile["pitch"], "lgs_seniority": list(profile["seniority"]),
@@ -185,8 +189,7 @@ def _load(workspace_id: str, profile: dict[str, Any]) -> None:
         "lgs_rate_currency": profile["rate_currency"], "lgs_rate_unit": profile["rate_unit"],
         "lgs_fit_threshold": profile["fit_threshold"],
         "lgs_strong_threshold": profile["strong_threshold"],
-        "lgs_auto": profile["auto_send_threshold"] is not None,
-        "lgs_auto_from": profile["auto_send_threshold"] or 90,
+        "lgs_auto": auto is not None, "lgs_auto_from": AUTO_SEND_DEFAULT if auto is None else auto,
         "lgs_variant_policy": profile["variant_policy"],
         "lgs_sender_name": profile["sender_name"],
         "lgs_sender_email": profile["sender_email"] or "",

@@ -26,6 +26,7 @@ from pipelines.automation.imports import (
     start_hh_vacancies,
 )
 from pipelines.automation.interviews import expire_interviews, expire_links
+from pipelines.automation.lead_digest import lead_digest
 from pipelines.automation.outbox import dispatch_outbox
 from pipelines.automation.parses import recover_parses
 from pipelines.automation.retention import erase_expired
@@ -38,6 +39,7 @@ JOBS: dict[str, Job] = {
     "recover_parses": recover_parses,
     "expire_links": expire_links,
     "retention": erase_expired,
+    "lead_digest": lead_digest,  # no schedule: a singleton run queued for 08:00 (0035)
 }
 # Jobs per workspace that work outside the run's transaction (each step commits on its own,
 # e.g. a message sent is marked at once): they get the pool, and return their counts.

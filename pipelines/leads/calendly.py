@@ -79,7 +79,7 @@ class CalendlyUser:
 
 def api_url(settings: object) -> str:
     """Calendly's base URL from the settings (`calendly_api_url`), else the real one."""
-    return str(getattr(settings, "calendly_api_url", None) or CALENDLY_API_URL).rstrip("/")
+    return str(settings.calendly_api_url or CALENDLY_API_URL).rstrip("/")
 
 
 def lead_link(booking_url: str, lead_id: int) -> str:

@@ -1,7 +1,9 @@
 """What happens to leads after a job-board scan, in one place: every lead still unanalysed is
 analysed and scored (qualify.py: archived with the reason under the threshold, the owner told
 about strong ones), a response is drafted for each qualified lead that has none, and drafts of
-leads at or above the profile's auto-send threshold go out through the outbox.
+leads at or above the profile's auto-send threshold go out through the outbox. After a scan
+(`after_scan`), the Djinni inbox is read too when the workspace keeps a Djinni session, so
+recruiters' replies move their leads.
 
 Everything it picks up comes from Postgres (unanalysed leads, qualified leads with no
 response), never from the scan's memory, so a worker killed half-way leaves nothing behind:
@@ -22,9 +24,12 @@ from db import leadgen_profiles, leads
 from db.pool import transaction
 from db.settings import Settings
 from pipelines.engine_set import Engines
+from pipelines.leads import djinni_session
 from pipelines.leads.qualify import qualify_leads
+from pipelines.leads.replies import read_djinni_inbox
 from pipelines.leads.response import draft_response
 from pipelines.leads.sending import send_response
+from scraper.browser.djinni_apply import DjinniError
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +95,22 @@ def _auto_sends(
     with transaction(pool, workspace_id=workspace_id) as conn:
         lead = leads.get_lead(conn, lead_id=lead_id)
     return lead.fit_score is not None and lead.fit_score >= threshold
+
+
+def after_scan(
+    pool: ConnectionPool, engines: Engines, settings: Settings, workspace_id: UUID
+) -> dict[str, Any]:
+    """The lead flow after the workspace's board searches ran, then its Djinni inbox (when a
+    session is kept); the figures of both. A dead Djinni login is marked on the session (the
+    settings page asks for fresh cookies) and never stops the flow."""
+    figures: dict[str, Any] = {"leads": process_leads(pool, engines, settings, workspace_id)
+                               .as_dict()}  # fmt: skip
+    if djinni_session.is_connected(pool, workspace_id):
+        try:
+            inbox = read_djinni_inbox(pool, settings, workspace_id)
+        except DjinniError as e:
+            log.warning("workspace %s: the Djinni inbox was not read: %s", workspace_id, e.code)
+            figures["djinni_inbox"] = {"error": e.code}
+        else:
+            figures["djinni_inbox"] = asdict(inbox)
+    return figures

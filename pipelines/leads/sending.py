@@ -169,11 +169,6 @@ def _calendly_token(conn: psycopg.Connection, settings: Settings, workspace_id: 
     return token
 
 
-def _hh_resume_id(conn: psycopg.Connection) -> str | None:
-    row = conn.execute("select hh_resume_id from leadgen_profiles").fetchone()
-    return row[0] if row else None
-
-
 def _route(
     pool: ConnectionPool,
     settings: Settings,
@@ -194,7 +189,7 @@ def _route(
         return _Route(KINDS["djinni"], {**base, "url": lead.url})
     if response.channel == "hh":
         with transaction(pool, workspace_id=workspace_id) as conn:
-            resume_id = _hh_resume_id(conn)
+            resume_id = leadgen_profiles.get_profile(conn).hh_resume_id
             connected = integrations.get(conn, kind="hh")
         if not resume_id:
             raise SendRefused(

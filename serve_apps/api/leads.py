@@ -163,8 +163,10 @@ def list_leads(
 ) -> list[LeadSummary]:
     """The workspace's leads, newest first."""
     with transaction(pool, workspace_id=access.workspace_id) as conn:
-        rows = leads.list_leads(conn, status=status, source=source, owner_user_id=owner_user_id,
-                                min_score=min_score, query=q, limit=limit, offset=offset)  # fmt: skip
+        rows = leads.list_leads(
+            conn, status=status, source=source, owner_user_id=owner_user_id,
+            min_score=min_score, query=q, limit=limit, offset=offset,
+        )  # fmt: skip
     return [LeadSummary(**_summary_fields(row)) for row in rows]
 
 

@@ -2,8 +2,9 @@
 languages, exclusions, thresholds, per-board daily caps, the booking link or Calendly), the
 bench (its own candidates offered to clients) and the versioned response prompts.
 
-Everyone in the workspace reads them; owners change the profile and Calendly, recruiters
-keep the bench and the prompts.
+Everyone in the workspace reads them; owners change the profile, Calendly and the Djinni
+session (the cookies of a browser signed in to Djinni, used to apply and to read replies),
+recruiters keep the bench and the prompts.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from db import bench, lead_variants, leadgen_profiles
+from db import bench, integrations, lead_variants, leadgen_profiles
 from db.pool import transaction
 from db.secret_box import SecretBox
+from pipelines.leads import calendly, djinni_session
+from scraper.browser.djinni_apply import DjinniError
 from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
-from serve_apps.errors import BODY_ERRORS, error_doc
+from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 
 router = APIRouter(prefix="/leads/setup", tags=["leads"], responses=WORKSPACE_ERRORS)
 OWNERS = {403: error_doc("needs the owner role (`role_too_low`)")}
@@ -39,12 +42,16 @@ class ProfileIn(BaseModel):
     languages: list[str] = Field(default_factory=list, max_length=20)
     stop_words: list[str] = Field(default_factory=list, max_length=200)
     blocked_companies: list[str] = Field(default_factory=list, max_length=500)
-    fit_threshold: int = Field(default=45, ge=0, le=100,
-                               description="leads under it are archived with the reason")
-    strong_threshold: int = Field(default=75, ge=0, le=100,
-                                  description="leads at or above it are told to the team")
+    fit_threshold: int = Field(
+        default=45, ge=0, le=100, description="leads under it are archived with the reason"
+    )
+    strong_threshold: int = Field(
+        default=75, ge=0, le=100, description="leads at or above it are told to the team"
+    )
     auto_send_threshold: int | None = Field(
-        default=None, ge=0, le=100,
+        default=None,
+        ge=0,
+        le=100,
         description="responses to leads at or above it go without approval; none: never",
     )
     daily_caps: dict[str, int] = Field(
@@ -104,8 +111,12 @@ class VariantIn(BaseModel):
 
 
 class VariantPatch(BaseModel):
-    instructions: str | None = Field(default=None, min_length=1, max_length=8000,
-                                     description="a new version; the old one is retired")
+    instructions: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=8000,
+        description="a new version; the old one is retired",
+    )
     share: float | None = Field(default=None, ge=0)
     retired: bool | None = Field(default=None, description="true retires the variant")
 
@@ -120,10 +131,31 @@ class VariantOut(BaseModel):
     created_at: datetime
 
 
+class DjinniIn(BaseModel):
+    cookies: str = Field(
+        min_length=2, max_length=200_000,
+        description="the cookies JSON exported from a browser signed in to Djinni (a list of "
+        "cookies, or a Playwright storage state)",
+    )  # fmt: skip
+
+
+class DjinniOut(BaseModel):
+    status: str = Field(
+        description="disconnected, connected, reconnect_needed (Djinni wants a new login: "
+        "paste fresh cookies) or error"
+    )
+    site_url: str
+    cookies_saved_at: str | None = None
+    last_error: str | None = None
+
+
+def _hook_url(settings: Any, workspace_id: Any) -> str:
+    return f"{settings.public_api_url.rstrip('/')}/api/v1/hooks/calendly/{workspace_id}"
+
+
 def _profile_out(profile: Any, settings: Any, workspace_id: Any) -> ProfileOut:
     fields = {k: v for k, v in asdict(profile).items() if k in ProfileOut.model_fields}
-    hook = f"{settings.public_api_url.rstrip('/')}/api/v1/hooks/calendly/{workspace_id}"
-    return ProfileOut(**fields, calendly_webhook_url=hook)
+    return ProfileOut(**fields, calendly_webhook_url=_hook_url(settings, workspace_id))
 
 
 def _box(settings: Any) -> SecretBox:
@@ -150,12 +182,26 @@ def save_profile(
         return _profile_out(leadgen_profiles.get_profile(conn), settings, access.workspace_id)
 
 
-@router.put("/calendly", response_model=ProfileOut, responses={**BODY_ERRORS, **OWNERS})
+@router.put("/calendly", response_model=ProfileOut,
+            responses={**BODY_ERRORS, **OWNERS,
+                       422: error_doc("Calendly refused the token (`calendly_unauthorized`)"),
+                       503: error_doc("Calendly could not be reached (`calendly_unavailable`, "
+                                      "`calendly_rate_limited`)")})  # fmt: skip
 def set_calendly(
     body: CalendlyIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
 ) -> ProfileOut:
-    """Keep Calendly's token and webhook signing key (sealed; never shown again)."""
+    """Subscribe the token's Calendly organization to invitee events at this workspace's
+    webhook address (signed with the key), then keep both sealed; never shown again. Nothing
+    is kept when Calendly refuses."""
     access.require("owner")
+    try:
+        calendly.connect_webhooks(body.token, body.signing_key,
+                                  _hook_url(settings, access.workspace_id),
+                                  base_url=calendly.api_url(settings))  # fmt: skip
+    except calendly.CalendlyError as e:
+        error = ApiError(e.message, code=e.code)
+        error.status = 503 if e.retryable else 422
+        raise error from e
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         leadgen_profiles.set_calendly_secrets(conn, workspace_id=access.workspace_id,
                                               token=body.token, signing_key=body.signing_key,
@@ -174,6 +220,54 @@ def forget_calendly(access: CurrentWorkspace, pool: Pool, settings: AppSettings)
         return _profile_out(leadgen_profiles.get_profile(conn), settings, access.workspace_id)
 
 
+def _djinni_out(pool: Any, settings: Any, workspace_id: Any) -> DjinniOut:
+    with transaction(pool, workspace_id=workspace_id) as conn:
+        row = integrations.get(conn, kind=djinni_session.KIND)
+    if row is None or row.secrets_encrypted is None:
+        return DjinniOut(status="disconnected", site_url=settings.djinni_url)
+    return DjinniOut(
+        status=row.status, site_url=row.settings.get("base_url") or settings.djinni_url,
+        cookies_saved_at=row.settings.get("cookies_saved_at"), last_error=row.last_error,
+    )  # fmt: skip
+
+
+@router.get("/djinni", response_model=DjinniOut)
+def djinni_status(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> DjinniOut:
+    """The workspace's Djinni session (never its cookies): whether responses can be sent and
+    replies read."""
+    return _djinni_out(pool, settings, access.workspace_id)
+
+
+DJINNI_REFUSED = {422: error_doc("not Djinni cookies (`djinni_cookies_invalid`)")}
+
+
+@router.put("/djinni", response_model=DjinniOut,
+            responses={**BODY_ERRORS, **OWNERS, **DJINNI_REFUSED})  # fmt: skip
+def save_djinni(
+    body: DjinniIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
+) -> DjinniOut:
+    """Keep the Djinni session of the owner's browser (sealed; the reply never shows it)."""
+    access.require("owner")
+    try:
+        djinni_session.save_cookies(pool, settings, access.workspace_id, body.cookies,
+                                    access.principal.user_id)  # fmt: skip
+    except DjinniError as e:
+        error = ApiError(e.message, code=e.code)
+        error.status = 422
+        raise error from e
+    return _djinni_out(pool, settings, access.workspace_id)
+
+
+@router.delete("/djinni", response_model=DjinniOut, responses=OWNERS)
+def forget_djinni(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> DjinniOut:
+    """Forget the Djinni session: Djinni responses wait until cookies are saved again."""
+    access.require("owner")
+    with transaction(pool, workspace_id=access.workspace_id) as conn:
+        if integrations.get(conn, kind=djinni_session.KIND) is not None:
+            integrations.disconnect(conn, kind=djinni_session.KIND)
+    return _djinni_out(pool, settings, access.workspace_id)
+
+
 def _bench_out(member: Any) -> BenchOut:
     fields = {k: v for k, v in asdict(member).items() if k in BenchOut.model_fields}
     return BenchOut(**fields)
@@ -188,9 +282,7 @@ def list_bench(access: CurrentWorkspace, pool: Pool) -> list[BenchOut]:
 
 @router.put("/bench/{candidate_id}", response_model=BenchOut,
             responses={**BODY_ERRORS, **RECRUITERS, **NOT_FOUND})  # fmt: skip
-def put_bench(
-    candidate_id: int, body: BenchIn, access: CurrentWorkspace, pool: Pool
-) -> BenchOut:
+def put_bench(candidate_id: int, body: BenchIn, access: CurrentWorkspace, pool: Pool) -> BenchOut:
     """Put a candidate on the bench, or change what clients are told about them."""
     access.require("recruiter")
     with transaction(pool, workspace_id=access.workspace_id) as conn:

@@ -3,13 +3,16 @@
 Seeded as the product does it: two leads found on two boards, one analysed and scored against
 the profile and a bench person (pipelines.leads.analysis and fit), moved to qualified and
 given a drafted response (pipelines.leads.response). A recruiter then sees the lead in its
-board column, opens it (fit reasons, the bench person), edits and approves the response,
-fails to lose it without a reason and loses it with one; an owner saves the profile and
-Calendly's keys (never shown back) and reads the report's counts.
+board column, opens it (fit reasons, the bench person), edits and approves the response, takes
+the lead, rates it, notes a call, logs a reply, fails to lose it without a reason and loses it
+with one; an owner saves the profile, a bench note, a prompt variant and Calendly's keys (the
+fake Calendly gets the webhook subscription; the token is never shown back); the report counts
+the leads in Russian; a viewer reads a lead without the controls to change it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -23,21 +26,36 @@ from db import bench, leadgen_profiles, leads
 from db.bench import BenchMember
 from db.candidates import create_candidate
 from db.pool import transaction
+from db.settings import Settings
 from pipelines.leads.analysis import analyse_lead
 from pipelines.leads.fit import score_fit
 from pipelines.leads.response import draft_response
 from serve_apps import accounts
 from tests.console.pages import go_to, ok, page_text, signed_in
+from tests.fakes.calendly import FakeCalendly
 
 OWNER = ("olena@leads-page.test", "olena-password-1")
 RECRUITER = ("rostyslav@leads-page.test", "rostyslav-password-1")
+VIEWER = ("vira@leads-page.test", "vira-password-1")
 PYTHON_JOB = """Senior Python Developer for a fintech platform.
 Requirements: Python 5+ years, Django, PostgreSQL. Nice to have: Kubernetes.
 Goals: reduce payment latency by 30%.
 Budget: $45-60 per hour. Contract, 6 months, start ASAP.
 Contact: Olga Ivanova, olga@acme.example"""
 GO_JOB = "Go developer for a logistics startup. Go, gRPC, Kafka. Remote, full-time."
-CALENDLY_TOKEN = "pat-secret-token-0123456789"
+SIGNING_KEY = "signing-key-0123"
+
+
+@pytest.fixture(scope="module")
+def cal() -> Iterator[FakeCalendly]:
+    with FakeCalendly() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def settings(settings: Settings, cal: FakeCalendly) -> Settings:
+    """The console's API talks to the fake Calendly."""
+    return settings.model_copy(update={"calendly_api_url": cal.api_url})
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +68,8 @@ def seeded(pool, settings, api_url) -> SimpleNamespace:  # type: ignore[no-untyp
     recruiter = accounts.create_user_account(pool, email=RECRUITER[0], password=RECRUITER[1],
                                              full_name="Rostyslav")  # fmt: skip
     accounts.add_member(pool, workspace_id=space.id, email=RECRUITER[0], role="recruiter")
+    accounts.create_user_account(pool, email=VIEWER[0], password=VIEWER[1])
+    accounts.add_member(pool, workspace_id=space.id, email=VIEWER[0], role="viewer")
     with transaction(pool, workspace_id=space.id) as conn:
         profile = leadgen_profiles.save_profile(
             conn, workspace_id=space.id, updated_by=owner.id, stacks=["Python", "Django"],
@@ -174,7 +194,7 @@ def test_a_recruiter_works_a_lead_from_the_board(api_url, seeded, monkeypatch) -
     assert "★★★★" in list(history["Details"]) and "Rostyslav" in list(history["Details"])
 
 
-def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, cal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     at = ok(signed_in(api_url, monkeypatch, OWNER, "leads_settings"))
     assert at.text_area(key="lgs_stacks").value == "Python, Django"
     assert any("Ivan Petrenko" in str(d.value.to_dict()) for d in at.dataframe)  # the bench
@@ -198,16 +218,18 @@ def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, monkeypatch) -
     names = [v["name"] for v in seeded.api.get("/leads/setup/variants").json()]
     assert "warm" in names and len(names) >= 2  # the defaults and the new one
 
+    assert "No Djinni session saved." in page_text(at)
     assert "Personal access token: not set" in page_text(at).replace("*", "").replace("▫️ ", "")
-    at.text_input(key="lcal_token_in").input(CALENDLY_TOKEN)
-    at.text_input(key="lcal_signing_key_in").input("signing-key-0123")
+    at.text_input(key="lcal_token_in").input(cal.token)
+    at.text_input(key="lcal_signing_key_in").input(SIGNING_KEY)
     at = ok(_submit(at, "Save the keys").run())
-    assert "Calendly keys saved." in _notice(at)
+    assert "Calendly keys saved." in _notice(at), [e.value for e in at.error]
     text = page_text(at).replace("*", "")
     assert "Personal access token: set" in text and "Webhook signing key: set" in text
     (hook,) = at.code
     assert hook.value.endswith(f"/api/v1/hooks/calendly/{seeded.space.id}")
-    assert CALENDLY_TOKEN not in page_text(at, tables=True) + hook.value  # never shown back
+    assert cal.signing_key(hook.value) == SIGNING_KEY  # subscribed at Calendly with the key
+    assert cal.token not in page_text(at, tables=True) + hook.value  # never shown back
     secret = at.text_input(key="lcal_token_in")  # typed hidden, cleared on submit by the browser
     assert secret.proto.type == TextInputProto.PASSWORD
 
@@ -220,3 +242,19 @@ def test_the_report_counts_the_leads_in_russian(api_url, seeded, monkeypatch) ->
     assert len(at.get("vega_lite_chart")) == 3  # per week per board, the funnel, the variants
     variants = at.dataframe[-1].value
     assert variants["Лиды"].sum() == 1  # the drafted lead got a prompt variant
+
+    at = ok(at.button(key="lb_process").click().run())  # the flow runs inline here
+    assert "Обработка запущена" in _notice(at)
+    go = seeded.api.get(f"/leads/{seeded.go}").json()
+    assert go["fit_score"] is not None and go["status"] != "new"
+    at = ok(at.button_group(key="lb_view").set_value("board").run())
+    assert _column(at, "Новые") == []
+
+
+def test_a_viewer_reads_a_lead_without_changing_it(api_url, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = ok(signed_in(api_url, monkeypatch, VIEWER, "leads"))
+    assert not [b for b in at.button if b.key == "lb_process"]
+    at = ok(go_to(at, "lead", lead_id=str(seeded.python)))
+    assert "Your role lets you read this lead, not change it." in page_text(at)
+    assert at.button(key="lm_move").disabled and at.text_area(key="lrs_body").disabled
+    assert not [b for b in at.button if b.key in ("lrs_save", "lrs_approve", "lrs_send")]
