@@ -236,11 +236,11 @@ def time_to_draft(settings: Settings) -> None:
     from pipelines.boards.searches import run_searches
     from db import board_searches, lead_responses
     from tests.fakes.hh.public_search import PublicVacancy, catalog
-    from tests.fakes.hh.data import World
+    from tests.fakes.hh.fixtures import configured_for_hh
     from tests.fakes.hh.server import FakeHH
 
-    with FakeHH(World()) as fake:
-        local = settings.model_copy(update={"hh_api_url": fake.api_url})
+    with FakeHH() as fake:
+        local = configured_for_hh(settings, fake)
         pool = open_pool(prepare_database(local).app_url, min_size=1, max_size=2)
         try:
             workspace = accounts.create_workspace(pool, name="Draft timing", owner_id=None)

@@ -51,6 +51,9 @@ POOL_JOBS: dict[str, Callable[..., dict[str, int]]] = {
     "board_searches": start_board_searches,
 }
 WORKSPACE_KINDS = (*JOBS, *POOL_JOBS)
+# Kinds that queue their own next run (no schedule applies to them, so none can be set).
+SELF_QUEUED = ("lead_digest",)
+SCHEDULED_KINDS = tuple(kind for kind in WORKSPACE_KINDS if kind not in SELF_QUEUED)
 # Jobs that belong to no workspace: run with no tenant context, not recorded in `jobs`.
 GLOBAL_JOBS = ("forget_sessions",)
 KINDS = (*WORKSPACE_KINDS, *GLOBAL_JOBS)

@@ -19,11 +19,31 @@ The score (0-100) adds six parts, each with a reason a recruiter can read:
 clamped to 0..100. A stop word of the profile in the title or text, or a blocked company
 (compared without case and legal form), makes the score 0 with the reason `excluded`.
 
-A bench match scores 100 × (0.6 skills + 0.25 similarity + 0.15 years), or 100 × (0.8 skills
-+ 0.2 years) without comparable vectors: skills is the share of must-have groups the person
-covers, similarity the cosine of their resume's embedding with the lead's (the whole bench in
-one matrix product), years min(1, their years / years asked). Budgets convert between hour and
-month at 160 hours a month.
+A bench match (pipelines/leads/bench_match.py) scores a person as the screening scores a resume
+(pipelines/screening/scoring.py, same weights), with the parts a whole bench allows in memory:
+
+    match = 100 · Σ wᵢ·partᵢ / Σ wᵢ over the parts known for this lead and person
+
+    part        w   what it measures (each 0..1)
+    role        30  the vacancy title's telling words in the titles the person has held or wants,
+                    most recent first (relevance.role_fit by words; unknown when their titles
+                    are all in the other alphabet: "Accountant" cannot meet "Бухгалтер")
+    text        20  BM25F relevance of their resume's sections to the lead's title and text
+                    (relevance.text_relevance: general-language word weights, not fitted on
+                    the bench, so a lead nobody fits scores low for everyone)
+    similarity  20  cosine of their resume's embedding with the lead's, mapped from the
+                    engine's unrelated..same band (unknown for vectors of another engine)
+    skills      15  share of the vacancy's must-have skill groups they cover
+    nice         5  share of the nice-to-have skills they have
+    years        5  min(1, their years / years asked)
+
+A part the lead does not ask about (no must-have skills, no years) is left out of both sums.
+Relevance (role, text, meaning: 70 of the 100) leads because the skills dictionary knows
+little outside IT; coverage separates people of the same trade. A person is a match with some
+evidence: a skill, a title word, vacancy words in the resume beyond another trade's share, or
+embeddings at least half-way up the band; the best three are kept with their reasons (skills
+matched and missing, the title that fits, the vacancy words their resume has). Budgets convert
+between hour and month at 160 hours a month.
 
 Everything here is in memory: one `BenchIndex` per run, no database, no model.
 """
@@ -38,9 +58,10 @@ from typing import Any
 
 import numpy as np
 
-from db.bench import BenchMember, MatchingMember
+from db.bench import BenchMember
 from db.leadgen_profiles import SENIORITY_LEVELS, LeadgenProfile
 from pipelines.leads.analysis import Budget, LeadAnalysis
+from pipelines.leads.bench_match import BenchIndex, match_bench
 from pipelines.leads.dedupe import normalize_company
 from pipelines.profiles.languages import language_name
 from pipelines.profiles.phones import country_hints
@@ -77,57 +98,6 @@ class Fit:
         return [r["text"]["en"] for r in self.reasons if r["points"] <= r.get("max", 0) / 2]
 
 
-class BenchIndex:
-    """The bench prepared once for many leads: which members have each skill (a boolean column
-    per skill), their years, and one normalised embedding matrix per engine (members without a
-    vector are left out of it), so scoring a lead is a few array operations."""
-
-    def __init__(self, members: Sequence[BenchMember]) -> None:
-        self.members = list(members)
-        self.skills = [frozenset(m.skills) for m in self.members]
-        self.all_skills = frozenset().union(*self.skills) if self.skills else frozenset()
-        self.years = np.array([m.years for m in self.members], dtype=np.float64)
-        self._holders: dict[str, np.ndarray] = {}
-        for i, skills in enumerate(self.skills):
-            for skill in skills:
-                self._holders.setdefault(skill, np.zeros(len(self.members), bool))[i] = True
-        rows: dict[str, list[tuple[int, np.ndarray]]] = {}
-        for i, m in enumerate(self.members):
-            if isinstance(m, MatchingMember) and m.embedding is not None and m.embedding_engine:
-                rows.setdefault(m.embedding_engine, []).append((i, np.asarray(m.embedding)))
-        self.matrices: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for engine, items in rows.items():
-            matrix = np.stack([v for _, v in items]).astype(np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
-            self.matrices[engine] = (np.array([i for i, _ in items]), matrix)
-
-    def holders(self, skills: Sequence[str]) -> np.ndarray:
-        """Which members have at least one of `skills`."""
-        out = np.zeros(len(self.members), bool)
-        for skill in skills:
-            if (column := self._holders.get(skill)) is not None:
-                out |= column
-        return out
-
-    def similarities(
-        self, vector: Sequence[float] | np.ndarray | None, engine: str | None
-    ) -> np.ndarray:
-        """Cosine of each member's resume with `vector` (NaN where not comparable); an
-        `engine` of None compares with every member's vector."""
-        out = np.full(len(self.members), np.nan)
-        if vector is None:
-            return out
-        v = np.asarray(vector, dtype=np.float32)
-        norm = float(np.linalg.norm(v))
-        if norm == 0:
-            return out
-        for name, (rows, matrix) in self.matrices.items():
-            if engine is None or name == engine:
-                out[rows] = np.clip(matrix @ (v / norm), -1.0, 1.0)
-        return out
-
-
 @dataclass
 class _Parts:
     reasons: list[dict[str, Any]] = field(default_factory=list)
@@ -160,7 +130,8 @@ def score_fit(
         return Fit(0, [exclusion], [], excluded=True)
     groups = _must_groups(analysis)
     parts = _Parts()
-    matches = _bench_matches(analysis, groups, index, lead_vector, lead_engine)
+    matches = match_bench(analysis, groups, index, vector=lead_vector, engine=lead_engine,
+                          text=text)
     _stack(parts, groups, _offer_skills(tuple(profile.stacks)) | index.all_skills)
     _bench(parts, matches, bool(index.members))
     _seniority(parts, analysis.seniority, profile.seniority)
@@ -229,51 +200,6 @@ def _stack(parts: _Parts, groups: list[tuple[str, ...]], offered: frozenset[str]
     parts.add("stack", points, 40, en, ru)
 
 
-def _bench_matches(
-    analysis: LeadAnalysis,
-    groups: list[tuple[str, ...]],
-    index: BenchIndex,
-    vector: Sequence[float] | np.ndarray | None,
-    engine: str | None,
-) -> list[dict[str, Any]]:
-    if not index.members:
-        return []
-    req = analysis.requirements
-    wanted = set(req.must_have) | set(req.nice_to_have)
-    met = np.array([index.holders(g) for g in groups]) if groups else None
-    if met is not None:
-        share = met.mean(axis=0)
-    elif wanted:
-        share = np.sum([index.holders([s]) for s in wanted], axis=0) / len(wanted)
-    else:
-        share = np.zeros(len(index.members))
-    min_years = req.min_years or 0.0
-    years = np.minimum(1.0, index.years / min_years) if min_years > 0 else np.ones_like(share)
-    sims = index.similarities(vector, engine)
-    known = ~np.isnan(sims)
-    value = np.where(known, 0.6 * share + 0.25 * np.clip(np.nan_to_num(sims), 0, None)
-                     + 0.15 * years, 0.8 * share + 0.2 * years)  # fmt: skip
-    keep = (share > 0) | (known & (np.nan_to_num(sims) >= 0.5))
-    scores = np.round(100 * value).astype(int)
-    ids = np.array([m.candidate_id for m in index.members])
-    order = [i for i in np.lexsort((ids, -scores)) if keep[i]][:3]
-    out = []
-    for i in order:
-        member, skills = index.members[i], index.skills[i]
-        out.append({
-            "candidate_id": member.candidate_id,
-            "name": member.full_name,
-            "headline": member.headline or (member.titles[0] if member.titles else ""),
-            "score": int(scores[i]),
-            "matched": sorted(skills & wanted),
-            "missing": [_label(g) for k, g in enumerate(groups) if not met[k, i]] if groups else [],
-            "years": round(member.years, 1),
-            "similarity": None if not known[i] else round(float(sims[i]), 3),
-            "rate": member.rate,
-        })  # fmt: skip
-    return out
-
-
 def _bench(parts: _Parts, matches: list[dict[str, Any]], has_bench: bool) -> None:
     if not matches:
         en, ru = (("nobody on the bench matches", "никто из скамейки не подходит") if has_bench
@@ -281,9 +207,10 @@ def _bench(parts: _Parts, matches: list[dict[str, Any]], has_bench: bool) -> Non
         parts.add("bench_none", 0, 20, en, ru)
         return
     best = matches[0]
+    role = f", {best['title']}" if best.get("title") else ""
     parts.add("bench", round(best["score"] / 5), 20,
-              f"best bench match: {best['name']} ({best['score']})",
-              f"лучший кандидат со скамейки: {best['name']} ({best['score']})")  # fmt: skip
+              f"best bench match: {best['name']} ({best['score']}{role})",
+              f"лучший кандидат со скамейки: {best['name']} ({best['score']}{role})")  # fmt: skip
 
 
 def _seniority(parts: _Parts, asked: tuple[str, ...], offered: list[str]) -> None:

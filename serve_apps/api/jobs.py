@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field
 
 from db import audit, jobs, schedules
 from db.pool import transaction
-from pipelines.automation.runner import WORKSPACE_KINDS
+from pipelines.automation.runner import SCHEDULED_KINDS, WORKSPACE_KINDS
 from serve_apps.deps import WORKSPACE_ERRORS, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, ConflictError, error_doc
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=WORKSPACE_ERRORS)
 JobKind = StrEnum("JobKind", {kind: kind for kind in WORKSPACE_KINDS})  # type: ignore[misc]
+ScheduleKind = StrEnum("ScheduleKind", {kind: kind for kind in SCHEDULED_KINDS})  # type: ignore[misc]
 
 
 class RunOut(BaseModel):
@@ -91,7 +92,7 @@ def list_schedules(access: CurrentWorkspace, pool: Pool) -> list[ScheduleOut]:
     },
 )
 def set_schedule(
-    kind: JobKind, body: ScheduleIn, access: CurrentWorkspace, pool: Pool
+    kind: ScheduleKind, body: ScheduleIn, access: CurrentWorkspace, pool: Pool
 ) -> ScheduleOut:
     """This workspace's own schedule of `kind` (owners): every `interval_s` seconds, or at the
     times of `cron` in `timezone`, or off (`enabled: false`). The work still runs only when
@@ -119,7 +120,7 @@ def set_schedule(
         404: error_doc("no schedule of its own for this kind here (`not_found`)"),
     },
 )
-def clear_schedule(kind: JobKind, access: CurrentWorkspace, pool: Pool) -> None:
+def clear_schedule(kind: ScheduleKind, access: CurrentWorkspace, pool: Pool) -> None:
     """Drop this workspace's own schedule of `kind`: the installation's applies again."""
     access.require("owner")
     with transaction(pool, workspace_id=access.workspace_id) as conn:

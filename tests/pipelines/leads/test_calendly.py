@@ -5,7 +5,6 @@ route, and the lead moving to meeting; bad signatures, repeats and cancellations
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,8 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
 from db import lead_meetings, lead_responses, leadgen_profiles, leads, outbox
@@ -25,8 +22,7 @@ from db.settings import Settings
 from pipelines.leads.calendly import CalendlyClient, connect_webhooks
 from pipelines.leads.sending import SendRefused, send_response
 from serve_apps import accounts as people
-from serve_apps.api import lead_hooks
-from tests.conftest import free_port
+from tests.conftest import served_api
 from tests.fakes.calendly import SIGNATURE_HEADER, FakeCalendly, sign
 
 SIGNING_KEY = "whsec-lead-tests-1"
@@ -48,20 +44,9 @@ def lead_settings(settings: Settings, cal: FakeCalendly) -> Settings:
 
 @pytest.fixture(scope="module")
 def api(pool: ConnectionPool, lead_settings: Settings) -> Iterator[str]:
-    """The product's Calendly route served for real (the API's base URL)."""
-    app = FastAPI()
-    app.state.pool, app.state.settings = pool, lead_settings
-    app.include_router(lead_hooks.router, prefix="/api/v1")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """The product's API served for real (its base URL): Calendly posts to its route."""
+    with served_api(pool, lead_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

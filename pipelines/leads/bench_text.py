@@ -1,0 +1,186 @@
+"""What bench people's resumes and job titles say about a lead, fitted once per bench.
+
+The screening's own relevance (pipelines/screening/relevance.py), arranged for lead generation,
+where every lead is compared with the whole bench: each resume is split into sections, stemmed
+and counted once, when the bench is loaded, and a lead then costs a few dict lookups per word
+of its own instead of a pass over every resume.
+
+`TextIndex` is `relevance.text_relevance` (BM25F over the resume's sections, general-language
+word weights, the same 0..1 band) as an inverted index: vacancy stem → the members whose resume
+has it and its saturated, field-weighted count there. `TitleIndex` is `relevance.role_fit` by
+words (the vacancy title's telling words found in the titles a person has held or wants, most
+recent first) as an inverted index of title stems. Both give the same figures as the screening
+functions; tests hold them to it.
+
+Neither depends on who else is on the bench (no idf fitted on it): a lead nobody fits scores low
+for everyone, and a bench of three reads the same as a bench of three hundred.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from pipelines.engines.embeddings import strip_markers
+from pipelines.profiles.sections import RESUME_HEADINGS, HeadingMatcher, split_sections
+from pipelines.screening.relevance import (
+    B,
+    FIELD_WEIGHTS,
+    K1,
+    RECENCY,
+    TEXT_CEILING,
+    TEXT_FLOOR,
+    TITLE_BOOST,
+    TYPICAL_WORDS,
+    field_factor,
+    title_words,
+)
+from pipelines.terms import stem, weight, words
+
+_RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+_LATIN = re.compile(r"[a-z]", re.I)
+
+
+def query_terms(title: str, text: str) -> dict[str, float]:
+    """The vacancy's stems with their weight in `text_relevance`: weight × (1 + ln tf) over
+    the text, plus TITLE_BOOST × the title's telling words."""
+    counts: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    for w in words(text):
+        wt = weight(w)
+        if wt <= 0 or len(w) < 2:
+            continue
+        s = stem(w)
+        counts[s] += 1
+        weights[s] = max(weights.get(s, 0.0), wt)
+    query = {s: weights[s] * (1 + math.log(c)) for s, c in counts.items()}
+    for s, wt in title_words(title).items():
+        query[s] = query.get(s, 0.0) + TITLE_BOOST * wt
+    return query
+
+
+@lru_cache(maxsize=512)
+def resume_terms(text: str) -> dict[str, float]:
+    """Each stem of a resume with its BM25 term factor tf / (tf + norm), tf counted with the
+    section's field weight and norm from the resume's length; cached, as a worker scores the
+    same bench run after run (~20 KB a resume)."""
+    tf: Counter[str] = Counter()
+    length = 0
+    for section in split_sections(strip_markers(text), _RESUME):
+        field = FIELD_WEIGHTS.get(section.key, 0.5)
+        section_words = words(section.text)
+        length += len(section_words)
+        if field:
+            for w in section_words:
+                tf[stem(w)] += field
+    norm = K1 * (1 - B + B * max(length, 1) / TYPICAL_WORDS)
+    return {s: n / (n + norm) for s, n in tf.items()}
+
+
+class TextIndex:
+    """BM25F relevance of every member's resume to a vacancy (module docstring); members
+    without resume text are unknown (NaN)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.size = len(texts)
+        self.known = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        self.terms: list[dict[str, float]] = [
+            resume_terms(t) if t.strip() else {} for t in texts
+        ]  # fmt: skip
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for i, terms in enumerate(self.terms):
+            for s, factor in terms.items():
+                rows, factors = postings.setdefault(s, ([], []))
+                rows.append(i)
+                factors.append(factor)
+        self._postings = {
+            s: (np.array(rows, dtype=np.intp), np.array(factors)) for s, (rows, factors) in
+            postings.items()
+        }  # fmt: skip
+
+    def relevance(self, query: dict[str, float]) -> np.ndarray:
+        """0..1 per member for a `query_terms` query: the share of the query's weight found,
+        mapped from the real-resume band TEXT_FLOOR..TEXT_CEILING."""
+        out = np.full(self.size, np.nan)
+        total = sum(query.values())
+        if not total:
+            return out
+        got = np.zeros(self.size)
+        for s, q in query.items():
+            if (found := self._postings.get(s)) is not None:
+                got[found[0]] += q * found[1]
+        share = np.clip((got / total - TEXT_FLOOR) / (TEXT_CEILING - TEXT_FLOOR), 0.0, 1.0)
+        out[self.known] = share[self.known]
+        return out
+
+    def found_words(self, i: int, query: dict[str, float], labels: dict[str, str]) -> list[str]:
+        """The vacancy words that count most in member `i`'s resume, as the vacancy writes
+        them (`labels`: stem → word), most telling first."""
+        terms = self.terms[i]
+        gains = sorted(((q * terms[s], s) for s, q in query.items() if s in terms), reverse=True)
+        return [labels.get(s, s) for _, s in gains]
+
+
+def stem_labels(title: str, text: str) -> dict[str, str]:
+    """Stem → the first word of the title or text it came from (what a reason shows)."""
+    out: dict[str, str] = {}
+    for w in words(f"{title}\n{text}"):
+        out.setdefault(stem(w), w)
+    return out
+
+
+def script(text: str) -> str | None:
+    """ "cyrillic" or "latin" by most letters; None without letters."""
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    if not cyrillic and not latin:
+        return None
+    return "cyrillic" if cyrillic > latin else "latin"
+
+
+class TitleIndex:
+    """Role fit of every member's titles to a vacancy title, by words (module docstring)."""
+
+    def __init__(self, titles: Sequence[Sequence[str]]) -> None:
+        self.size = len(titles)
+        self.titles = [list(t) for t in titles]
+        self._scripts = [{script(t) for t in ts} for ts in self.titles]
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        for i, member_titles in enumerate(self.titles):
+            for k, title in enumerate(member_titles):
+                for s in title_words(title):
+                    self._postings.setdefault(s, []).append((i, k))
+
+    def role_fit(self, vacancy_title: str) -> tuple[np.ndarray, list[int | None]]:
+        """(fit 0..1 per member, the position of their best-fitting title or None).
+
+        Fit is `relevance.role_fit` without embeddings; NaN (unknown) for a member with no
+        title, or whose titles are all in the other alphabet and share no word with the
+        vacancy's ("Accountant" for "Бухгалтер": words cannot meet, so they say nothing)."""
+        fit = np.full(self.size, np.nan)
+        best: list[int | None] = [None] * self.size
+        wanted = title_words(vacancy_title)
+        total = sum(wanted.values())
+        if not total:
+            return fit, best
+        own = script(vacancy_title)
+        for i, scripts in enumerate(self._scripts):
+            if own in scripts or (own is None and self.titles[i]):
+                fit[i] = 0.0
+        overlap: dict[tuple[int, int], float] = {}
+        for s, wt in wanted.items():
+            for key in self._postings.get(s, ()):
+                overlap[key] = overlap.get(key, 0.0) + wt
+        for (i, k), shared in sorted(overlap.items()):
+            title = self.titles[i][k]
+            value = shared / total * field_factor(vacancy_title, wanted, title)
+            value *= RECENCY[min(k, len(RECENCY) - 1)]
+            if np.isnan(fit[i]) or value > fit[i]:
+                fit[i] = value
+                best[i] = k if value > 0 else best[i]
+        return fit, best
