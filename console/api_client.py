@@ -661,10 +661,13 @@ class ApiClient:
                           timeout=120)  # fmt: skip
 
     def edit_lead_response(
-        self, workspace_id: str, lead_id: int, subject: str, body: str
+        self, workspace_id: str, lead_id: int, subject: str, body: str,
+        recipient: str | None = None,
     ) -> dict[str, Any]:
-        return self._call("PUT", f"/leads/{lead_id}/response",
-                          json={"subject": subject, "body": body},
+        sent: dict[str, Any] = {"subject": subject, "body": body}
+        if recipient:
+            sent["recipient"] = recipient
+        return self._call("PUT", f"/leads/{lead_id}/response", json=sent,
                           headers=_in(workspace_id))  # fmt: skip
 
     def approve_lead_response(self, workspace_id: str, lead_id: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ add_texts(
             "ru": "Отклик ещё не подготовлен.",
         },
         "lrs_subject": {"en": "Subject", "ru": "Тема"},
+        "lrs_recipient": {"en": "Send to (e-mail)", "ru": "Кому (e-mail)"},
         "lrs_body": {"en": "Text", "ru": "Текст"},
         "lrs_draft": {"en": "Draft", "ru": "Подготовить"},
         "lrs_redraft": {"en": "Draft again", "ru": "Подготовить заново"},
@@ -74,6 +75,8 @@ add_texts(
 )
 NOTICE = "ld_notice"  # the lead page's notice (console/views/lead_detail.py)
 SUBJECT, BODY, LOADED = "lrs_subject", "lrs_body", "lrs_loaded"
+RECIPIENT = "lrs_recipient"
+BY_EMAIL = ("email", "linkedin")  # channels whose recipient is an e-mail address
 EDITABLE = ("draft", "approved", "failed")
 STATES = ("draft", "approved", "queued", "sent", "failed")
 
@@ -91,6 +94,10 @@ def response_section(workspace_id: str, lead: dict[str, Any], editor: bool) -> N
     _load(lead["id"], response)
     status = response["status"]
     writable = editor and status in EDITABLE
+    recipient = response.get("recipient") or ""
+    if response["channel"] in BY_EMAIL:
+        recipient = st.text_input(t("lrs_recipient"), key=RECIPIENT, max_chars=320,
+                                  disabled=not writable).strip()  # fmt: skip
     subject = st.text_input(t("lrs_subject"), key=SUBJECT, max_chars=300, disabled=not writable)
     body = st.text_area(t("lrs_body"), key=BODY, height=280, max_chars=20000,
                         disabled=not writable)  # fmt: skip
@@ -99,10 +106,11 @@ def response_section(workspace_id: str, lead: dict[str, Any], editor: bool) -> N
     if not writable:
         st.caption(t("lrs_locked"))
         return
-    edited = (subject, body) != (response["subject"], response["body"])
+    edited = (subject, body, recipient) != (
+        response["subject"], response["body"], response.get("recipient") or "")  # fmt: skip
     if edited:
         st.caption(t("lrs_unsaved"))
-    _buttons(workspace_id, lead["id"], status, edited, subject, body)
+    _buttons(workspace_id, lead["id"], status, edited, subject, body, recipient or None)
 
 
 def _meta(response: dict[str, Any]) -> None:
@@ -131,11 +139,18 @@ def _load(lead_id: int, response: dict[str, Any]) -> None:
     if st.session_state.get(LOADED) != marker or not shown:
         st.session_state[SUBJECT] = response["subject"]
         st.session_state[BODY] = response["body"]
+        st.session_state[RECIPIENT] = response.get("recipient") or ""
         st.session_state[LOADED] = marker
 
 
 def _buttons(
-    workspace_id: str, lead_id: int, status: str, edited: bool, subject: str, body: str
+    workspace_id: str,
+    lead_id: int,
+    status: str,
+    edited: bool,
+    subject: str,
+    body: str,
+    recipient: str | None,
 ) -> None:
     """The buttons stay enabled while the text is typed (Streamlit only learns of typing with
     the click), so each decides on click what the text on the screen allows."""
@@ -147,14 +162,15 @@ def _buttons(
         if not edited:
             st.info(t("lrs_unchanged"))
         elif _filled(body):
-            _act(lambda: api.edit_lead_response(workspace_id, lead_id, subject, body), "lrs_saved")
+            _act(lambda: api.edit_lead_response(workspace_id, lead_id, subject, body, recipient),
+                 "lrs_saved")  # fmt: skip
     if approve.button(t("lrs_approve"), key="lrs_approve", icon=":material/check:",
                       disabled=status == "approved"):  # fmt: skip
         if _filled(body):
 
             def approve_as_shown() -> None:
                 if edited:
-                    api.edit_lead_response(workspace_id, lead_id, subject, body)
+                    api.edit_lead_response(workspace_id, lead_id, subject, body, recipient)
                 api.approve_lead_response(workspace_id, lead_id)
 
             _act(approve_as_shown, "lrs_approved")

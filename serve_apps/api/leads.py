@@ -121,6 +121,10 @@ class ReplyIn(BaseModel):
 class ResponseEdit(BaseModel):
     subject: str = Field(default="", max_length=300)
     body: str = Field(min_length=1, max_length=20000)
+    recipient: str | None = Field(
+        default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="the e-mail address to send to (e-mail and LinkedIn responses); none keeps it",
+    )  # fmt: skip
 
 
 def _summary_fields(lead: leads.Lead) -> dict[str, Any]:
@@ -274,6 +278,7 @@ def edit_response(
     access.require("recruiter")
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         row = lead_responses.edit(conn, lead_id=lead_id, subject=body.subject, body=body.body,
+                                  recipient=body.recipient,
                                   edited_by=access.principal.user_id)  # fmt: skip
     out = _response(row)
     assert out is not None

@@ -220,9 +220,11 @@ def test_a_lead_from_processing_to_a_sent_response_and_the_funnel(  # type: igno
     edited = client.put(
         f"/api/v1/leads/{lead.id}/response",
         headers=recruiter,
-        json={"subject": "Anna for PayCo", "body": response["body"] + "\nP.S."},
-    )
+        json={"subject": "Anna for PayCo", "body": response["body"] + "\nP.S.",
+              "recipient": "cto@payco.io"},
+    )  # fmt: skip
     assert edited.json()["body"].endswith("P.S.") and edited.json()["status"] == "draft"
+    assert edited.json()["recipient"] == "cto@payco.io"
     approved = client.post(f"/api/v1/leads/{lead.id}/response/approve", headers=recruiter)
     assert approved.json()["status"] == "approved"
     sent = client.post(f"/api/v1/leads/{lead.id}/response/send", headers=recruiter)
@@ -233,6 +235,11 @@ def test_a_lead_from_processing_to_a_sent_response_and_the_funnel(  # type: igno
     with transaction(pool, workspace_id=ws) as conn:
         (items,) = conn.execute("select count(*) from outbox where kind = 'email.lead'").fetchone()
     assert items == 1
+    with transaction(pool, workspace_id=ws) as conn:
+        (to,) = conn.execute(
+            "select payload ->> 'to' from outbox where kind = 'email.lead'"
+        ).fetchone()
+    assert to == "cto@payco.io"  # the person's choice over the lead's contact
     queued = client.get(f"/api/v1/leads/{lead.id}", headers=viewer).json()["response"]
     # no Calendly event type in the profile: the plain link, tagged so a booking finds the lead
     assert f"https://cal.acme.test/maria?utm_content=lead-{lead.id}" in queued["body"]
