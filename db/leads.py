@@ -15,6 +15,7 @@ forward and are no-ops for a lead already past the step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -221,6 +222,24 @@ def unanalysed_ids(conn: psycopg.Connection, *, limit: int = 500) -> list[int]:
         "select id from leads where analyzed_at is null order by id limit %s", (limit,)
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def unanalysed_leads(
+    conn: psycopg.Connection, *, lead_ids: Sequence[int] | None = None, limit: int = 500
+) -> list[Lead]:
+    """Whole rows of the current workspace's leads waiting for their analysis (those of
+    `lead_ids` only, when given), oldest first: a qualifying run reads its batch in one query."""
+    with conn.cursor(row_factory=class_row(Lead)) as cur:
+        cur.execute(
+            f"""
+            select {_COLUMNS} from leads
+            where analyzed_at is null and (%(ids)s::bigint[] is null or id = any(%(ids)s))
+            order by id
+            limit %(limit)s
+            """,
+            {"ids": None if lead_ids is None else list(lead_ids), "limit": limit},
+        )
+        return cur.fetchall()
 
 
 def _check_move(lead: Lead, status: str, reason: str | None) -> None:

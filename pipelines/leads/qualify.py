@@ -1,13 +1,21 @@
 """Qualify new leads: analyse, embed, deduplicate and score each one, then move it.
 
-One run loads the workspace's profile and whole bench once, then takes each lead still waiting
-for its analysis in turn. The analysis, the embedding and the score are computed outside any
-transaction; the lead is then locked, checked unchanged, and everything is written in one
-transaction: the analysis (with its `analysed` event), a duplicate marked (archived, naming the
-lead it repeats), an archive for a lead excluded or under the fit threshold (the reason names
-the score, the threshold and what was missing: never silently dropped), 'qualified' for the
-rest, and the owner told about a strong one (`lead.strong`, once per lead). Only a 'new' lead
-is moved or told about: one a person already moved keeps its status.
+One run reads the workspace's profile, its whole bench and the batch of leads still waiting
+for their analysis in one transaction, then takes each lead in turn. The analysis, the
+embedding and the score are computed outside any transaction; then, in one transaction per
+lead, the lead is locked and checked unchanged since the batch was read (a lead edited or
+analysed meanwhile is left alone: the next run takes the new text), and everything is written:
+the analysis (with its `analysed` event), a duplicate marked (archived, naming the lead it
+repeats), an archive for a lead excluded or under the fit threshold (the reason names the
+score, the threshold and what was missing: never silently dropped), 'qualified' for the rest,
+and the owner told about a strong one (`lead.strong`, once per lead). Only a 'new' lead is
+moved or told about: one a person already moved keeps its status.
+
+A lead's vector is the sentence encoding of its title and requirements (`embedding_text`), not
+of its whole text; it is stored under `<engine id>/requirements` so that deduplication never
+compares it by cosine with a vector of another kind (leads stored before compare by their
+texts' shingles instead), while the bench, whose resumes that engine embedded, is compared
+under the engine's own id.
 
 A lead whose analysis raises fails alone: it is logged, stored as analysed with fit 0 and
 archived with "analysis failed: <ExceptionName>", and the run goes on. An engine error that
@@ -30,14 +38,14 @@ from db.errors import NotFound
 from db.leadgen_profiles import LeadgenProfile, get_profile
 from db.pool import transaction
 from pipelines.engine_set import Engines
-from pipelines.engines.embeddings import embed_document
 from pipelines.engines.errors import EngineError
-from pipelines.leads.analysis import analyse_lead
+from pipelines.leads.analysis import analyse_lead, embedding_text
 from pipelines.leads.dedupe import dedupe_key, find_duplicate
 from pipelines.leads.fit import BenchIndex, Fit, score_fit
 
 log = logging.getLogger(__name__)
 _REASON_CHARS = 500
+VECTOR_OF = "requirements"  # what of a lead its vector encodes (`embedding_text`)
 
 
 @dataclass
@@ -65,35 +73,27 @@ def qualify_leads(
     with transaction(pool, workspace_id=workspace_id) as conn:
         profile = get_profile(conn)
         index = BenchIndex(bench.members_for_matching(conn))
-        if lead_ids is None:
-            ids = leads.unanalysed_ids(conn, limit=limit)
-        else:
-            rows = conn.execute(
-                "select id from leads where id = any(%s) and analyzed_at is null "
-                "order by id limit %s",
-                (list(lead_ids), limit),
-            ).fetchall()
-            ids = [r[0] for r in rows]
+        batch = leads.unanalysed_leads(conn, lead_ids=lead_ids, limit=limit)
     result = QualifyResult()
-    for lead_id in ids:
+    for lead in batch:
         try:
-            outcomes = _qualify_one(pool, engines, workspace_id, lead_id, profile, index)
+            outcomes = _qualify_one(pool, engines, lead, profile, index)
         except NotFound:
-            continue  # deleted since the list was read
+            continue  # deleted since the batch was read
         except Exception as e:
-            result.failed.append(lead_id)
+            result.failed.append(lead.id)
             if isinstance(e, EngineError) and e.retryable:
                 # The engine is down, not the lead: it stays unanalysed for the next run.
-                log.warning("lead %s: %s; analysis left for the next run", lead_id, e.message)
+                log.warning("lead %s: %s; analysis left for the next run", lead.id, e.message)
             else:
-                log.exception("lead %s: analysis failed", lead_id)
-                _store_failure(pool, workspace_id, lead_id, e)
+                log.exception("lead %s: analysis failed", lead.id)
+                _store_failure(pool, workspace_id, lead.id, e)
             continue
         if outcomes is None:
             continue  # analysed or changed meanwhile; the next run takes the new text
         result.analysed += 1
         for outcome in outcomes:
-            getattr(result, outcome).append(lead_id)
+            getattr(result, outcome).append(lead.id)
     log.info("leads qualified in %s: %s analysed, %s qualified, %s archived, %s duplicates, "
              "%s strong, %s failed", workspace_id, result.analysed, len(result.qualified),
              len(result.archived), len(result.duplicates), len(result.strong),
@@ -101,36 +101,36 @@ def qualify_leads(
     return result
 
 
+def vector_kind(engine: str) -> str:
+    """The label a lead's vector is stored under (module docstring)."""
+    return f"{engine}/{VECTOR_OF}"
+
+
 def _qualify_one(
     pool: ConnectionPool,
     engines: Engines,
-    workspace_id: UUID,
-    lead_id: int,
+    lead: leads.Lead,
     profile: LeadgenProfile,
     index: BenchIndex,
 ) -> list[str] | None:
-    """The result lists this lead joins, or None when it needs no analysis any more."""
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        lead = leads.get_lead(conn, lead_id=lead_id)
-    if lead.analyzed_at is not None:
-        return None
+    """The result lists this lead joins, or None when it changed since the batch was read."""
     analysis = analyse_lead(lead.title, lead.description, company=lead.company)
     engine = engines.embedder.id
-    vector = embed_document(engines.embedder, f"{lead.title}\n{lead.description}")
+    vector = engines.embedder.embed([embedding_text(analysis, lead.description)])[0]
     fit = score_fit(analysis, profile, index, lead_vector=vector, lead_engine=engine,
                     company=lead.company, text=lead.description)  # fmt: skip
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        current = leads.get_lead(conn, lead_id=lead_id, for_update=True)
+    with transaction(pool, workspace_id=lead.workspace_id) as conn:
+        current = leads.get_lead(conn, lead_id=lead.id, for_update=True)
         if current.analyzed_at is not None or (current.title, current.description) != (
             lead.title, lead.description):  # fmt: skip
             return None
         stored = leads.save_analysis(
-            conn, lead_id=lead_id, language=analysis.language, analysis=analysis.to_json(),
+            conn, lead_id=lead.id, language=analysis.language, analysis=analysis.to_json(),
             fit_score=fit.score, fit_reasons=fit.reasons, bench_matches=fit.bench_matches,
             dedupe_key=dedupe_key(lead.company, lead.title), embedding=vector,
-            embedding_engine=engine,
+            embedding_engine=vector_kind(engine),
         )  # fmt: skip
-        return _move(conn, stored, fit, profile, vector, engine)
+        return _move(conn, stored, fit, profile, vector, vector_kind(engine))
 
 
 def _move(

@@ -41,6 +41,7 @@ class CalendlyReceived(BaseModel):
             "(`calendly_timestamp_stale`)"
         ),
         403: error_doc("the workspace has no Calendly signing key (`calendly_not_configured`)"),
+        422: error_doc("the address names no workspace id (`invalid_request`)"),
     },
 )
 async def calendly_event(

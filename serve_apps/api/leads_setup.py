@@ -79,8 +79,10 @@ class ProfileOut(ProfileIn):
 
 
 class CalendlyIn(BaseModel):
-    token: str = Field(min_length=10, max_length=4000, description="a personal access token")
-    signing_key: str = Field(min_length=8, max_length=400,
+    # Printable ASCII without spaces: what Calendly issues, and what an HTTP header can carry.
+    token: str = Field(min_length=10, max_length=4000, pattern=r"^[!-~]+$",
+                       description="a personal access token")  # fmt: skip
+    signing_key: str = Field(min_length=8, max_length=400, pattern=r"^[!-~]+$",
                              description="the webhook subscription's signing key")  # fmt: skip
 
 

@@ -13,6 +13,7 @@ an interview actor (those need Ray; tests/e2e drive them).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
@@ -32,6 +33,7 @@ from schemathesis.checks import (
 from db.settings import Settings
 from serve_apps.app import attach, build_app
 from serve_apps.sign_in import sign_in
+from tests.fakes.calendly import FakeCalendly
 from tests.pipelines import samples
 from tests.pipelines.analysis import transcripts
 from tests.pipelines.analysis.stored import store_interview
@@ -52,6 +54,19 @@ _HEADER = "x-workspace-id"
 # (`schemathesis.pytest.from_fixture` would load it in a fixture, but 4.32 sets the removed
 # `Node._nodeid` and fails under pytest 9.2.)
 schema = schemathesis.openapi.from_dict(build_app().openapi())
+
+
+@pytest.fixture(scope="module")
+def calendly() -> Iterator[FakeCalendly]:
+    with FakeCalendly() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def settings(settings: Settings, calendly: FakeCalendly) -> Settings:
+    """Calendly (saving its token subscribes its webhooks) at a local fake: no route may
+    reach the internet."""
+    return settings.model_copy(update={"calendly_api_url": calendly.api_url})
 
 
 @pytest.fixture(scope="module")
