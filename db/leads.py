@@ -40,7 +40,9 @@ _COLUMNS = (
     "duplicate_of, analyzed_at, archive_reason, lost_reason, owner_user_id, quality, variant_id, "
     "status_changed_at, created_at, updated_at"
 )
-_EVENT_COLUMNS = "id, workspace_id, lead_id, kind, body, data, external_id, actor_user_id, created_at"
+_EVENT_COLUMNS = (
+    "id, workspace_id, lead_id, kind, body, data, external_id, actor_user_id, created_at"
+)
 
 
 @dataclass(frozen=True)
@@ -435,7 +437,9 @@ def assign_owner(
     return row
 
 
-def rate(conn: psycopg.Connection, *, lead_id: int, quality: int, actor_user_id: int | None) -> Lead:
+def rate(
+    conn: psycopg.Connection, *, lead_id: int, quality: int, actor_user_id: int | None
+) -> Lead:
     """The owner's judgement of the lead's quality, 1-5 (what the prompt report weighs)."""
     if not 1 <= quality <= 5:
         raise InvalidValue(f"a lead's quality is rated 1-5, got {quality}")

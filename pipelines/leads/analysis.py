@@ -260,7 +260,7 @@ def embedding_text(analysis: LeadAnalysis, description: str) -> str:
     (what a bench person is matched on), topped up with the description's opening to
     EMBED_MIN_CHARS when they say little, at most EMBED_MAX_CHARS.
 
-    Not the whole text: the sentence encoder costs ~55 µs a token on a core, ~25 ms for a
+    Not the whole text: the sentence encoder costs ~50 µs a token on a core, ~25 ms for a
     2,000-character vacancy against ~5 ms for this, and on the real-resume benchmark the bench
     ranked the same with either (company blurbs, benefits and how to apply only blur it)."""
     lines = [analysis.title, *(r.text for r in analysis.requirements.requirements)]

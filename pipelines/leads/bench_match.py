@@ -16,7 +16,7 @@ import numpy as np
 
 from db.bench import BenchMember, MatchingMember
 from pipelines.leads.analysis import LeadAnalysis
-from pipelines.leads.bench_text import TextIndex, TitleIndex, query_terms, stem_labels
+from pipelines.leads.bench_text import TextIndex, TitleIndex, query_terms
 from pipelines.screening.scoring import DEFAULT_BAND, SIMILARITY_BANDS
 
 # The screening's weights (pipelines/screening/scoring.py): relevance (role, text, meaning)
@@ -95,11 +95,6 @@ def _credit(sims: np.ndarray, engine: str | None) -> np.ndarray:
     return np.clip((sims - floor) / (ceiling - floor), 0.0, 1.0)
 
 
-def _share(index: BenchIndex, groups: Sequence[Sequence[str]]) -> np.ndarray | None:
-    """(groups × members) of who meets each group, None without groups."""
-    return np.array([index.holders(g) for g in groups]) if groups else None
-
-
 def match_bench(
     analysis: LeadAnalysis,
     groups: list[tuple[str, ...]],
@@ -116,8 +111,9 @@ def match_bench(
     if not n:
         return []
     req = analysis.requirements
-    met = _share(index, groups)
-    nice = [s for s in dict.fromkeys(req.nice_to_have)]
+    unknown = np.full(n, np.nan)
+    met = np.array([index.holders(g) for g in groups]) if groups else None
+    nice = list(dict.fromkeys(req.nice_to_have))
     query = query_terms(analysis.title, text)
     role, best_title = index.titles.role_fit(analysis.title)
     sims = index.similarities(vector, engine)
@@ -125,47 +121,38 @@ def match_bench(
         "role": role,
         "text": index.text.relevance(query),
         "similarity": _credit(sims, engine),
-        "skills": met.mean(axis=0) if met is not None else np.full(n, np.nan),
-        "nice": (np.mean([index.holders([s]) for s in nice], axis=0) if nice
-                 else np.full(n, np.nan)),
-        "years": (np.minimum(1.0, index.years / req.min_years) if req.min_years
-                  else np.full(n, np.nan)),
-    }  # fmt: skip
-    total = np.zeros(n)
-    weights = np.zeros(n)
+        "skills": met.mean(axis=0) if met is not None else unknown,
+        "nice": np.mean([index.holders([s]) for s in nice], axis=0) if nice else unknown,
+        "years": np.minimum(1.0, index.years / req.min_years) if req.min_years else unknown,
+    }
+    total, weights = np.zeros(n), np.zeros(n)
     for name, values in parts.items():
         known = ~np.isnan(values)
         total += np.where(known, WEIGHTS[name] * np.nan_to_num(values), 0.0)
         weights += np.where(known, WEIGHTS[name], 0.0)
     scores = np.round(100 * np.divide(total, weights, out=np.zeros(n), where=weights > 0))
-    scores = scores.astype(int)
-    evidence = (
-        (np.nan_to_num(parts["skills"]) > 0) | (np.nan_to_num(parts["nice"]) > 0)
-        | (np.nan_to_num(role) > 0) | (np.nan_to_num(parts["text"]) > 0)
-        | (np.nan_to_num(parts["similarity"]) >= CLOSE_MEANING)
-    )  # fmt: skip
+    found = {name: np.nan_to_num(values) for name, values in parts.items()}
+    evidence = (found["skills"] > 0) | (found["nice"] > 0) | (found["role"] > 0) | (
+        found["text"] > 0) | (found["similarity"] >= CLOSE_MEANING)  # fmt: skip
     order = [i for i in np.lexsort((index.ids, -scores)) if evidence[i]][:SHOWN]
     wanted = set(req.must_have) | set(req.nice_to_have)
-    labels = stem_labels(analysis.title, text) if order else {}
     out = []
     for i in order:
-        member = index.members[i]
-        title = best_title[i]
-        found = index.text.found_words(i, query, labels)[:WORDS_SHOWN]
+        member, title, relevance = index.members[i], best_title[i], parts["text"][i]
         out.append({
             "candidate_id": member.candidate_id,
             "name": member.full_name,
             "headline": member.headline or (member.titles[0] if member.titles else ""),
             "score": int(scores[i]),
             "matched": sorted(index.skills[i] & wanted),
-            "missing": [_label(g) for k, g in enumerate(groups) if not met[k, i]]
-            if met is not None else [],
+            "missing": [_label(g) for k, g in enumerate(groups) if met is not None
+                        and not met[k, i]],
             "years": round(member.years, 1),
             "similarity": None if np.isnan(sims[i]) else round(float(sims[i]), 3),
             "rate": member.rate,
             "title": member.titles[title] if title is not None else None,
             "role": None if np.isnan(role[i]) else round(float(role[i]), 2),
-            "text": None if np.isnan(parts["text"][i]) else round(float(parts["text"][i]), 2),
-            "words": found if not np.isnan(parts["text"][i]) and parts["text"][i] > 0 else [],
+            "text": None if np.isnan(relevance) else round(float(relevance), 2),
+            "words": index.text.found_words(i, query)[:WORDS_SHOWN] if relevance > 0 else [],
         })  # fmt: skip
     return out

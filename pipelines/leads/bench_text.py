@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -29,7 +30,6 @@ import numpy as np
 from pipelines.engines.embeddings import strip_markers
 from pipelines.profiles.sections import RESUME_HEADINGS, HeadingMatcher, split_sections
 from pipelines.screening.relevance import (
-    B,
     FIELD_WEIGHTS,
     K1,
     RECENCY,
@@ -37,6 +37,7 @@ from pipelines.screening.relevance import (
     TEXT_FLOOR,
     TITLE_BOOST,
     TYPICAL_WORDS,
+    B,
     field_factor,
     title_words,
 )
@@ -47,9 +48,19 @@ _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _LATIN = re.compile(r"[a-z]", re.I)
 
 
-def query_terms(title: str, text: str) -> dict[str, float]:
+@dataclass(frozen=True)
+class Query:
+    """A vacancy as `text_relevance` weighs it: stem → weight, and stem → the word it came
+    from (the title's first, then the text's), which is what a reason shows."""
+
+    weights: dict[str, float]
+    labels: dict[str, str]
+
+
+def query_terms(title: str, text: str) -> Query:
     """The vacancy's stems with their weight in `text_relevance`: weight × (1 + ln tf) over
     the text, plus TITLE_BOOST × the title's telling words."""
+    labels = {stem(w): w for w in reversed(words(title))}
     counts: Counter[str] = Counter()
     weights: dict[str, float] = {}
     for w in words(text):
@@ -59,17 +70,18 @@ def query_terms(title: str, text: str) -> dict[str, float]:
         s = stem(w)
         counts[s] += 1
         weights[s] = max(weights.get(s, 0.0), wt)
+        labels.setdefault(s, w)
     query = {s: weights[s] * (1 + math.log(c)) for s, c in counts.items()}
     for s, wt in title_words(title).items():
         query[s] = query.get(s, 0.0) + TITLE_BOOST * wt
-    return query
+    return Query(query, labels)
 
 
 @lru_cache(maxsize=512)
 def resume_terms(text: str) -> dict[str, float]:
     """Each stem of a resume with its BM25 term factor tf / (tf + norm), tf counted with the
     section's field weight and norm from the resume's length; cached, as a worker scores the
-    same bench run after run (~20 KB a resume)."""
+    same bench run after run (~30 KB a resume)."""
     tf: Counter[str] = Counter()
     length = 0
     for section in split_sections(strip_markers(text), _RESUME):
@@ -104,35 +116,28 @@ class TextIndex:
             postings.items()
         }  # fmt: skip
 
-    def relevance(self, query: dict[str, float]) -> np.ndarray:
-        """0..1 per member for a `query_terms` query: the share of the query's weight found,
-        mapped from the real-resume band TEXT_FLOOR..TEXT_CEILING."""
+    def relevance(self, query: Query) -> np.ndarray:
+        """0..1 per member: the share of the query's weight found in their resume, mapped from
+        the real-resume band TEXT_FLOOR..TEXT_CEILING."""
         out = np.full(self.size, np.nan)
-        total = sum(query.values())
+        total = sum(query.weights.values())
         if not total:
             return out
         got = np.zeros(self.size)
-        for s, q in query.items():
+        for s, q in query.weights.items():
             if (found := self._postings.get(s)) is not None:
                 got[found[0]] += q * found[1]
         share = np.clip((got / total - TEXT_FLOOR) / (TEXT_CEILING - TEXT_FLOOR), 0.0, 1.0)
         out[self.known] = share[self.known]
         return out
 
-    def found_words(self, i: int, query: dict[str, float], labels: dict[str, str]) -> list[str]:
-        """The vacancy words that count most in member `i`'s resume, as the vacancy writes
-        them (`labels`: stem → word), most telling first."""
+    def found_words(self, i: int, query: Query) -> list[str]:
+        """The vacancy words that count most in member `i`'s resume, most telling first."""
         terms = self.terms[i]
-        gains = sorted(((q * terms[s], s) for s, q in query.items() if s in terms), reverse=True)
-        return [labels.get(s, s) for _, s in gains]
-
-
-def stem_labels(title: str, text: str) -> dict[str, str]:
-    """Stem → the first word of the title or text it came from (what a reason shows)."""
-    out: dict[str, str] = {}
-    for w in words(f"{title}\n{text}"):
-        out.setdefault(stem(w), w)
-    return out
+        gains = sorted(
+            ((q * terms[s], s) for s, q in query.weights.items() if s in terms), reverse=True
+        )
+        return [query.labels.get(s, s) for _, s in gains]
 
 
 def script(text: str) -> str | None:
@@ -172,15 +177,21 @@ class TitleIndex:
         for i, scripts in enumerate(self._scripts):
             if own in scripts or (own is None and self.titles[i]):
                 fit[i] = 0.0
-        overlap: dict[tuple[int, int], float] = {}
-        for s, wt in wanted.items():
+        shared: dict[tuple[int, int], list[str]] = {}
+        for s in wanted:
             for key in self._postings.get(s, ()):
-                overlap[key] = overlap.get(key, 0.0) + wt
-        for (i, k), shared in sorted(overlap.items()):
-            title = self.titles[i][k]
-            value = shared / total * field_factor(vacancy_title, wanted, title)
+                shared.setdefault(key, []).append(s)
+        # field_factor depends on a title only through the stems it shares with the vacancy's:
+        # computed once per set of shared stems, not once per title.
+        factors: dict[frozenset[str], float] = {}
+        for (i, k), stems in sorted(shared.items()):
+            key = frozenset(stems)
+            if key not in factors:
+                factors[key] = field_factor(vacancy_title, wanted, self.titles[i][k])
+            value = sum(wanted[s] for s in stems) / total * factors[key]
             value *= RECENCY[min(k, len(RECENCY) - 1)]
             if np.isnan(fit[i]) or value > fit[i]:
                 fit[i] = value
-                best[i] = k if value > 0 else best[i]
+                if value > 0:
+                    best[i] = k
         return fit, best

@@ -3,9 +3,10 @@
 Two leads are the same when their company and title normalise to the same key (case,
 punctuation, legal forms such as LLC / ООО and work-format words such as "Remote" dropped;
 seniority kept: a Senior and a Middle opening are two leads) and their texts are close: the
-cosine of their embeddings when both were embedded by the same engine, else the Jaccard
-similarity of their descriptions' word 3-shingles. A lead repeats the earliest such lead of its
-workspace, whatever its source and status (a vacancy answered last month is not a new lead).
+cosine of their embeddings when both vectors carry the same `embedding_engine` label (the
+engine, and what of the lead it encodes: qualify.py), else the Jaccard similarity of their
+descriptions' word 3-shingles. A lead repeats the earliest such lead of its workspace,
+whatever its source and status (a vacancy answered last month is not a new lead).
 """
 
 from __future__ import annotations

@@ -123,15 +123,17 @@ def score_fit(
 ) -> Fit:
     """Score one analysed lead against the profile and the bench (see the module docstring);
     `lead_engine` names the embedder of `lead_vector` (bench vectors of other engines are not
-    compared), `text` is the vacancy text searched for stop words."""
+    compared), `text` is the vacancy text, searched for stop words and matched against the
+    bench's resumes."""
     index = bench if isinstance(bench, BenchIndex) else BenchIndex(bench)
     exclusion = _exclusion(analysis, profile, company or analysis.company, text)
     if exclusion is not None:
         return Fit(0, [exclusion], [], excluded=True)
     groups = _must_groups(analysis)
     parts = _Parts()
-    matches = match_bench(analysis, groups, index, vector=lead_vector, engine=lead_engine,
-                          text=text)
+    matches = match_bench(
+        analysis, groups, index, vector=lead_vector, engine=lead_engine, text=text
+    )
     _stack(parts, groups, _offer_skills(tuple(profile.stacks)) | index.all_skills)
     _bench(parts, matches, bool(index.members))
     _seniority(parts, analysis.seniority, profile.seniority)

@@ -7,9 +7,12 @@ import json
 import pytest
 
 from pipelines.leads.analysis import (
+    EMBED_MAX_CHARS,
+    EMBED_MIN_CHARS,
     Budget,
     LeadAnalysis,
     analyse_lead,
+    embedding_text,
     find_budget,
     find_contact,
     find_engagement,
@@ -175,3 +178,20 @@ def test_seniority_from_title_text_or_years() -> None:
     assert find_seniority("Backend Developer", "You will lead the payments team.") == ()
     assert find_seniority("Backend Developer", "", 6) == ("senior",)
     assert find_seniority("Backend Developer", "", 1) == ("junior",)
+
+
+def test_the_embedded_text_is_the_title_and_what_the_vacancy_asks() -> None:
+    """A lead's vector encodes its title and requirements before the company blurb; a vacancy
+    that lists little is topped up with its opening, and none runs long."""
+    lead = analyse_lead("Senior Python Developer (Django)", DJINNI_EN, company="Acme")
+    text = embedding_text(lead, DJINNI_EN)
+    assert text.startswith("Senior Python Developer (Django)\nPython\nDjango\n")
+    blurb = text.find("Acme Analytics is")
+    assert blurb == -1 or blurb > text.index("Celery")
+    assert EMBED_MIN_CHARS <= len(text) <= EMBED_MAX_CHARS
+    prose = "We need someone to look after our office plants twice a week. " * 20
+    sparse = analyse_lead("Gardener", prose)
+    topped = embedding_text(sparse, prose)
+    assert topped.startswith("Gardener\nWe need someone") and len(topped) == EMBED_MIN_CHARS
+    long = "Requirements:\n" + "\n".join(f"- {n}+ years of Kotlin and Swift" for n in range(40))
+    assert len(embedding_text(analyse_lead("Mobile Developer", long), long)) <= EMBED_MAX_CHARS

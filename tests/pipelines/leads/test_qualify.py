@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -14,7 +16,7 @@ from pipelines.engine_set import Engines, offline_engines
 from pipelines.engines.embeddings import Embedder
 from pipelines.engines.errors import EngineError
 from pipelines.leads.dedupe import dedupe_key, find_duplicate
-from pipelines.leads.qualify import qualify_leads
+from pipelines.leads.qualify import qualify_leads, vector_kind
 from pipelines.resume_flow import process_resume
 from tests.db import factories
 
@@ -221,3 +223,79 @@ def test_dedupe_keys_and_close_texts(pool: ConnectionPool) -> None:
         assert find_duplicate(conn, other, None) is None
         leads.mark_duplicate(conn, lead_id=copy.id, duplicate_of=first.id)
         assert find_duplicate(conn, first, None) is None  # a marked duplicate is no original
+
+
+class MeddlingEmbedder:
+    """The offline embedder, except that it gives a vector Postgres refuses (NaN) for one
+    marked text, and lets a person edit a lead while the run is under way."""
+
+    def __init__(self, inner: Embedder, edit: Callable[[], None]) -> None:
+        self.inner, self.id, self.dim, self.edit = inner, inner.id, inner.dim, edit
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.edit()
+        vectors = self.inner.embed(texts)
+        return [[math.nan] * self.dim if "NAN-VECTOR" in t else v
+                for t, v in zip(texts, vectors, strict=True)]  # fmt: skip
+
+
+def test_a_lead_refused_or_edited_meanwhile_does_not_spoil_its_group(pool: ConnectionPool) -> None:
+    """Leads are stored a group per transaction, each in its own savepoint: a lead whose
+    writes the database refuses fails alone, and one edited since the batch was read is left
+    for the next run; the others of the group are stored."""
+    ws = factories.workspace(pool)
+    text = "Go, Kubernetes, gRPC. Remote. {}"
+    with transaction(pool, workspace_id=ws.id) as conn:
+        ids = [leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id=str(n),
+                                 title=f"Go developer {n}", company=f"Co {n}",
+                                 description=text.format(mark))[0].id
+               for n, mark in enumerate(("", "NAN-VECTOR", "", ""))]  # fmt: skip
+
+    def edit() -> None:  # a person rewrites lead 2 while its analysis is being computed
+        with transaction(pool, workspace_id=ws.id) as conn:
+            leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id="2",
+                              title="Go developer 2", company="Co 2",
+                              description="Go, Kafka. On site in Berlin.")  # fmt: skip
+
+    real = offline_engines()
+    engines = replace(real, embedder=MeddlingEmbedder(real.embedder, edit))
+    result = qualify_leads(pool, engines, ws.id)
+    assert (result.analysed, result.failed) == (2, [ids[1]])
+    assert result.archived == [ids[0], ids[3]]  # no stacks in common
+    with transaction(pool, workspace_id=ws.id) as conn:
+        got = {i: leads.get_lead(conn, lead_id=i) for i in ids}
+    assert got[ids[1]].archive_reason == "analysis failed: DataException"  # NaN in a vector
+    assert got[ids[1]].fit_reasons[0]["code"] == "analysis_failed"
+    edited = got[ids[2]]
+    assert (edited.analyzed_at, edited.fit_score, edited.status) == (None, None, "new")
+    assert edited.description == "Go, Kafka. On site in Berlin."
+    assert all(got[i].analyzed_at is not None for i in (ids[0], ids[1], ids[3]))
+
+
+def test_a_leads_vector_is_kept_apart_from_vectors_of_other_kinds(
+    pool: ConnectionPool, engines: Engines
+) -> None:
+    """A lead's vector encodes its title and requirements and is stored as such: a lead stored
+    before with a whole-text vector is never compared with it by cosine, but still found as the
+    original by its text."""
+    ws = factories.workspace(pool)
+    engine = engines.embedder.id
+    with transaction(pool, workspace_id=ws.id) as conn:
+        old, _ = leads.upsert_lead(conn, workspace_id=ws.id, source="linkedin", external_id="1",
+                                   title="Senior Python/Django Developer", company="PayCo",
+                                   description=PAYMENTS)  # fmt: skip
+        leads.save_analysis(
+            conn, lead_id=old.id, language="en", analysis={}, fit_score=50, fit_reasons=[],
+            bench_matches=[], dedupe_key=dedupe_key("PayCo", "Senior Python/Django Developer"),
+            embedding=engines.embedder.embed([f"{old.title}\n{PAYMENTS}"])[0],
+            embedding_engine=engine,
+        )  # fmt: skip
+        new, _ = leads.upsert_lead(conn, workspace_id=ws.id, source="djinni", external_id="2",
+                                   title="Senior Python/Django Developer", company="PayCo Inc.",
+                                   description=PAYMENTS + "\nApply on Djinni.")  # fmt: skip
+    result = qualify_leads(pool, engines, ws.id)
+    assert result.duplicates == [new.id]
+    with transaction(pool, workspace_id=ws.id) as conn:
+        kind = conn.execute("select embedding_engine from leads where id = %s", (new.id,))
+        assert kind.fetchone() == (vector_kind(engine),) == (f"{engine}/requirements",)
+        assert leads.get_lead(conn, lead_id=new.id).duplicate_of == old.id
