@@ -241,11 +241,11 @@ def main() -> None:
 
 def time_to_draft(settings: Settings) -> None:
     """Part 3 (see the module docstring)."""
-    from pipelines.leads.flow import process_leads
-    from pipelines.boards.searches import run_searches
     from db import board_searches, lead_responses
-    from tests.fakes.hh.public_search import PublicVacancy, catalog
+    from pipelines.boards.searches import run_searches
+    from pipelines.leads.flow import process_leads
     from tests.fakes.hh.fixtures import configured_for_hh
+    from tests.fakes.hh.public_search import PublicVacancy, catalog
     from tests.fakes.hh.server import FakeHH
 
     with FakeHH() as fake:

@@ -111,11 +111,13 @@ def upsert_lead(
     contact: dict[str, Any] | None = None,
     payload: dict[str, Any] | None = None,
     description: str = "",
+    dedupe_key: str | None = None,
 ) -> tuple[Lead, bool]:
     """Insert a lead or refresh a known one (status kept); returns (lead, created).
 
     A refreshed lead whose text changed is analysed again (`analyzed_at` cleared); a new one
-    gets its `created` event."""
+    gets its `created` event. `dedupe_key` (pipelines/leads/dedupe.py) is stored at once, so a
+    repeat found on another board meanwhile sees this lead before its analysis."""
     if not source or not external_id:
         raise InvalidValue("a lead needs its source and external id")
     params = {
@@ -128,15 +130,16 @@ def upsert_lead(
         "contact": Jsonb(contact or {}),
         "payload": Jsonb(payload or {}),
         "description": description,
+        "dedupe_key": dedupe_key,
     }
     try:
         row = _fetch(
             conn,
             f"""
             insert into leads (workspace_id, source, external_id, url, title, company,
-                               contact, payload, description)
+                               contact, payload, description, dedupe_key)
             values (%(ws)s, %(source)s, %(external_id)s, %(url)s, %(title)s, %(company)s,
-                    %(contact)s, %(payload)s, %(description)s)
+                    %(contact)s, %(payload)s, %(description)s, %(dedupe_key)s)
             on conflict (workspace_id, source, external_id) do nothing
             returning {_COLUMNS}
             """,
@@ -154,6 +157,7 @@ def upsert_lead(
         update leads
         set url = %(url)s, title = %(title)s, company = %(company)s, contact = %(contact)s,
             payload = %(payload)s, description = %(description)s,
+            dedupe_key = coalesce(%(dedupe_key)s, dedupe_key),
             analyzed_at = case when title is distinct from %(title)s
                                  or description is distinct from %(description)s
                                then null else analyzed_at end
@@ -474,3 +478,11 @@ def awaiting_response(conn: psycopg.Connection, *, limit: int = 200) -> list[int
         (limit,),
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def rescore_new(conn: psycopg.Connection) -> int:
+    """Send the current workspace's untouched leads (status 'new') back to analysis, e.g. after
+    the profile they are scored against changed; how many."""
+    return conn.execute(
+        "update leads set analyzed_at = null where status = 'new' and analyzed_at is not null"
+    ).rowcount

@@ -18,6 +18,7 @@ from psycopg_pool import ConnectionPool
 
 from db import leads
 from db.pool import transaction
+from pipelines.leads.dedupe import dedupe_key
 from scraper.browser.models import BoardVacancy
 
 _OWN_COLUMNS = ("description", "contact_name", "contact_email", "contact_phone", "details")
@@ -96,6 +97,7 @@ class LeadSink:
                     title=_text(vacancy.title), company=_text(vacancy.company),
                     contact=lead_contact(vacancy), payload=lead_payload(vacancy),
                     description=_text(vacancy.description),
+                    dedupe_key=dedupe_key(_text(vacancy.company), _text(vacancy.title) or ""),
                 )  # fmt: skip
                 created += is_new
                 if lead.analyzed_at is None and lead.id not in waiting:

@@ -98,7 +98,9 @@ def find_duplicate(
     *,
     engine: str | None = None,
 ) -> int | None:
-    """The earliest other lead of the workspace that this one repeats, else None.
+    """The earliest lead of the workspace found before this one that this one repeats, else
+    None. Only earlier leads count, so two copies analysed at the same time can never archive
+    each other: the first found always stays.
 
     `engine` names the embedder of `vector` (default: the engine stored with the lead). Leads
     already marked as duplicates are skipped: a chain always points at the first lead."""
@@ -112,7 +114,7 @@ def find_duplicate(
     rows = conn.execute(
         """
         select id, embedding, embedding_engine, description from leads
-        where dedupe_key = %s and id <> %s and duplicate_of is null
+        where dedupe_key = %s and id < %s and duplicate_of is null
         order by created_at, id
         """,
         (key, lead.id),

@@ -253,6 +253,10 @@ def _move(
     if (original := find_duplicate(conn, lead, vector, engine=engine)) is not None:
         leads.mark_duplicate(conn, lead_id=lead.id, duplicate_of=original)
         return ["duplicates"]
+    if profile.updated_at is None:
+        # The workspace never said what it sells: scored (against the bench, if any) for the
+        # Leads page, but neither archived nor drafted for until the profile is saved.
+        return []
     if fit.excluded or fit.score < profile.fit_threshold:
         leads.set_status(conn, lead_id=lead.id, status="archived",
                          reason=archive_reason(fit, profile.fit_threshold))  # fmt: skip

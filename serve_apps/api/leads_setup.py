@@ -16,12 +16,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from db import bench, integrations, lead_variants, leadgen_profiles
+from db import bench, integrations, lead_variants, leadgen_profiles, leads
 from db.pool import transaction
 from db.secret_box import SecretBox
 from pipelines.leads import calendly, djinni_session
 from scraper.browser.djinni_apply import DjinniError
-from serve_apps.deps import WORKSPACE_ERRORS, AppSettings, CurrentWorkspace, Pool
+from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 
 router = APIRouter(prefix="/leads/setup", tags=["leads"], responses=WORKSPACE_ERRORS)
@@ -173,15 +173,24 @@ def get_profile(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> 
 
 @router.put("/profile", response_model=ProfileOut, responses={**BODY_ERRORS, **OWNERS})
 def save_profile(
-    body: ProfileIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
+    body: ProfileIn,
+    access: CurrentWorkspace,
+    pool: Pool,
+    settings: AppSettings,
+    dispatcher: AppDispatcher,
 ) -> ProfileOut:
-    """Save the profile as a whole."""
+    """Save the profile as a whole; the leads nobody has touched yet (status new) are scored
+    against it again (a worker does it)."""
     access.require("owner")
     with transaction(pool, workspace_id=access.workspace_id) as conn:
         leadgen_profiles.save_profile(conn, workspace_id=access.workspace_id,
                                       updated_by=access.principal.user_id,
                                       **body.model_dump())  # fmt: skip
-        return _profile_out(leadgen_profiles.get_profile(conn), settings, access.workspace_id)
+        rescored = leads.rescore_new(conn)
+        out = _profile_out(leadgen_profiles.get_profile(conn), settings, access.workspace_id)
+    if rescored:
+        dispatcher.submit_import(access.workspace_id, "leads", ())
+    return out
 
 
 @router.put("/calendly", response_model=ProfileOut,

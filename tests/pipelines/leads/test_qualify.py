@@ -6,6 +6,7 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from psycopg_pool import ConnectionPool
@@ -169,8 +170,16 @@ def test_a_batch_ends_in_the_right_statuses(pool: ConnectionPool, engines: Engin
     assert qualify_leads(pool, engines, other.id, [strong, weak]).analysed == 0
 
 
-def test_only_the_given_unanalysed_leads_are_taken(pool: ConnectionPool, engines: Engines) -> None:
+def _profiled(pool: ConnectionPool) -> Any:
+    """A workspace whose owner saved the profile as it comes (no stacks, no regions)."""
     ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        leadgen_profiles.save_profile(conn, workspace_id=ws.id, updated_by=None)
+    return ws
+
+
+def test_only_the_given_unanalysed_leads_are_taken(pool: ConnectionPool, engines: Engines) -> None:
+    ws = _profiled(pool)
     with transaction(pool, workspace_id=ws.id) as conn:
         ids = [leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id=str(n),
                                  title=f"Go developer {n}", company=f"Co {n}",
@@ -219,10 +228,11 @@ def test_dedupe_keys_and_close_texts(pool: ConnectionPool) -> None:
         copy = lead("djinni", "Sr. Python Developer", PAYMENTS + "\nApply now.")
         other = lead("linkedin", "Senior Python Developer", GAMBLING)
         assert find_duplicate(conn, copy, None) == first.id
-        assert find_duplicate(conn, first, None) == copy.id  # the other one, never itself
+        assert find_duplicate(conn, first, None) is None  # only leads found before it count
         assert find_duplicate(conn, other, None) is None
+        later = lead("hh", "Senior Python Developer", PAYMENTS)
         leads.mark_duplicate(conn, lead_id=copy.id, duplicate_of=first.id)
-        assert find_duplicate(conn, first, None) is None  # a marked duplicate is no original
+        assert find_duplicate(conn, later, None) == first.id  # a marked duplicate is no original
 
 
 class MeddlingEmbedder:
@@ -243,7 +253,7 @@ def test_a_lead_refused_or_edited_meanwhile_does_not_spoil_its_group(pool: Conne
     """Leads are stored a group per transaction, each in its own savepoint: a lead whose
     writes the database refuses fails alone, and one edited since the batch was read is left
     for the next run; the others of the group are stored."""
-    ws = factories.workspace(pool)
+    ws = _profiled(pool)
     text = "Go, Kubernetes, gRPC. Remote. {}"
     with transaction(pool, workspace_id=ws.id) as conn:
         ids = [leads.upsert_lead(conn, workspace_id=ws.id, source="hh", external_id=str(n),
@@ -299,3 +309,26 @@ def test_a_leads_vector_is_kept_apart_from_vectors_of_other_kinds(
         kind = conn.execute("select embedding_engine from leads where id = %s", (new.id,))
         assert kind.fetchone() == (vector_kind(engine),) == (f"{engine}/requirements",)
         assert leads.get_lead(conn, lead_id=new.id).duplicate_of == old.id
+
+
+def test_without_a_profile_leads_are_scored_but_wait_for_it(
+    pool: ConnectionPool, engines: Engines
+) -> None:
+    """A workspace that never said what it sells gets its leads scored (for the Leads page) but
+    neither archived nor qualified; once the profile is saved they are scored again and move."""
+    ws = factories.workspace(pool)
+    with transaction(pool, workspace_id=ws.id) as conn:
+        lead, _ = leads.upsert_lead(conn, workspace_id=ws.id, source="djinni", external_id="9",
+                                    title="Senior Python/Django Developer", company="PayCo",
+                                    description=PAYMENTS)  # fmt: skip
+    first = qualify_leads(pool, engines, ws.id)
+    assert (first.analysed, first.qualified, first.archived) == (1, [], [])
+    with transaction(pool, workspace_id=ws.id) as conn:
+        waiting = leads.get_lead(conn, lead_id=lead.id)
+        assert waiting.status == "new" and waiting.fit_score is not None
+        leadgen_profiles.save_profile(conn, workspace_id=ws.id, updated_by=None,
+                                      stacks=["Python", "Django", "PostgreSQL", "Celery"],
+                                      languages=["English"])  # fmt: skip
+        assert leads.rescore_new(conn) == 1
+    again = qualify_leads(pool, engines, ws.id)
+    assert again.qualified == [lead.id]
