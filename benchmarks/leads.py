@@ -77,8 +77,9 @@ def _bench_files(per_category: int) -> list[tuple[str, Path]]:
         if not root.is_dir():
             continue
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".pdf", ".txt",
-                                                                                  ".docx"})
+            files = sorted(
+                p for p in folder.iterdir() if p.suffix.lower() in {".pdf", ".txt", ".docx"}
+            )
             chosen += [(folder.name, path) for path in files[:per_category]]
     return chosen
 
@@ -287,8 +288,10 @@ def time_to_draft(settings: Settings) -> None:
                       f"{lead.fit_score}, response {state}")  # fmt: skip
         finally:
             pool.close()
-    print(f"\n3. Scan start to drafted response: median {statistics.median(timings):.2f} s, "
-          f"max {max(timings):.2f} s (appearance to draft <= scan interval + this)")
+    print(
+        f"\n3. Scan start to drafted response: median {statistics.median(timings):.2f} s, "
+        f"max {max(timings):.2f} s (appearance to draft <= scan interval + this)"
+    )
 
 
 if __name__ == "__main__":

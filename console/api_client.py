@@ -661,7 +661,11 @@ class ApiClient:
                           timeout=120)  # fmt: skip
 
     def edit_lead_response(
-        self, workspace_id: str, lead_id: int, subject: str, body: str,
+        self,
+        workspace_id: str,
+        lead_id: int,
+        subject: str,
+        body: str,
         recipient: str | None = None,
     ) -> dict[str, Any]:
         sent: dict[str, Any] = {"subject": subject, "body": body}

@@ -208,8 +208,15 @@ def list_leads(
             order by created_at desc, id desc
             limit %(limit)s offset %(offset)s
             """,
-            {"status": status, "source": source, "owner": owner_user_id, "min_score": min_score,
-             "q": query or None, "limit": limit, "offset": offset},  # fmt: skip
+            {
+                "status": status,
+                "source": source,
+                "owner": owner_user_id,
+                "min_score": min_score,
+                "q": query or None,
+                "limit": limit,
+                "offset": offset,
+            },
         )
         return cur.fetchall()
 
@@ -395,8 +402,17 @@ def save_analysis(
         where id = %s
         returning {_COLUMNS}
         """,
-        (language, Jsonb(analysis), fit_score, Jsonb(fit_reasons), Jsonb(bench_matches),
-         dedupe_key, embedding, embedding_engine, lead_id),  # fmt: skip
+        (
+            language,
+            Jsonb(analysis),
+            fit_score,
+            Jsonb(fit_reasons),
+            Jsonb(bench_matches),
+            dedupe_key,
+            embedding,
+            embedding_engine,
+            lead_id,
+        ),  # fmt: skip
     )
     if row is None:
         raise NotFound(f"lead {lead_id} not found")

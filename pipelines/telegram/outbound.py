@@ -19,8 +19,8 @@ from uuid import UUID
 import psycopg
 
 from db import outbox
-from db.messages import random_id_for
 from db.errors import InvalidValue
+from db.messages import random_id_for
 from db.outbox import OutboxItem
 from pipelines.telegram.outreach import TIMINGS, Timing
 
