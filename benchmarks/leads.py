@@ -228,6 +228,9 @@ def main() -> None:
     pool = open_pool(prepared.app_url, min_size=1, max_size=2)
     try:
         workspace = accounts.create_workspace(pool, name="Leads benchmark", owner_id=None)
+        with transaction(pool, workspace_id=workspace.id) as conn:  # leads move: a profile
+            leadgen_profiles.save_profile(conn, workspace_id=workspace.id, updated_by=None,
+                                          languages=["English", "Russian"])  # fmt: skip
         start = time.perf_counter()
         people = build_bench(pool, workspace.id, args.per_category)
         print(f"bench: {len(people)} people parsed in {time.perf_counter() - start:.1f} s")

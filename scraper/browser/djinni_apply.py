@@ -22,9 +22,6 @@ with alternatives, as Djinni's markup names them:
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +32,9 @@ import lxml.html
 
 from scraper.browser.djinni import external_id
 from scraper.browser.human import Pacing, move_mouse, read, visit
-from scraper.browser.launch import DJINNI_PROFILE, new_context, open_browser
+from scraper.browser.launch import DJINNI_PROFILE
+from scraper.browser.signed_in import BoardError, SharedBrowser, cookie_context, load_cookies
+from scraper.browser.signed_in import run_with_browser as run_in_browser
 from scraper.browser.text import clean, element_text, parse_datetime
 
 if TYPE_CHECKING:
@@ -54,20 +53,9 @@ SEL_SUBMIT = "#apply_form [type='submit']"
 INBOX_PATH = "/my/inbox/"
 
 
-class DjinniError(Exception):
+class DjinniError(BoardError):
     """Djinni refused or failed; `code` is stable, `retryable` says whether the same call may
     pass later with nobody doing anything."""
-
-    def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:
-        super().__init__(message)
-        self.code, self.message, self.retryable = code, message, retryable
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.code, self.message, self.retryable))
-
-
-def _rebuild(code: str, message: str, retryable: bool) -> DjinniError:
-    return DjinniError(code, message, retryable=retryable)
 
 
 @dataclass(frozen=True)
@@ -106,44 +94,13 @@ class InboxMessage:
 def load_djinni_cookies(cookies_json: str, *, host: str) -> list[dict[str, Any]]:
     """Exported cookies (a list, or a storage state's `cookies`) for `host`, unexpired.
     `DjinniError("djinni_cookies_invalid")` for anything else."""
-    try:
-        data = json.loads(cookies_json)
-    except ValueError as e:
-        raise DjinniError("djinni_cookies_invalid", "the Djinni cookies are not JSON") from e
-    if isinstance(data, dict):
-        data = data.get("cookies")
-    if not isinstance(data, list) or not all(
-        isinstance(c, dict) and "name" in c and "value" in c and ("domain" in c or "url" in c)
-        for c in data
-    ):
-        raise DjinniError("djinni_cookies_invalid", "the Djinni cookies are not a cookie list")
-    now = time.time()
-    live = [c for c in data if not (isinstance(c.get("expires"), int | float)
-                                    and 0 < c["expires"] <= now)]  # fmt: skip
-    if not any(_for_host(c, host) for c in live):
-        raise DjinniError(
-            "djinni_cookies_invalid",
-            f"none of these cookies is a live one of {host}: sign in at Djinni and export again",
-        )
-    return live
-
-
-def _for_host(cookie: dict[str, Any], host: str) -> bool:
-    domain = str(cookie.get("domain") or urlsplit(str(cookie.get("url") or "")).hostname or "")
-    domain = domain.lstrip(".").lower()
-    return bool(domain) and (host == domain or host.endswith("." + domain))
+    return load_cookies(cookies_json, host=host, site="Djinni", error=DjinniError)
 
 
 async def signed_in_context(browser: Browser, cookies_json: str, *, host: str) -> BrowserContext:
     """A Djinni-dressed context carrying the account's cookies; the caller closes it."""
-    cookies = load_djinni_cookies(cookies_json, host=host)
-    context = await new_context(browser, DJINNI_PROFILE)
-    try:
-        await context.add_cookies(cookies)  # type: ignore[arg-type]
-    except Exception:
-        await context.close()
-        raise
-    return context
+    return await cookie_context(browser, load_djinni_cookies(cookies_json, host=host),
+                                DJINNI_PROFILE)  # fmt: skip
 
 
 def is_login_page(url: str, html: str) -> bool:
@@ -265,35 +222,10 @@ async def read_inbox(
     return found
 
 
-@dataclass(frozen=True)
-class SharedBrowser:
-    """A Chromium already running on an event loop in another thread (a worker's long-lived
-    browser, or a test's): work is handed to that loop instead of launching one per call."""
-
-    loop: asyncio.AbstractEventLoop
-    browser: Browser
-
-
 def run_with_browser(
     work: Callable[[Browser], Awaitable[T]], *, shared: SharedBrowser | None, timeout_s: float
 ) -> T:
-    """Run `work` with a browser, blocking, within `timeout_s`: on the shared one's loop, or
-    on a fresh loop with a Chromium launched for it."""
-    if shared is not None:
-        future = asyncio.run_coroutine_threadsafe(work(shared.browser), shared.loop)
-        try:
-            return future.result(timeout_s)
-        except TimeoutError:
-            future.cancel()
-            raise DjinniError("page_failed", f"Djinni took over {timeout_s:.0f} s",
-                              retryable=True) from None  # fmt: skip
-
-    async def own() -> T:
-        async with open_browser() as browser:
-            return await work(browser)
-
-    try:
-        return asyncio.run(asyncio.wait_for(own(), timeout_s))
-    except TimeoutError:
-        raise DjinniError("page_failed", f"Djinni took over {timeout_s:.0f} s",
-                          retryable=True) from None  # fmt: skip
+    """Run `work` with a browser within `timeout_s` (signed_in.py); running over is a
+    retryable `DjinniError("page_failed")`."""
+    return run_in_browser(work, shared=shared, timeout_s=timeout_s, site="Djinni",
+                          error=DjinniError)  # fmt: skip
