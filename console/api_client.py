@@ -707,16 +707,17 @@ class ApiClient:
     def forget_calendly(self, workspace_id: str) -> dict[str, Any]:
         return self._call("DELETE", "/leads/setup/calendly", headers=_in(workspace_id))
 
-    def djinni_session(self, workspace_id: str) -> dict[str, Any]:
-        """Whether the workspace's Djinni session is saved and works (never its cookies)."""
-        return self._call("GET", "/leads/setup/djinni", headers=_in(workspace_id))
+    def board_session(self, workspace_id: str, board: str) -> dict[str, Any]:
+        """Whether the workspace's session on `board` (djinni, linkedin) is saved and works
+        (never its cookies)."""
+        return self._call("GET", f"/leads/setup/{board}", headers=_in(workspace_id))
 
-    def save_djinni_session(self, workspace_id: str, cookies: str) -> dict[str, Any]:
-        return self._call("PUT", "/leads/setup/djinni", json={"cookies": cookies},
+    def save_board_session(self, workspace_id: str, board: str, cookies: str) -> dict[str, Any]:
+        return self._call("PUT", f"/leads/setup/{board}", json={"cookies": cookies},
                           headers=_in(workspace_id), timeout=60)  # fmt: skip
 
-    def forget_djinni_session(self, workspace_id: str) -> dict[str, Any]:
-        return self._call("DELETE", "/leads/setup/djinni", headers=_in(workspace_id))
+    def forget_board_session(self, workspace_id: str, board: str) -> dict[str, Any]:
+        return self._call("DELETE", f"/leads/setup/{board}", headers=_in(workspace_id))
 
     def bench(self, workspace_id: str) -> list[dict[str, Any]]:
         return self._call("GET", "/leads/setup/bench", headers=_in(workspace_id))

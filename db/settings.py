@@ -144,6 +144,8 @@ class Settings(BaseSettings):
     hh_site_url: str = "https://hh.ru"
     # Djinni's site, for the saved job-board searches (pipelines/boards).
     djinni_url: str = "https://djinni.co"
+    # LinkedIn's site, for messaging a job's poster with the workspace's session (lead gen).
+    linkedin_url: str = "https://www.linkedin.com"
     # Calendly's API (lead generation's meeting links); tests point it at a local fake.
     calendly_api_url: str = "https://api.calendly.com"
     # Outbound webhooks and Slack posts to loopback, private or link-local addresses are

@@ -27,6 +27,7 @@ from serve_apps.api import (
     jobs,
     lead_hooks,
     leads,
+    leads_sessions,
     leads_setup,
     notifications,
     outbox,
@@ -86,6 +87,7 @@ def build_app() -> FastAPI:
     app.include_router(integrations_browser.router, prefix=API_PREFIX)
     app.include_router(board_searches.router, prefix=API_PREFIX)
     app.include_router(leads_setup.router, prefix=API_PREFIX)  # before /leads/{lead_id}
+    app.include_router(leads_sessions.router, prefix=API_PREFIX)
     app.include_router(leads.router, prefix=API_PREFIX)
     app.include_router(lead_hooks.router, prefix=API_PREFIX)
     app.include_router(interviews.page_router)

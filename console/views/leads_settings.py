@@ -22,7 +22,7 @@ from console.state import client
 from console.views.leads_bench import bench_section
 from console.views.leads_calendly import calendly_section
 from console.views.leads_common import EDITORS, link, source_label
-from console.views.leads_djinni import djinni_section
+from console.views.leads_sessions import BOARDS, session_section
 from console.views.leads_variants import variants_section
 from console.widgets import call_then_rerun
 from console.workspace_picker import pick_workspace
@@ -156,7 +156,8 @@ def leads_settings_page() -> None:
         profile_form(workspace_id, profile, owner=role == "owner")
     with tabs[1]:
         calendly_section(workspace_id, profile, owner=role == "owner", notice_key=NOTICE)
-        djinni_section(workspace_id, owner=role == "owner", notice_key=NOTICE)
+        for board in BOARDS:  # Djinni, then LinkedIn
+            session_section(board, workspace_id, owner=role == "owner", notice_key=NOTICE)
     with tabs[2]:
         bench_section(workspace_id, editor=role in EDITORS, notice_key=NOTICE)
     with tabs[3]:

@@ -27,6 +27,7 @@ from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
 from pipelines.outbox.channels.hh import HHChannel
 from pipelines.outbox.channels.lead_board import DjinniChannel, LeadEmailChannel
 from pipelines.outbox.channels.lead_hh import LeadHHChannel
+from pipelines.outbox.channels.lead_linkedin import LinkedInChannel
 from pipelines.outbox.channels.slack import SlackChannel
 from pipelines.outbox.channels.webhook import WebhookChannel
 from pipelines.outbox.dispatcher import dispatch_due
@@ -41,7 +42,7 @@ BOT_CHANNELS = ("telegram",)
 
 def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Channel]:
     """The ways out this installation has: e-mail when SMTP is configured, HeadHunter when its
-    app is, lead responses (Djinni always; HH and e-mail as those); Slack (the webhook
+    app is, lead responses (Djinni and LinkedIn always; HH and e-mail as those); Slack (the webhook
     URL travels with each message, sealed when it is a person's); signed webhooks to the
     registered endpoints, whose secrets are read (and opened) when each delivery goes out."""
     box = SecretBox(settings.resolved_secret_key())
@@ -68,9 +69,11 @@ def outbox_channels(settings: Settings, pool: ConnectionPool) -> dict[str, Chann
         "slack": SlackChannel(box=box, allow_private=inside),
         webhooks.KIND: WebhookChannel(endpoint_secret, allow_private=inside),
     }
-    # Lead responses (issue 16): Djinni by the workspace's signed-in browser session, HH's
+    # Lead responses (issue 16): Djinni and LinkedIn by the workspace's signed-in browser
+    # sessions, HH's
     # application with its tokens, e-mail From the lead-gen profile's sender.
     channels["lead.djinni"] = DjinniChannel(pool, settings)
+    channels["lead.linkedin"] = LinkedInChannel(pool, settings)  # a message to the job's poster
     if settings.hh_client_id:  # stage changes and messages back to HH, with each workspace's tokens
         channels["hh"] = HHChannel(pool, settings)
         channels["lead.hh"] = LeadHHChannel(pool, settings)

@@ -10,9 +10,10 @@ the response's move to 'queued'. The way out follows the response's channel:
 - hh → 'lead.hh': HeadHunter's `POST /negotiations` with the profile's HH resume
   (pipelines/outbox/channels/lead_hh.py);
 - email → 'email.lead': the installation's SMTP, From the profile's sender;
-- linkedin → there is no LinkedIn sender offline: the response goes by e-mail when the lead (or
-  the response) has the contact's address, else the send is refused (`no_channel`) and the
-  person copies the text into LinkedIn themselves.
+- linkedin → 'lead.linkedin' when the workspace keeps a LinkedIn session and the lead's URL
+  names the job: the signed-in account messages the job's poster
+  (pipelines/outbox/channels/lead_linkedin.py); else by e-mail when the lead (or the response)
+  has the contact's address; else the send is refused (`linkedin_not_connected`).
 
 The booking link is a single-use Calendly scheduling link made for this lead when the profile
 has a Calendly token and event type, else the profile's plain `booking_url`; either carries
@@ -47,15 +48,17 @@ from db.outbox import OutboxItem
 from db.pool import transaction
 from db.secret_box import SealedValueInvalid, SecretBox
 from db.settings import Settings
-from pipelines.leads import caps, djinni_session
+from pipelines.leads import board_session, caps, djinni_session, linkedin_session
 from pipelines.leads.calendly import CalendlyClient, CalendlyError, api_url, lead_link
 from pipelines.outbox.channels.email import SmtpConfig
 from pipelines.outbox.errors import DeliveryError, NotYet
+from scraper.browser.linkedin_message import job_id_of
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "{booking_link}"
-KINDS = {"djinni": "lead.djinni", "hh": "lead.hh", "email": "email.lead"}
+KINDS = {"djinni": "lead.djinni", "linkedin": "lead.linkedin", "hh": "lead.hh",
+         "email": "email.lead"}  # fmt: skip
 LEAD_KINDS = frozenset(KINDS.values())
 
 
@@ -200,13 +203,23 @@ def _route(
             raise SendRefused("hh_not_connected", "connect HeadHunter first (Integrations)")
         return _Route(KINDS["hh"], {**base, "vacancy_id": lead.external_id,
                                     "resume_id": resume_id})  # fmt: skip
+    linkedin = response.channel == "linkedin" and \
+        board_session.is_connected(linkedin_session.BOARD, pool, workspace_id)  # fmt: skip
+    if linkedin and (job_id := job_id_of(lead.url)):
+        return _Route(KINDS["linkedin"], {**base, "job_id": job_id, "url": lead.url})
     to = recipient_of(lead, response)
     if to is None:
-        if response.channel == "linkedin":
+        if linkedin:
             raise SendRefused(
                 "no_channel",
-                "LinkedIn messages cannot be sent from here and the lead has no e-mail: copy "
-                "the text and send it on LinkedIn yourself, or add the contact's e-mail",
+                "the lead's LinkedIn URL names no job whose poster "
+                "could be messaged, and it has no e-mail: add the contact's e-mail",
+            )
+        if response.channel == "linkedin":
+            raise SendRefused(
+                "linkedin_not_connected",
+                "LinkedIn messages go with the workspace's LinkedIn session: save it on the "
+                "lead-gen settings page, or add the contact's e-mail",
             )
         raise SendRefused("no_recipient", "the lead has no contact e-mail to send to")
     if SmtpConfig.from_settings(settings) is None:

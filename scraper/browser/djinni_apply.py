@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from scraper.browser.djinni import external_id
-from scraper.browser.human import Pacing, move_mouse, read, visit
+from scraper.browser.human import Pacing, click, read, visit
 from scraper.browser.launch import DJINNI_PROFILE
 from scraper.browser.signed_in import BoardError, SharedBrowser, cookie_context, load_cookies
 from scraper.browser.signed_in import run_with_browser as run_in_browser
@@ -159,19 +159,6 @@ def parse_thread(html: str, thread: ThreadRef) -> list[InboxMessage]:
 # ---- acting -----------------------------------------------------------------------------------
 
 
-async def _click(page: Page, selector: str, pacing: Pacing) -> None:
-    """Move to the element like a hand, pause, click."""
-    target = page.locator(selector).first
-    if pacing.gestures:
-        box = await target.bounding_box()
-        if box is not None:
-            spot = (box["x"] + box["width"] * pacing.rng.uniform(0.3, 0.7),
-                    box["y"] + box["height"] * pacing.rng.uniform(0.3, 0.7))  # fmt: skip
-            await move_mouse(page, spot, pacing)
-    await pacing.wait(pacing.action_delay())
-    await target.click()
-
-
 async def apply(page: Page, url: str, letter: str, pacing: Pacing, *, account: str) -> ApplyResult:
     """Answer the vacancy at `url` with `letter`, or find it answered already."""
     vacancy_id = external_id(url)
@@ -188,11 +175,11 @@ async def apply(page: Page, url: str, letter: str, pacing: Pacing, *, account: s
                               "the vacancy takes no applications (closed or removed)")  # fmt: skip
         await read(page, pacing)
         if not await page.locator(SEL_MESSAGE).first.is_visible():
-            await _click(page, SEL_TOGGLE, pacing)
-        await _click(page, SEL_MESSAGE, pacing)
+            await click(page, SEL_TOGGLE, pacing)
+        await click(page, SEL_MESSAGE, pacing)
         await page.locator(SEL_MESSAGE).first.fill(letter)  # a prepared letter is pasted
         async with page.expect_navigation():
-            await _click(page, SEL_SUBMIT, pacing)
+            await click(page, SEL_SUBMIT, pacing)
         html = await page.content()
     if apply_state(html) == "applied":
         return ApplyResult("applied", vacancy_id)

@@ -246,3 +246,36 @@ def _somewhere(page: Page, pacing: Pacing) -> Point:
         pacing.rng.uniform(0.2, 0.8) * size["width"],
         pacing.rng.uniform(0.2, 0.8) * size["height"],
     )
+
+
+async def click(page: Page, selector: str, pacing: Pacing) -> None:
+    """Move to the element like a hand, pause, click."""
+    target = page.locator(selector).first
+    if pacing.gestures:
+        box = await target.bounding_box()
+        if box is not None:
+            spot = (box["x"] + box["width"] * pacing.rng.uniform(0.3, 0.7),
+                    box["y"] + box["height"] * pacing.rng.uniform(0.3, 0.7))  # fmt: skip
+            await move_mouse(page, spot, pacing)
+    await pacing.wait(pacing.action_delay())
+    await target.click()
+
+
+async def type_text(
+    page: Page, selector: str, text: str, pacing: Pacing, *, typed_chars: int = 60
+) -> None:
+    """Write `text` into the focused field as a person sending a prepared message does: the
+    first words key by key at a typist's uneven pace, the rest pasted (a whole letter typed
+    key by key would outlast the send's timeout). The typed part stops at the first line
+    break, since Enter sends on some boards. Without gestures the text is filled at once."""
+    field = page.locator(selector).first
+    if not pacing.gestures:
+        await field.fill(text)
+        return
+    head = text[:typed_chars].split("\n", 1)[0]
+    for char in head:
+        await page.keyboard.type(char)
+        await pacing.wait(pacing.rng.uniform(0.05, 0.25))
+    if len(head) < len(text):
+        await pacing.wait(pacing.action_delay())
+        await page.keyboard.insert_text(text[len(head) :])

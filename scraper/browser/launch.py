@@ -44,6 +44,7 @@ class BrowserProfile:
 
 HH_PROFILE = BrowserProfile(locale="ru-RU", timezone_id="Europe/Moscow")
 DJINNI_PROFILE = BrowserProfile(locale="uk-UA", timezone_id="Europe/Kyiv", viewport=(1440, 900))
+LINKEDIN_PROFILE = BrowserProfile(locale="en-US", timezone_id="Europe/London", viewport=(1440, 900))
 
 
 def chromium_executable(playwright_path: str | None) -> str | None:

@@ -2,9 +2,8 @@
 languages, exclusions, thresholds, per-board daily caps, the booking link or Calendly), the
 bench (its own candidates offered to clients) and the versioned response prompts.
 
-Everyone in the workspace reads them; owners change the profile, Calendly and the Djinni
-session (the cookies of a browser signed in to Djinni, used to apply and to read replies),
-recruiters keep the bench and the prompts.
+Everyone in the workspace reads them; owners change the profile and Calendly, recruiters keep
+the bench and the prompts. The boards' sessions (Djinni, LinkedIn) are leads_sessions.py's.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from db import bench, integrations, lead_variants, leadgen_profiles, leads
+from db import bench, lead_variants, leadgen_profiles, leads
 from db.pool import transaction
 from db.secret_box import SecretBox
-from pipelines.leads import calendly, djinni_session
-from scraper.browser.djinni_apply import DjinniError
+from pipelines.leads import calendly
 from serve_apps.deps import WORKSPACE_ERRORS, AppDispatcher, AppSettings, CurrentWorkspace, Pool
 from serve_apps.errors import BODY_ERRORS, ApiError, error_doc
 
@@ -133,24 +131,6 @@ class VariantOut(BaseModel):
     created_at: datetime
 
 
-class DjinniIn(BaseModel):
-    cookies: str = Field(
-        min_length=2, max_length=200_000,
-        description="the cookies JSON exported from a browser signed in to Djinni (a list of "
-        "cookies, or a Playwright storage state)",
-    )  # fmt: skip
-
-
-class DjinniOut(BaseModel):
-    status: str = Field(
-        description="disconnected, connected, reconnect_needed (Djinni wants a new login: "
-        "paste fresh cookies) or error"
-    )
-    site_url: str
-    cookies_saved_at: str | None = None
-    last_error: str | None = None
-
-
 def _hook_url(settings: Any, workspace_id: Any) -> str:
     return f"{settings.public_api_url.rstrip('/')}/api/v1/hooks/calendly/{workspace_id}"
 
@@ -229,54 +209,6 @@ def forget_calendly(access: CurrentWorkspace, pool: Pool, settings: AppSettings)
                                               token=None, signing_key=None,
                                               box=_box(settings))  # fmt: skip
         return _profile_out(leadgen_profiles.get_profile(conn), settings, access.workspace_id)
-
-
-def _djinni_out(pool: Any, settings: Any, workspace_id: Any) -> DjinniOut:
-    with transaction(pool, workspace_id=workspace_id) as conn:
-        row = integrations.get(conn, kind=djinni_session.KIND)
-    if row is None or row.secrets_encrypted is None:
-        return DjinniOut(status="disconnected", site_url=settings.djinni_url)
-    return DjinniOut(
-        status=row.status, site_url=row.settings.get("base_url") or settings.djinni_url,
-        cookies_saved_at=row.settings.get("cookies_saved_at"), last_error=row.last_error,
-    )  # fmt: skip
-
-
-@router.get("/djinni", response_model=DjinniOut)
-def djinni_status(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> DjinniOut:
-    """The workspace's Djinni session (never its cookies): whether responses can be sent and
-    replies read."""
-    return _djinni_out(pool, settings, access.workspace_id)
-
-
-DJINNI_REFUSED = {422: error_doc("not Djinni cookies (`djinni_cookies_invalid`)")}
-
-
-@router.put("/djinni", response_model=DjinniOut,
-            responses={**BODY_ERRORS, **OWNERS, **DJINNI_REFUSED})  # fmt: skip
-def save_djinni(
-    body: DjinniIn, access: CurrentWorkspace, pool: Pool, settings: AppSettings
-) -> DjinniOut:
-    """Keep the Djinni session of the owner's browser (sealed; the reply never shows it)."""
-    access.require("owner")
-    try:
-        djinni_session.save_cookies(pool, settings, access.workspace_id, body.cookies,
-                                    access.principal.user_id)  # fmt: skip
-    except DjinniError as e:
-        error = ApiError(e.message, code=e.code)
-        error.status = 422
-        raise error from e
-    return _djinni_out(pool, settings, access.workspace_id)
-
-
-@router.delete("/djinni", response_model=DjinniOut, responses=OWNERS)
-def forget_djinni(access: CurrentWorkspace, pool: Pool, settings: AppSettings) -> DjinniOut:
-    """Forget the Djinni session: Djinni responses wait until cookies are saved again."""
-    access.require("owner")
-    with transaction(pool, workspace_id=access.workspace_id) as conn:
-        if integrations.get(conn, kind=djinni_session.KIND) is not None:
-            integrations.disconnect(conn, kind=djinni_session.KIND)
-    return _djinni_out(pool, settings, access.workspace_id)
 
 
 def _bench_out(member: Any) -> BenchOut:

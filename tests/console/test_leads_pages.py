@@ -219,6 +219,7 @@ def test_an_owner_saves_the_profile_and_calendly(api_url, seeded, cal, monkeypat
     assert "warm" in names and len(names) >= 2  # the defaults and the new one
 
     assert "No Djinni session saved." in page_text(at)
+    assert "No LinkedIn session saved." in page_text(at)
     assert "Personal access token: not set" in page_text(at).replace("*", "").replace("▫️ ", "")
     at.text_input(key="lcal_token_in").input(cal.token)
     at.text_input(key="lcal_signing_key_in").input(SIGNING_KEY)

@@ -292,3 +292,26 @@ def test_a_lead_from_processing_to_a_sent_response_and_the_funnel(  # type: igno
     report = client.get("/api/v1/leads/report", headers=viewer)
     assert report.status_code == 200, report.text
     assert client.get("/api/v1/leads/counts", headers=outsider).json()["lost"] == 0
+
+
+def test_linkedin_session_shows_its_state_never_its_cookies(  # type: ignore[no-untyped-def]
+    client: TestClient, team
+) -> None:
+    owner, viewer = _as(client, team, "owner"), _as(client, team, "viewer")
+    path = "/api/v1/leads/setup/linkedin"
+    assert client.get(path, headers=viewer).json()["status"] == "disconnected"
+    cookies = '[{"name": "li_at", "value": "AQEDsecret-li-at", "domain": ".linkedin.com"}]'
+    assert client.put(path, json={"cookies": cookies}, headers=viewer).status_code == 403
+    wrong = client.put(path, json={"cookies": '[{"name": "x", "value": "y", "domain": '
+                                   '".linkedin.com"}]'}, headers=owner)  # fmt: skip
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["code"] == "linkedin_cookies_invalid"
+
+    saved = client.put(path, json={"cookies": cookies}, headers=owner)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["status"] == "connected" and "AQEDsecret" not in saved.text
+    shown = client.get(path, headers=viewer)
+    assert shown.json()["status"] == "connected" and "AQEDsecret" not in shown.text
+    assert client.get("/api/v1/leads/setup/djinni", headers=viewer).json()["status"] == \
+        "disconnected"  # fmt: skip
+    assert client.delete(path, headers=owner).json()["status"] == "disconnected"

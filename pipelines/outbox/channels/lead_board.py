@@ -14,6 +14,8 @@ Message-ID.
   Apply, pastes the letter and sends (scraper/browser/djinni_apply.py). A vacancy already
   showing this account's application counts as delivered. The pages count against the
   account's daily page budget, shared with the board searches.
+- `LinkedInChannel` ('lead.linkedin', lead_linkedin.py): the same, on `BrowserLeadChannel`,
+  writing to the LinkedIn job's poster.
 - `LeadEmailChannel` ('email.lead'): the installation's SMTP (EmailChannel), From the
   profile's sender name and address, Reply-To the sender's address.
 """
@@ -22,10 +24,11 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from psycopg_pool import ConnectionPool
@@ -33,24 +36,22 @@ from psycopg_pool import ConnectionPool
 from db.outbox import OutboxItem
 from db.settings import Settings
 from pipelines.hh_import.page_budget import DbPageBudget
-from pipelines.leads import djinni_session, sending
+from pipelines.leads import board_session, djinni_session, sending
+from pipelines.leads.board_session import Board, SessionMissing
 from pipelines.leads.sending import Prepared
 from pipelines.outbox.channels.base import Channel
 from pipelines.outbox.channels.email import EmailChannel, SmtpConfig
 from pipelines.outbox.errors import DeliveryError, NotYet
-from scraper.browser.djinni_apply import (
-    ApplyResult,
-    DjinniError,
-    SharedBrowser,
-    apply,
-    run_with_browser,
-    signed_in_context,
-)
+from scraper.browser.djinni_apply import apply, signed_in_context
 from scraper.browser.errors import PageBudgetExhausted, ScraperError
 from scraper.browser.human import Pacing
+from scraper.browser.signed_in import BoardError, SharedBrowser, run_with_browser
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 log = logging.getLogger(__name__)
-WAIT_FOR_PERSON_S = 3600  # a new Djinni login: look again in an hour
+WAIT_FOR_PERSON_S = 3600  # a new login on the board: look again in an hour
 
 
 class LeadChannel(Channel):
@@ -106,10 +107,14 @@ def apply_pacing() -> Pacing:
     return Pacing(max_reading_s=20.0, long_break_s=(5.0, 10.0))
 
 
-class DjinniChannel(LeadChannel):
-    """Answers Djinni vacancies with the workspace's signed-in account."""
+class BrowserLeadChannel(LeadChannel):
+    """A lead channel that acts on a board's site as the workspace's signed-in account: the
+    session (pipelines/leads/board_session.py), the pacing and the shared daily page budget,
+    the browser run and the meaning of the board's errors are common; subclasses say which
+    board (`board`, `expired`) and what to do there (`work`)."""
 
-    name = "lead.djinni"
+    board: Board
+    expired: frozenset[str]  # the board's codes for a dead login: a person must export again
 
     def __init__(
         self,
@@ -124,32 +129,27 @@ class DjinniChannel(LeadChannel):
         self.settings, self._pacing, self._browser = settings, pacing, browser
         self.timeout_s = timeout_s  # under the automation job's message lease (120 s)
 
+    @abstractmethod
+    def work(
+        self, item: OutboxItem, prepared: Prepared, cookies: str, pacing: Pacing, account: str
+    ) -> Callable[[Browser], Awaitable[str]]:
+        """What the browser does for this item; it returns the board's id for the response."""
+
     def send(self, item: OutboxItem, prepared: Prepared) -> str:
-        ws = item.workspace_id
+        ws, board = item.workspace_id, self.board
         try:
-            cookies = djinni_session.cookies_of(self.pool, self.settings, ws)
-        except djinni_session.DjinniNotConnected as e:
+            cookies = board_session.cookies_of(board, self.pool, self.settings, ws)
+        except SessionMissing as e:
             raise DeliveryError(f"{e.message} (waits for a person)",
                                 retry_after_s=WAIT_FOR_PERSON_S) from e  # fmt: skip
-        url = str(item.payload["url"])
-        host = (urlsplit(url).hostname or "").lower()
         pacing = replace(self._pacing(), budget=DbPageBudget(self.pool, ws))
-        account = djinni_session.account_of(ws)
-        letter = prepared.response.body
-
-        async def work(browser: object) -> ApplyResult:
-            context = await signed_in_context(browser, cookies, host=host)  # type: ignore[arg-type]
-            try:
-                page = await context.new_page()
-                return await apply(page, url, letter, pacing, account=account)
-            finally:
-                await context.close()
-
+        work = self.work(item, prepared, cookies, pacing, board_session.account_of(board, ws))
         try:
-            result = run_with_browser(work, shared=self._browser, timeout_s=self.timeout_s)
-        except DjinniError as e:
-            if e.code in ("djinni_login_expired", "djinni_cookies_invalid"):
-                djinni_session.mark_expired(self.pool, ws, e)
+            return run_with_browser(work, shared=self._browser, timeout_s=self.timeout_s,
+                                    site=board.label)  # fmt: skip
+        except BoardError as e:
+            if e.code in self.expired:
+                board_session.mark_expired(board, self.pool, ws, e)
                 raise DeliveryError(f"{e.message} (waits for a person)",
                                     retry_after_s=WAIT_FOR_PERSON_S) from e  # fmt: skip
             raise DeliveryError(e.message, retryable=e.retryable) from e
@@ -159,6 +159,30 @@ class DjinniChannel(LeadChannel):
             raise NotYet(f"waits: {e.message}", until=until) from e
         except ScraperError as e:
             raise DeliveryError(e.message, retryable=e.retryable) from e
-        log.info("lead response %s: Djinni vacancy %s %s", prepared.response.id,
-                 result.vacancy_id, result.status)  # fmt: skip
-        return f"djinni:{result.vacancy_id}:{result.status}"
+
+
+class DjinniChannel(BrowserLeadChannel):
+    """Answers Djinni vacancies with the workspace's signed-in account."""
+
+    name = "lead.djinni"
+    board = djinni_session.BOARD
+    expired = frozenset({"djinni_login_expired", "djinni_cookies_invalid"})
+
+    def work(
+        self, item: OutboxItem, prepared: Prepared, cookies: str, pacing: Pacing, account: str
+    ) -> Callable[[Browser], Awaitable[str]]:
+        url, letter = str(item.payload["url"]), prepared.response.body
+        host = (urlsplit(url).hostname or "").lower()
+
+        async def work(browser: Browser) -> str:
+            context = await signed_in_context(browser, cookies, host=host)
+            try:
+                page = await context.new_page()
+                result = await apply(page, url, letter, pacing, account=account)
+            finally:
+                await context.close()
+            log.info("lead response %s: Djinni vacancy %s %s", prepared.response.id,
+                     result.vacancy_id, result.status)  # fmt: skip
+            return f"djinni:{result.vacancy_id}:{result.status}"
+
+        return work

@@ -16,6 +16,10 @@ Djinni signed in (djinni_account.py, `site.djinni`): `/login` (form POST, `DJINN
 form, whose POST to `<vacancy path>apply` records one application per account and vacancy; the
 inbox `/my/inbox/` and its threads need the session and redirect to `/login` otherwise.
 
+LinkedIn signed in (linkedin.py, `site.linkedin`): `/jobs/view/<id>/` with a live `li_at`
+cookie shows the job and its hiring team's message form, which posts to `/messaging/send/`;
+without one, a redirect to `/authwall`.
+
 HH: `/account/login` shows a login form whose POST (`RECRUITER_LOGIN`) sets the `hhtoken`
 cookie; `/employer/vacancyresponses?vacancyId=555` (two pages) and `/resume/<hash>` need a
 live token and redirect to the login page otherwise. `expire_sessions()` ends every token,
@@ -41,6 +45,7 @@ from tests.fakes.boards.hh import (
     responses_page,
     resume_page,
 )
+from tests.fakes.boards.linkedin import Answer, LinkedInAccounts
 
 
 class FakeBoards:
@@ -49,6 +54,7 @@ class FakeBoards:
     def __init__(self) -> None:
         self._sessions: set[str] = set()
         self.djinni = DjinniAccounts()
+        self.linkedin = LinkedInAccounts()
         self._lock = threading.Lock()
         self.requests: list[str] = []  # "GET /path?query", in order
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -118,6 +124,8 @@ class FakeBoards:
                     return self._html(200, djinni_login_page(query.get("next", ["/"])[0]))
                 if url.path.startswith("/my/inbox/"):
                     return self._inbox(url.path, djinni)
+                if (answer := site.linkedin.get(self.path, self.headers.get("Cookie"))) is not None:
+                    return self._answer(answer)
                 if url.path == "/account/login":
                     return self._html(200, login_page())
                 if url.path.startswith(("/employer/", "/resume/")):
@@ -135,6 +143,9 @@ class FakeBoards:
                 path = urlsplit(self.path).path
                 if path == "/login" or path.endswith("/apply"):
                     return self._djinni_post(path, form)
+                answer = site.linkedin.post(path, form, self.headers.get("Cookie"))
+                if answer is not None:
+                    return self._answer(answer)
                 given = (form.get("username", [""])[0], form.get("password", [""])[0])
                 if path != "/account/login" or given != RECRUITER_LOGIN:
                     return self._html(403, login_page())
@@ -197,8 +208,15 @@ class FakeBoards:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _redirect(self, location: str, *, cookie: str | None = None) -> None:
-                self.send_response(302)
+            def _answer(self, answer: Answer) -> None:
+                if answer.location is not None:
+                    return self._redirect(answer.location, status=answer.status)
+                return self._html(answer.status, answer.body)
+
+            def _redirect(
+                self, location: str, *, cookie: str | None = None, status: int = 302
+            ) -> None:
+                self.send_response(status)
                 self.send_header("Location", location)
                 if cookie:
                     self.send_header("Set-Cookie", cookie)

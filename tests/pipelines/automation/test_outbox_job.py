@@ -63,15 +63,16 @@ def test_a_run_sends_what_is_due_and_records_it(pool: ConnectionPool) -> None:
 
 def test_channels_follow_the_settings(tmp_path, pool) -> None:  # type: ignore[no-untyped-def]
     bare = outbox_channels(Settings(home=tmp_path, _env_file=None), pool)
-    # No SMTP configured: no e-mail channel; Djinni applications need no installation setting.
-    assert set(bare) == {"slack", "webhook", "lead.djinni"}
+    # No SMTP configured: no e-mail channel; Djinni and LinkedIn need no installation setting.
+    assert set(bare) == {"slack", "webhook", "lead.djinni", "lead.linkedin"}
     mailing = outbox_channels(
         Settings(home=tmp_path, _env_file=None, smtp_host="127.0.0.1", smtp_from="hr@x.test"),
         pool,
     )
-    assert set(mailing) == {"slack", "webhook", "lead.djinni", "email", "email.lead"}
+    assert set(mailing) == {"slack", "webhook", "lead.djinni", "lead.linkedin", "email",
+                            "email.lead"}  # fmt: skip
     hiring = outbox_channels(Settings(home=tmp_path, _env_file=None, HH_CLIENT_ID="app-1"), pool)
-    assert set(hiring) == {"slack", "webhook", "lead.djinni", "hh", "lead.hh"}
+    assert set(hiring) == {"slack", "webhook", "lead.djinni", "lead.linkedin", "hh", "lead.hh"}
 
 
 def test_a_message_failed_for_good_tells_the_owners_once(pool, settings) -> None:  # type: ignore[no-untyped-def]

@@ -229,7 +229,7 @@ def test_email_goes_once_from_the_profiles_sender_when_the_dispatcher_dies_mid_s
     send_response(pool, lead_settings, ws.id, lead_id)
     before = len(mail[1].messages)
     item = _die_mid_send(pool, ws)
-    assert item.kind == "email.lead"  # LinkedIn has no sender here: the contact's e-mail
+    assert item.kind == "email.lead"  # no LinkedIn session kept: the contact's e-mail
     channels["email.lead"].deliver(item)
     time.sleep(0.35)
     _dispatch(pool, channels, ws)
@@ -312,7 +312,8 @@ def test_what_cannot_be_sent_is_refused_with_a_code(
     linkedin = _lead(pool, ws, source="linkedin", external_id="li-2", channel="linkedin")
     with pytest.raises(SendRefused) as no_channel:
         send_response(pool, lead_settings, ws.id, linkedin)
-    assert no_channel.value.code == "no_channel" and "copy the text" in no_channel.value.message
+    assert no_channel.value.code == "linkedin_not_connected"  # no session, no e-mail
+    assert "LinkedIn session" in no_channel.value.message
 
     draft = _lead(pool, ws, source="hh", external_id="777", channel="hh", approve=False)
     with pytest.raises(SendRefused) as unapproved:
