@@ -3,7 +3,8 @@
 Two vacancies (English and Russian) and a handful of resumes that go through the real
 pipeline (parsing, deduplication, screening, interview plans) with the offline engines, so the
 console shows a genuine ranking; the best candidate of each vacancy has a finished interview
-with its report (serve_apps.demo_interview). Idempotent: a second start finds the workspace
+with its report (serve_apps.demo_interview) and is on the bench of the lead-generation demo
+(serve_apps.demo_leads). Idempotent: a second start finds the workspace
 and changes nothing. The demo password is a known value on purpose, printed at start.
 """
 
@@ -17,12 +18,14 @@ from psycopg_pool import ConnectionPool
 from db import resumes, users
 from db.errors import NotFound
 from db.pool import transaction
+from db.settings import get_settings
 from pipelines import vacancy_flow
 from pipelines.engine_set import Engines, offline_engines
 from pipelines.resume_flow import process_resume
 from serve_apps import accounts, demo_texts
 from serve_apps.demo_history import seed_history
 from serve_apps.demo_interview import seed_demo_interview
+from serve_apps.demo_leads import seed_leads
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,11 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
             pool, name="Demo Company", slug=DEMO_SLUG, owner_id=owner_id
         )
         engines = offline_engines()
-        _seed_funnel(pool, engines, workspace.id)
+        best = _seed_funnel(pool, engines, workspace.id)
         seed_history(pool, engines, workspace_id=workspace.id)
+        offline = get_settings().model_copy(update={"llm_engine": "offline"})
+        seed_leads(pool, engines, offline, workspace_id=workspace.id, owner_id=owner_id,
+                   bench_ids=best)  # fmt: skip
         log.info("demo workspace seeded")
         state = "created"
     return [
@@ -57,7 +63,10 @@ def seed_demo(pool: ConnectionPool) -> list[str]:
     ]
 
 
-def _seed_funnel(pool: ConnectionPool, engines: Engines, workspace_id: UUID) -> None:
+def _seed_funnel(pool: ConnectionPool, engines: Engines, workspace_id: UUID) -> list[int]:
+    """Each demo vacancy with its applicants; the best candidate of each (put on the bench by
+    the lead-generation demo)."""
+    best_candidates: list[int] = []
     for title, text, resume_texts in demo_texts.FUNNELS:
         vacancy = vacancy_flow.create_vacancy(
             pool, engines, workspace_id=workspace_id, title=title, text=text
@@ -84,3 +93,6 @@ def _seed_funnel(pool: ConnectionPool, engines: Engines, workspace_id: UUID) -> 
             seed_demo_interview(
                 pool, engines, workspace_id=workspace_id, application_id=best.application_id
             )
+            if best.candidate_id is not None:
+                best_candidates.append(best.candidate_id)
+    return best_candidates

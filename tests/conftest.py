@@ -122,6 +122,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that need the test Ray instance run last, whole and in their order: once
+    started, Ray (its daemons, idle workers and the detached actors tests leave for the next
+    module, such as the recogniser) stays for the session, and on two cores it would slow
+    every module after it."""
+    uses_ray = {item.module for item in items if "ray_local" in getattr(item, "fixturenames", ())}
+    items[:] = [i for i in items if i.module not in uses_ray] + [
+        i for i in items if i.module in uses_ray
+    ]
+
+
 @contextmanager
 def served_api(pool: ConnectionPool, settings: Settings) -> Iterator[str]:
     """The real API (jobs run inline) served by uvicorn on a free loopback port, for clients

@@ -237,9 +237,26 @@ class LeadAnalysis:
         )
 
 
+_CONTACT_BITS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|(?<![\w.])@\w{4,}|t\.me/\S+", re.I
+)
+
+
+def requirement_text(description: str, company: str | None) -> str:
+    """The text the requirements are read from: without e-mail addresses, links, @handles and
+    the hiring company's own name, which are no skills ("hr@…" is not HR, "Globex Logistics
+    is rebuilding…" does not ask for logistics)."""
+    text = _CONTACT_BITS.sub(" ", description)
+    name = (company or "").strip()
+    if len(name) >= 3:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.I)
+    return text
+
+
 def analyse_lead(title: str, description: str, *, company: str | None = None) -> LeadAnalysis:
     """The analysis of one vacancy (its title and its text, as the board shows them)."""
-    requirements = analyze_vacancy_text(title, description, engine="offline")
+    requirements = analyze_vacancy_text(title, requirement_text(description, company),
+                                        engine="offline")  # fmt: skip
     full = f"{title}\n{description}"
     return LeadAnalysis(
         title=requirements.title,

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg_pool import ConnectionPool
 
-from db import analytics, reports, turns, vacancies
+from db import analytics, bench, lead_responses, leads, reports, turns, vacancies
 from db.pool import transaction
+from pipelines.interviewer.texts import first_name
 from serve_apps import accounts
 from serve_apps.demo import DEMO_SLUG, seed_demo
 from serve_apps.demo_history_texts import HISTORY_VACANCIES
@@ -76,3 +77,28 @@ def test_a_month_of_history_fills_the_funnel(pool: ConnectionPool, demo) -> None
     assert statuses.get("created", 0) >= 2
     assert unreported == 0  # every completed interview was analysed
     assert late_start == 0  # nobody was interviewed before applying
+
+
+def test_lead_generation_is_seeded_through_the_real_flow(pool: ConnectionPool, demo) -> None:
+    """The Leads page starts with real leads: scored against the demo's profile and bench,
+    a repeat across boards archived, a poor fit archived with its reason, drafts naming a
+    bench person, and what the demo recruiter did (an approved response, a lost deal)."""
+    with transaction(pool, workspace_id=demo.id) as conn:
+        found = {lead.external_id: lead for lead in leads.list_leads(conn)}
+        bench_names = {first_name(m.full_name) for m in bench.list_members(conn)}
+        drafts = {key: lead_responses.get_for_lead(conn, lead_id=lead.id)
+                  for key, lead in found.items()}  # fmt: skip
+    assert len(found) == 7 and len(bench_names) == 2
+    assert all(lead.fit_score is not None and lead.fit_reasons for lead in found.values())
+    assert (found["demo-li-2"].status, found["demo-li-2"].duplicate_of) == (
+        "archived", found["demo-dj-1"].id)  # fmt: skip
+    ios = found["demo-dj-2"]
+    assert ios.status == "archived" and f"fit {ios.fit_score} < threshold" in ios.archive_reason
+    assert (found["demo-in-1"].status, found["demo-in-1"].lost_reason) == (
+        "lost", "the client hired in-house")  # fmt: skip
+    approved = drafts["demo-dj-1"]
+    assert approved is not None and approved.status == "approved"
+    qualified = [k for k, lead in found.items() if lead.status == "qualified"]
+    assert qualified and all(drafts[k] is not None for k in qualified)
+    assert bench_names == {"Anna", "Иван"}  # "Петров Иван Сергеевич": the first name is read
+    assert all(any(name in drafts[k].body for name in bench_names) for k in qualified)

@@ -195,3 +195,16 @@ def test_the_embedded_text_is_the_title_and_what_the_vacancy_asks() -> None:
     assert topped.startswith("Gardener\nWe need someone") and len(topped) == EMBED_MIN_CHARS
     long = "Requirements:\n" + "\n".join(f"- {n}+ years of Kotlin and Swift" for n in range(40))
     assert len(embedding_text(analyse_lead("Mobile Developer", long), long)) <= EMBED_MAX_CHARS
+
+
+def test_contacts_and_the_company_name_are_no_requirements() -> None:
+    """ "hr@…" is no HR skill and "Globex Logistics is rebuilding…" asks for no logistics."""
+    text = (
+        "Globex Logistics is rebuilding its route planning services.\n\nRequirements:\n"
+        "- Python, FastAPI\n- PostgreSQL\n\nContact: hr@globex.example, https://globex.example/jobs"
+    )
+    found = analyse_lead("Backend Engineer", text, company="Globex Logistics")
+    names = set(found.requirements.must_have + found.requirements.nice_to_have)
+    assert {"Python", "FastAPI", "PostgreSQL"} <= names
+    assert not names & {"Human Resources", "Logistics"}
+    assert found.contact.emails == ("hr@globex.example",)  # still read as the contact
