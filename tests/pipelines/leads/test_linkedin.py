@@ -6,12 +6,8 @@ session the response goes by e-mail, or is refused `linkedin_not_connected`."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,7 +24,6 @@ from pipelines.outbox import dispatch_due
 from pipelines.outbox.channels.lead_board import WAIT_FOR_PERSON_S
 from pipelines.outbox.channels.lead_linkedin import LinkedInChannel
 from scraper.browser.human import Pacing
-from scraper.browser.launch import open_browser
 from scraper.browser.linkedin_message import LinkedInError, job_id_of
 from scraper.browser.signed_in import SharedBrowser
 from serve_apps import accounts as people
@@ -36,27 +31,6 @@ from tests.fakes.boards.linkedin import JOBS
 from tests.fakes.boards.site import FakeBoards
 
 pytestmark = pytest.mark.e2e  # headless Chromium against the fake boards
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FakeBoards]:
-    with FakeBoards() as boards:
-        yield boards
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[SharedBrowser]:
-    """One headless Chromium for the module, on an event loop of its own thread."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    stack = AsyncExitStack()
-    launch = stack.enter_async_context(open_browser(timeout_s=30))
-    browser = asyncio.run_coroutine_threadsafe(launch, loop).result(60)
-    yield SharedBrowser(loop, browser)
-    asyncio.run_coroutine_threadsafe(stack.aclose(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

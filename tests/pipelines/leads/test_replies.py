@@ -4,11 +4,7 @@ leads whose vacancies they are about, and reading again records nothing new."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,31 +18,10 @@ from pipelines.leads import djinni_session
 from pipelines.leads.replies import excerpt, read_djinni_inbox, record_reply
 from scraper.browser.djinni_apply import DjinniError, SharedBrowser
 from scraper.browser.human import Pacing
-from scraper.browser.launch import open_browser
 from serve_apps import accounts as people
 from tests.fakes.boards.djinni import VACANCIES
 from tests.fakes.boards.djinni_account import DJINNI_LOGIN
 from tests.fakes.boards.site import FakeBoards
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FakeBoards]:
-    with FakeBoards() as boards:
-        yield boards
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[SharedBrowser]:
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    stack = AsyncExitStack()
-    launch = stack.enter_async_context(open_browser(timeout_s=30))
-    browser = asyncio.run_coroutine_threadsafe(launch, loop).result(60)
-    yield SharedBrowser(loop, browser)
-    asyncio.run_coroutine_threadsafe(stack.aclose(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

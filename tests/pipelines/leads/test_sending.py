@@ -6,13 +6,10 @@ that fails for good is marked so; what cannot be sent is refused with a code."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +29,6 @@ from pipelines.outbox.channels.lead_board import DjinniChannel, LeadEmailChannel
 from pipelines.outbox.channels.lead_hh import LeadHHChannel
 from scraper.browser.djinni_apply import SharedBrowser
 from scraper.browser.human import Pacing
-from scraper.browser.launch import open_browser
 from tests.fakes.boards.djinni import VACANCIES
 from tests.fakes.boards.site import FakeBoards
 from tests.fakes.hh import applicant
@@ -42,28 +38,6 @@ from tests.pipelines.hh_import.connect import connect_workspace
 from tests.pipelines.outbox.receivers import SmtpRecorder, smtp_server
 
 RESUME_ID = "a1b2c3resume"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FakeBoards]:
-    with FakeBoards() as boards:
-        yield boards
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[SharedBrowser]:
-    """One headless Chromium for the module, on an event loop of its own thread (as a worker
-    keeps one): the channel hands its work to that loop."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    stack = AsyncExitStack()
-    launch = stack.enter_async_context(open_browser(timeout_s=30))
-    browser = asyncio.run_coroutine_threadsafe(launch, loop).result(60)
-    yield SharedBrowser(loop, browser)
-    asyncio.run_coroutine_threadsafe(stack.aclose(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
