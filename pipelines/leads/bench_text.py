@@ -18,7 +18,6 @@ for everyone, and a bench of three reads the same as a bench of three hundred.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -40,8 +39,9 @@ from pipelines.screening.relevance import (
     B,
     field_factor,
     title_words,
+    vacancy_query,
 )
-from pipelines.terms import stem, weight, words
+from pipelines.terms import stem, words
 
 _RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
@@ -61,17 +61,10 @@ def query_terms(title: str, text: str) -> Query:
     """The vacancy's stems with their weight in `text_relevance`: weight × (1 + ln tf) over
     the text, plus TITLE_BOOST × the title's telling words."""
     labels = {stem(w): w for w in reversed(words(title))}
-    counts: Counter[str] = Counter()
-    weights: dict[str, float] = {}
+    query = vacancy_query(text)
     for w in words(text):
-        wt = weight(w)
-        if wt <= 0 or len(w) < 2:
-            continue
-        s = stem(w)
-        counts[s] += 1
-        weights[s] = max(weights.get(s, 0.0), wt)
-        labels.setdefault(s, w)
-    query = {s: weights[s] * (1 + math.log(c)) for s, c in counts.items()}
+        if (s := stem(w)) in query:
+            labels.setdefault(s, w)
     for s, wt in title_words(title).items():
         query[s] = query.get(s, 0.0) + TITLE_BOOST * wt
     return Query(query, labels)

@@ -61,7 +61,7 @@ TITLE_FLOOR, TITLE_CEILING = 0.35, 0.70
 RECENCY = (1.0, 0.9, 0.8, 0.7)  # weight of the 1st, 2nd, 3rd, older titles
 
 
-def _query(text: str) -> dict[str, float]:
+def vacancy_query(text: str) -> dict[str, float]:
     """Vacancy stems with weight × (1 + ln tf): the words a vacancy repeats matter more."""
     counts: Counter[str] = Counter()
     weights: dict[str, float] = {}
@@ -78,7 +78,7 @@ def _query(text: str) -> dict[str, float]:
 def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> float:
     """BM25F relevance of the resume's sections to the vacancy, 0..1 (module docstring); the
     title's words count TITLE_BOOST times more, as they say what the job is."""
-    query = _query(vacancy_text)
+    query = vacancy_query(vacancy_text)
     for s, w in title_words(vacancy_title).items():
         query[s] = query.get(s, 0.0) + TITLE_BOOST * w
     if not query:

@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import socket
 import threading
 import time
 from collections import deque
@@ -37,9 +36,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+
+from tests.fakes.served import ServedApp
 
 EVENTS = ("invitee.created", "invitee.canceled", "invitee_no_show.created",
           "invitee_no_show.deleted", "routing_form_submission.created")  # fmt: skip
@@ -113,9 +113,8 @@ class FakeCalendly:
         self._failures: deque[int] = deque()
         self._lock = threading.Lock()
         self._port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
         self.app = self._build_app()
+        self._served = ServedApp(self.app, "fake-calendly")
 
     @property
     def api_url(self) -> str:
@@ -328,28 +327,12 @@ class FakeCalendly:
 
     def start(self) -> FakeCalendly:
         """Serve on a free 127.0.0.1 port from a daemon thread; returns once it listens."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        daemon=True, name="fake-calendly")  # fmt: skip
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("FakeCalendly did not start")
-            time.sleep(0.01)
+        self._port = self._served.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        self._served.stop()
 
     def __enter__(self) -> FakeCalendly:
         return self.start()

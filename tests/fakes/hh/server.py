@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 import secrets
-import socket
 import threading
 import time
 from collections import deque
@@ -30,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -38,6 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tests.fakes.hh.data import Message, Negotiation, Resume, World, hh_time
 from tests.fakes.hh.errors import HHError
 from tests.fakes.hh.oauth import OAuthState
+from tests.fakes.served import ServedApp
 
 # `AppName/1.0 (contact@example.com)`: the form the docs ask for; anything else is refused.
 _USER_AGENT = re.compile(r"^[^/\s][^/]*/\S+ \([^\s()@]+@[^\s()@]+\.[^\s()@]+\)$")
@@ -87,9 +86,8 @@ class FakeHH:
         self._bucket_at = time.monotonic()
         self._lock = threading.Lock()
         self._port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
         self.app = self._build_app()
+        self._served = ServedApp(self.app, "fake-hh")
 
     # --- addresses and clock -------------------------------------------------------------
 
@@ -301,29 +299,12 @@ class FakeHH:
 
     def start(self) -> FakeHH:
         """Serve on a free 127.0.0.1 port from a daemon thread; returns once it listens."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-hh"
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("FakeHH did not start")
-            time.sleep(0.01)
+        self._port = self._served.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        self._served.stop()
 
     def __enter__(self) -> FakeHH:
         return self.start()
