@@ -12,7 +12,7 @@ up:
 # Run the test suite (the 25 slowest tests are listed at the end: the suite must stay within
 # 15 minutes on 2 cores).
 test:
-	@SELECTIO_NEED_CHROMIUM=1 SELECTIO_NEED_PROMETHEUS=1 scripts/bootstrap.sh
+	@SELECTIO_NEED_CHROMIUM=1 SELECTIO_NEED_PROMETHEUS=1 SELECTIO_NEED_POSTGRESQL=1 scripts/bootstrap.sh
 	@.venv/bin/python -m pytest -q --durations=25
 
 lint: venv

@@ -42,6 +42,7 @@ from db.bootstrap import resolve_app_url
 from db.errors import InvalidTransition
 from db.pool import open_pool, transaction
 from db.settings import get_settings
+from pipelines import log_context
 from pipelines.voice.metrics import interview_metrics
 from pipelines.voice.pipeline import RunningPipeline, start_pipeline
 
@@ -64,6 +65,8 @@ class InterviewSession:
         self.settings = get_settings()
         self.workspace_id = UUID(workspace_id)
         self.interview_id = interview_id
+        # The process is this interview's alone: every line it logs carries both ids.
+        log_context.bind_process(workspace_id=workspace_id, interview_id=interview_id)
         self.pool = open_pool(
             resolve_app_url(self.settings), min_size=0, max_size=3, name=f"interview-{interview_id}"
         )

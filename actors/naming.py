@@ -25,11 +25,20 @@ def interview_actor_name(interview_id: int) -> str:
 
 
 def interview_session(workspace_id: UUID, interview_id: int) -> Any:
-    """The interview's actor handle, created on first use."""
-    from actors.interview_session import InterviewSession
+    """The interview's actor handle, created on first use where a slot is free
+    (actors.placement); raises `InterviewUnavailable("at_capacity")` when none is."""
+    import ray
 
+    from actors.interview_session import InterviewSession
+    from actors.placement import interview_actor_placement
+
+    name = interview_actor_name(interview_id)
+    try:
+        return ray.get_actor(name, namespace=NAMESPACE)
+    except ValueError:
+        pass  # not running: create it (a racing creator gets the same actor by name)
     return InterviewSession.options(
-        name=interview_actor_name(interview_id),
+        name=name,
         namespace=NAMESPACE,
         get_if_exists=True,
         lifetime="detached",
@@ -38,4 +47,5 @@ def interview_session(workspace_id: UUID, interview_id: int) -> Any:
         num_cpus=0,
         max_concurrency=64,
         runtime_env={"env_vars": INTERVIEW_ACTOR_ENV},
+        **interview_actor_placement(),
     ).remote(str(workspace_id), interview_id)

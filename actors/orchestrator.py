@@ -14,21 +14,25 @@ catches, logs and continues; a job failing in one workspace is recorded and retr
 backoff (db.jobs.end_run) and never stops the others. Every `BOTS_EVERY` ticks it also makes
 sure each workspace with a connected Telegram account has its WorkspaceBot (started if
 missing; Ray restarts a crashed one, and one whose session Telegram ended does not come back
-until the account is connected again).
+until the account is connected again). Every `METRICS_EVERY_S` it reads the installation's
+queue depths (one statement, db.ops) into its Ray gauges (pipelines.ops_metrics): outbox lag,
+jobs per state, recent failures. A job's log lines carry its workspace (pipelines.log_context).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 from uuid import uuid4
 
 import ray
 
 from actors.naming import NAMESPACE
-from db import jobs, schedules, telegram_sessions
+from db import jobs, ops, schedules, telegram_sessions
 from db.pool import open_pool, transaction
+from pipelines import log_context, ops_metrics
 from pipelines.automation.base import JobContext
 from pipelines.automation.outbox import outbox_channels
 from pipelines.automation.runner import GLOBAL_JOBS, WORKSPACE_KINDS, run_global, run_job
@@ -40,6 +44,7 @@ ACTOR_NAME = "orchestrator"
 # is one cheap query when nothing is due.
 TICK_S = 5.0
 BOTS_EVERY = 6  # ticks between looks for workspaces whose bot is not running
+METRICS_EVERY_S = 10.0  # Ray's metrics agent exports about this often
 
 
 @ray.remote(num_cpus=0)
@@ -75,6 +80,8 @@ class Orchestrator:
         self.ticks = 0
         self.runs = 0
         self.last_error: str | None = None
+        self._series = ops_metrics.SeriesBook()
+        self._measured_at = float("-inf")
         # Async actor: __init__ runs on the actor's event loop, so the loop starts with the
         # actor, on the first start and on every restart alike.
         self._loop = asyncio.get_event_loop().create_task(self._control_loop())
@@ -97,6 +104,12 @@ class Orchestrator:
                 await asyncio.to_thread(self._ensure_bots)
             except Exception:
                 log.exception("starting workspace bots failed")
+        if time.monotonic() - self._measured_at >= METRICS_EVERY_S:
+            self._measured_at = time.monotonic()
+            try:
+                await asyncio.to_thread(self._publish_depths)
+            except Exception:
+                log.exception("reading queue depths failed")
         sweeps = await asyncio.to_thread(self._claim_sweeps)
         for kind in sweeps:
             if kind in GLOBAL_JOBS:
@@ -110,18 +123,20 @@ class Orchestrator:
         for item in due:
             if item.kind not in WORKSPACE_KINDS:  # queued by a newer version; leave it to that one
                 continue
-            try:
-                result = await asyncio.to_thread(
-                    run_job, self.pool, workspace_id=item.workspace_id, kind=item.kind,
-                    owner=self.owner, context=self.context, lease_s=self.lease_s,
-                )  # fmt: skip
-            except Exception:  # e.g. the database went away mid-claim: next workspace
-                log.exception("%s in workspace %s could not run", item.kind, item.workspace_id)
-                continue
-            if result is not None:
-                ran += 1
-                log.info("%s in %s: %s %s", item.kind, item.workspace_id, result.outcome,
-                         result.counts)  # fmt: skip
+            with log_context.scope(workspace_id=item.workspace_id):
+                try:
+                    result = await asyncio.to_thread(
+                        run_job, self.pool, workspace_id=item.workspace_id, kind=item.kind,
+                        owner=self.owner, context=self.context, lease_s=self.lease_s,
+                    )  # fmt: skip
+                except Exception:  # e.g. the database went away mid-claim: next workspace
+                    log.exception("%s in workspace %s could not run", item.kind,
+                                  item.workspace_id)  # fmt: skip
+                    continue
+                if result is not None:
+                    ran += 1
+                    log.info("%s in %s: %s %s", item.kind, item.workspace_id, result.outcome,
+                             result.counts)  # fmt: skip
         self.runs += ran
         return ran
 
@@ -133,6 +148,11 @@ class Orchestrator:
         for workspace_id in connected:
             workspace_bot(workspace_id, settings=self.settings, app_url=self.app_url)
         self.bots_started = len(connected)
+
+    def _publish_depths(self) -> None:
+        with transaction(self.pool) as conn:
+            depths = ops.queue_depths(conn)
+        ops_metrics.publish(self._series.complete(ops_metrics.queue_samples(depths)))
 
     def _claim_sweeps(self) -> list[str]:
         with transaction(self.pool) as conn:

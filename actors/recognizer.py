@@ -4,7 +4,9 @@ Hard state: none (models loaded from disk). Rebuilt on restart: the models. A Wh
 takes ~300 MB; giving each interview actor its own copy multiplied that and made the copies
 fight for the same cores. The smart-turn model costs ~55 MB per process once it has run (its
 ONNX session and working memory). This actor holds one copy of each; interview pipelines send
-it speech segments to transcribe and, at each pause, the last seconds of audio to judge.
+it speech segments to transcribe and, at each pause, the last seconds of audio to judge. The
+segments it holds (being transcribed or waiting for a worker) are the gauge
+`selectio_stt_queue_depth` of its node (pipelines.ops_metrics).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ray
 from pipecat.audio.turn.smart_turn.base_smart_turn import BaseSmartTurn
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
+from pipelines import ops_metrics
 from pipelines.engines.stt_whisper import Transcript, WhisperRecognizer
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ class RecognizerHost:
         self._workers = workers
         self._busy = 0
         self._busy_lock = threading.Lock()
+        self._queue_tags = {"node": node_label(ray.get_runtime_context().get_node_id())}
         self._smart_turn = smart_turn_analyzer()
         self._smart_turn.set_sample_rate(IN_RATE)
         log.info("speech recogniser loaded in %.2f s", self._model.load_s)
@@ -54,6 +58,7 @@ class RecognizerHost:
         with self._busy_lock:
             self._busy += 1
             spare = self._busy == 1 or self._busy < self._workers
+            self._report_queue()
         try:
             return self._model.transcribe(
                 pcm, sample_rate=sample_rate, language=language, prompt=prompt,
@@ -62,6 +67,10 @@ class RecognizerHost:
         finally:
             with self._busy_lock:
                 self._busy -= 1
+                self._report_queue()
+
+    def _report_queue(self) -> None:
+        ops_metrics.gauge("selectio_stt_queue_depth").set(self._busy, tags=self._queue_tags)
 
     def end_of_turn(self, audio: Any) -> dict[str, Any]:
         """The smart-turn model's verdict on a pause: `prediction` (1 = complete) and
@@ -94,13 +103,18 @@ class RemoteRecognizer:
         return await self.handle.transcribe.remote(pcm, sample_rate, language, prompt)
 
 
+def node_label(node_id: str) -> str:
+    """A node as the speech host's name (`stt:<label>`) and its queue gauge show it."""
+    return node_id[:16]
+
+
 def node_recognizer(model_path: str) -> RemoteRecognizer:
     """The recogniser actor of the current node, created on first use (detached)."""
     from actors.naming import NAMESPACE
 
     node_id = ray.get_runtime_context().get_node_id()
     handle = RecognizerHost.options(
-        name=f"stt:{node_id[:16]}",
+        name=f"stt:{node_label(node_id)}",
         namespace=NAMESPACE,
         get_if_exists=True,
         lifetime="detached",

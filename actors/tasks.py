@@ -27,6 +27,7 @@ from db.bootstrap import resolve_app_url
 from db.errors import DatabaseUnavailable
 from db.pool import open_pool
 from db.settings import get_settings
+from pipelines import log_context
 from pipelines.analysis.flow import run_analysis_job
 from pipelines.engine_set import Engines, engines_from_settings
 from pipelines.resume_flow import process_resume
@@ -70,10 +71,11 @@ def process_resume_task(
     pool, engines = worker_runtime()
     # The task id is the same across Ray's retries of this task: a retry after the worker
     # died takes over the parse lease its dead attempt left (db.resume_leases) at once.
-    outcome = process_resume(
-        pool, engines, workspace_id=UUID(workspace_id), resume_id=resume_id,
-        vacancy_id=vacancy_id, owner=ray.get_runtime_context().get_task_id(),
-    )  # fmt: skip
+    with log_context.scope(workspace_id=workspace_id):
+        outcome = process_resume(
+            pool, engines, workspace_id=UUID(workspace_id), resume_id=resume_id,
+            vacancy_id=vacancy_id, owner=ray.get_runtime_context().get_task_id(),
+        )  # fmt: skip
     return asdict(outcome)
 
 
@@ -81,7 +83,10 @@ def process_resume_task(
 def rescreen_vacancy_task(workspace_id: str, vacancy_id: int) -> int:
     """Screen every parsed application of a vacancy again (after its text changed)."""
     pool, engines = worker_runtime()
-    return rescreen_vacancy(pool, engines, workspace_id=UUID(workspace_id), vacancy_id=vacancy_id)
+    with log_context.scope(workspace_id=workspace_id):
+        return rescreen_vacancy(
+            pool, engines, workspace_id=UUID(workspace_id), vacancy_id=vacancy_id
+        )
 
 
 @ray.remote(num_cpus=1, max_retries=0)
@@ -89,7 +94,8 @@ def analyse_interview_task(workspace_id: str, job_id: int) -> dict[str, Any] | N
     """Run a queued interview analysis job (report, then PDF). Not retried by Ray: the job
     row records a failure, and the API runs the analysis again on request."""
     pool, engines = worker_runtime()
-    return run_analysis_job(pool, engines, workspace_id=UUID(workspace_id), job_id=job_id)
+    with log_context.scope(workspace_id=workspace_id):
+        return run_analysis_job(pool, engines, workspace_id=UUID(workspace_id), job_id=job_id)
 
 
 @ray.remote(num_cpus=1, max_retries=0)

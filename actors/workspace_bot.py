@@ -19,7 +19,9 @@ by the node's shared Whisper host (the bot itself holds no speech model), and ke
 recruiters to play. Each new private message is stored once, marked read, and handed to
 pipelines/telegram/conversation.py (the invitation's deep link starts the chat interview,
 answers go to it, anything else gets a polite word); the replies it queues leave through the
-outbox, and a finished interview's analysis is started as a Ray task.
+outbox, and a finished interview's analysis is started as a Ray task. Its state (waiting for
+the lease, running, lease lost, revoked, not connected) is the gauge `selectio_bot_state`
+(pipelines.ops_metrics), and every line it logs carries its workspace.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from db import notifications, outbox, telegram_sessions
 from db.pool import open_pool, transaction
 from db.secret_box import SecretBox
 from db.settings import Settings
+from pipelines import log_context, ops_metrics
 from pipelines.outbox.channels.telegram import TelegramChannel
 from pipelines.outbox.dispatcher import dispatch_due
 from pipelines.outbox.failures import notify_failure
@@ -82,6 +85,7 @@ class WorkspaceBot:
         silence_every_s: float = 60.0,
     ) -> None:
         self.workspace_id = UUID(workspace_id)
+        log_context.bind_process(workspace_id=workspace_id)  # this process is one workspace's
         self.settings = settings
         self.owner = f"{bot_name(workspace_id)}:{uuid4().hex[:8]}"
         self.lease_s, self.check_every_s = lease_s, check_every_s
@@ -95,6 +99,22 @@ class WorkspaceBot:
         self.state = "waiting_for_lease"
         self.handled = 0
         self._task = asyncio.get_event_loop().create_task(self._run())
+
+    @property
+    def state(self) -> str:
+        """Where the bot is in its life (see `_run`); published as a gauge on every move."""
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        previous = getattr(self, "_state", None)
+        self._state = value
+        try:
+            ops_metrics.publish(
+                ops_metrics.bot_state_samples(str(self.workspace_id), previous, value)
+            )
+        except Exception:  # a chart is not worth a bot
+            log.exception("bot %s: publishing its state failed", self.workspace_id)
 
     # ---- life ----
 

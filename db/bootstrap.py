@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.embedded import EmbeddedPostgres
 from db.errors import DatabaseUnavailable
+from db.listen import listen_spec
 from db.migrate import apply_migrations
 from db.roles import derive_app_password, ensure_app_role, grant_app_privileges
 from db.settings import Settings
@@ -77,7 +78,7 @@ def prepare_database(settings: Settings, *, dbname: str | None = None) -> Prepar
     if settings.database_url is not None:
         admin_url = settings.database_url.get_secret_value()
     else:
-        embedded = EmbeddedPostgres(settings.pgdata)
+        embedded = EmbeddedPostgres(settings.pgdata, listen=listen_spec(settings))
         admin_url = embedded.start()
     if dbname is not None:
         admin_url = make_conninfo(admin_url, dbname=dbname)

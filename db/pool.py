@@ -8,8 +8,9 @@ so the context dies with the transaction and a pooled connection never leaks it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from uuid import UUID
 
 import psycopg
@@ -79,6 +80,36 @@ def _reason(error: psycopg.DataError) -> str:
     return error.diag.message_primary or str(error).split("\n", 1)[0]
 
 
+# Work to do inside every transaction of the current context just before it commits (an API
+# request marking its idempotency key as having taken effect, serve_apps.idempotency): it
+# commits with the request's own writes or not at all.
+_before_commit: ContextVar[Callable[[psycopg.Connection], None] | None] = ContextVar(
+    "before_commit", default=None
+)
+
+
+@contextmanager
+def before_commit(hook: Callable[[psycopg.Connection], None]) -> Iterator[None]:
+    """Run `hook(conn)` at the end of every `transaction` opened in this context (threads
+    started with a copy of it included: FastAPI's sync routes)."""
+    token = _before_commit.set(hook)
+    try:
+        yield
+    finally:
+        _before_commit.reset(token)
+
+
+@contextmanager
+def bookkeeping() -> Iterator[None]:
+    """Transactions that record how a request is served (authentication, a key's last use),
+    not what it does: no `before_commit` hook runs for them."""
+    token = _before_commit.set(None)
+    try:
+        yield
+    finally:
+        _before_commit.reset(token)
+
+
 @contextmanager
 def transaction(
     pool: ConnectionPool,
@@ -97,6 +128,9 @@ def transaction(
                 conn, workspace_id=workspace_id, user_id=user_id, workspace_slug=workspace_slug
             )
             yield conn
+            hook = _before_commit.get()
+            if hook is not None:
+                hook(conn)
     except psycopg.DataError as e:
         if e.sqlstate not in _VALUE_STATES:
             raise

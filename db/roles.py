@@ -35,6 +35,8 @@ _APP_FUNCTIONS = (
     "inbound_hook_lookup(text)",
     # 0021_telegram_bots.sql: which workspaces have a connected Telegram account.
     "automation_telegram_workspaces()",
+    # 0040_ops_views.sql: installation-wide queue depths (metrics, `selectio status`).
+    "ops_queue_depths()",
 )
 # `users`: the password hash is never selectable (sign-in reads it through login_credentials),
 # rows are created only by create_user(), and a user changes only their own name and password

@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=8, ge=1)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    # The embedded server serving the other machines of a cluster (db/listen.py): an address
+    # of this machine, or address:port (port 5432 unless given); empty: a Unix socket only.
+    database_listen: str = ""
+    # Networks the application role may connect from over TCP (comma-separated CIDRs); empty:
+    # any. Only the application role is let in from other machines, never the superuser.
+    database_allow_from: str = ""
+    # TLS for those connections (PEM files); with them, other machines must use TLS. The CA is
+    # what other machines verify the server with (the same path on each): `verify-full`.
+    database_tls_cert: Path | None = None
+    database_tls_key: Path | None = None
+    database_tls_ca: Path | None = None
     secret_key: SecretStr | None = None
 
     host: str = "127.0.0.1"
@@ -47,8 +58,24 @@ class Settings(BaseSettings):
     )
     ray_num_cpus: int | None = Field(default=None, ge=1)
     ray_object_store_mb: int = Field(default=256, ge=78)
+    # Live voice interviews a node takes per CPU core: each node offers
+    # `interview_slots_per_core` x its CPUs as the Ray resource `interview_slot`, and a new
+    # interview past that gets `at_capacity` (benchmarks/README.md: 2 per core keeps
+    # voice-to-voice p95 under 1.5 s).
+    interview_slots_per_core: float = Field(default=2.0, gt=0)
+    # API replicas Serve runs (spread over the nodes); a proxy runs on every node.
+    api_replicas: int = Field(default=1, ge=1)
+    # Requests one API replica works on at once; more are answered 503 `overloaded` with
+    # `Retry-After` at once (serve_apps/load_shed.py). 32 is 4 per database connection
+    # (`db_pool_max` 8: a read waits behind at most ~3 others), and with the candidates'
+    # reserve (a quarter more) it stays within anyio's 40 worker threads and under Serve's
+    # `max_ongoing_requests` 64, so nothing queues unseen behind it.
+    api_max_in_flight: int = Field(default=32, ge=1)
     api_url: str | None = None
     session_ttl_hours: float = Field(default=12.0, gt=0)
+    # Log lines of every process (the CLI, Ray's workers): one JSON object each, for a log
+    # store, or `key=value` text for a person reading a terminal (serve_apps/logs.py).
+    log_format: Literal["json", "text"] = "json"
 
     llm_engine: Literal["auto", "offline", "openai"] = "auto"
     embedding_engine: Literal["auto", "offline", "hashing", "openai"] = "auto"
@@ -58,6 +85,10 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=10.0, gt=0)
     # A whole request (a batch of resumes); larger bodies get 413 before they are read.
     max_request_mb: float = Field(default=64.0, gt=0)
+    # How long a request with an `Idempotency-Key` holds the key from retries while it runs;
+    # past that its replica is taken for dead and a retry runs (serve_apps/idempotency.py).
+    # Above Serve's 60 s request timeout, so a live request is never overtaken.
+    idempotency_lease_s: float = Field(default=120.0, gt=0)
     max_document_pages: int = Field(default=40, ge=1)
     max_docx_uncompressed_mb: float = Field(default=40.0, gt=0)
     # Uploads are parsed in a child process with these caps (pipelines.documents.isolation):

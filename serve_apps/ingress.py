@@ -9,6 +9,8 @@ built on the replica (late-bound ingress), never pickled from the driver.
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 
 from fastapi import FastAPI
 from ray import serve
@@ -65,6 +67,19 @@ class ApiIngress:
             pool.close()
 
 
-def deployment() -> serve.Application:
-    """The bound application `serve.run` deploys."""
-    return ApiIngress.bind()
+def deployment(replicas: int = 1, **options: Any) -> serve.Application:
+    """The bound application `serve.run` deploys, with `replicas` replicas and any other
+    deployment options.
+
+    Replicas are spread evenly over the nodes alive now: Serve's own spreading is best effort
+    and put both replicas of a 2-node test cluster on one node, where losing that node
+    would take the whole API with it. Capping replicas per node at ceil(replicas / nodes)
+    makes the spread certain; a replica whose node dies waits for a node with room (the
+    others keep answering)."""
+    import ray
+
+    nodes = sum(1 for node in ray.nodes() if node["Alive"]) if ray.is_initialized() else 1
+    per_node = max(1, math.ceil(replicas / max(1, nodes)))
+    return ApiIngress.options(
+        num_replicas=replicas, max_replicas_per_node=per_node, **options
+    ).bind()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from actors.placement import node_resources
 from db.bootstrap import PreparedDatabase, prepare_database
 from db.pool import open_pool
 from db.private_files import read_or_create, tighten
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 CONSOLE_SCRIPT = Path(__file__).resolve().parent.parent / "console" / "app.py"
 RAY_NAMESPACE = "selectio"
 SERVE_APP_NAME = "selectio"
+WORKER_LOGGING_HOOK = "serve_apps.logs.setup_worker_logging"
 
 
 class LaunchError(Exception):
@@ -123,9 +125,16 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
     """Join `ray_address` or start a small local Ray with its dashboard on `host`."""
     import ray
 
-    env_vars = {"SELECTIO_HOME": str(settings.home)}
-    runtime_env = {"env_vars": env_vars}
+    env_vars = {"SELECTIO_HOME": str(settings.home), "SELECTIO_LOG_FORMAT": settings.log_format}
+    # Every worker (actors, tasks, Serve replicas: they inherit the job's runtime env) logs
+    # like this process: JSON lines with the workspace and interview ids (serve_apps.logs).
+    runtime_env = {"env_vars": env_vars, "worker_process_setup_hook": WORKER_LOGGING_HOOK}
     if settings.ray_address:
+        # A head started here by `selectio node head` uses this home's token.
+        if settings.ray_token_path.is_file() and not (
+            os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH")
+        ):
+            os.environ["RAY_AUTH_TOKEN_PATH"] = str(settings.ray_token_path)
         context = ray.init(
             address=settings.ray_address,
             namespace=RAY_NAMESPACE,
@@ -139,13 +148,15 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
         )
         if metrics:
             announce_to_ray(settings)
+        num_cpus = settings.ray_num_cpus or os.cpu_count() or 1
         context = ray.init(
             namespace=RAY_NAMESPACE,
             runtime_env=runtime_env,
+            resources=node_resources(num_cpus, settings.interview_slots_per_core),
             include_dashboard=True,
             dashboard_host=settings.host,
             dashboard_port=settings.dashboard_port,
-            num_cpus=settings.ray_num_cpus,
+            num_cpus=num_cpus,
             object_store_memory=settings.ray_object_store_mb * 1024 * 1024,
             _node_ip_address=settings.host,
             logging_level=logging.WARNING,
@@ -171,7 +182,10 @@ def start_api(settings: Settings) -> None:
     from serve_apps.ingress import deployment
 
     quiet = {"log_level": "WARNING"}  # access logs go to Ray's log files, not the terminal
+    # A proxy on every node, so a load balancer in front may send to any of them (one on each
+    # machine; proxies that share a machine share the port through SO_REUSEPORT).
     serve.start(
+        proxy_location="EveryNode",
         http_options={
             "host": settings.host,
             "port": settings.api_port,
@@ -179,7 +193,10 @@ def start_api(settings: Settings) -> None:
         },
         logging_config=quiet,
     )
-    serve.run(deployment(), name=SERVE_APP_NAME, route_prefix="/", logging_config=quiet)
+    serve.run(
+        deployment(replicas=settings.api_replicas),
+        name=SERVE_APP_NAME, route_prefix="/", logging_config=quiet,
+    )  # fmt: skip
 
 
 def start_orchestrator() -> None:

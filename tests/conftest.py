@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -126,11 +127,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Modules that need the test Ray instance run last, whole and in their order: once
     started, Ray (its daemons, idle workers and the detached actors tests leave for the next
     module, such as the recogniser) stays for the session, and on two cores it would slow
-    every module after it."""
-    uses_ray = {item.module for item in items if "ray_local" in getattr(item, "fixturenames", ())}
-    items[:] = [i for i in items if i.module not in uses_ray] + [
-        i for i in items if i.module in uses_ray
-    ]
+    every module after it. Modules with a cluster of their own (`ray_cluster`) run just before
+    them: one process holds one Ray connection, and theirs ends with the module."""
+
+    def modules_using(fixture: str) -> set[Any]:
+        return {i.module for i in items if fixture in getattr(i, "fixturenames", ())}
+
+    uses_ray, uses_cluster = modules_using("ray_local"), modules_using("ray_cluster")
+    items[:] = (
+        [i for i in items if i.module not in uses_ray | uses_cluster]
+        + [i for i in items if i.module in uses_cluster]
+        + [i for i in items if i.module in uses_ray - uses_cluster]
+    )
 
 
 @contextmanager
@@ -172,11 +180,17 @@ def served_api(pool: ConnectionPool, settings: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def ray_local() -> Iterator[None]:
-    """A small local Ray instance for tests marked `ray` (no dashboard, 2 CPUs)."""
+    """A small local Ray instance for tests marked `ray` (no dashboard, 2 CPUs). It offers more
+    interview places than a 2-CPU node would: a module's finished interviews keep their actors
+    for the reconnect grace, and capacity is tested on its own cluster (tests/e2e/test_cluster)."""
     import ray
 
+    from actors.placement import INTERVIEW_SLOT
+
     ray.init(
+        address="local",  # a new instance, never a cluster left running on this machine
         num_cpus=2,
+        resources={INTERVIEW_SLOT: 32},
         object_store_memory=96 * 1024 * 1024,
         include_dashboard=False,
         namespace="selectio-tests",

@@ -242,6 +242,23 @@ def greeting(
     ]
 
 
+# Said, never stored, while the interview's record cannot be written: the interviewer waits
+# for the database instead of going on with turns that would be lost.
+HOLDING: _T = {
+    "ru": "Одну секунду, пожалуйста.",
+    "en": "One moment, please.",
+}
+STILL_HOLDING: _T = {
+    "ru": "Ещё немного, пожалуйста, не отключайтесь: всё, что вы сказали, сохранится.",
+    "en": "Just a little longer, please stay with me: everything you said will be kept.",
+}
+
+
+def holding(language: Lang, *, again: bool) -> str:
+    """What the interviewer says while it waits to store a turn (first time, or again)."""
+    return (STILL_HOLDING if again else HOLDING)[language]
+
+
 def welcome_back(language: Lang, *, name: str | None, number: int, total: int) -> str:
     """What a restored interview opens with before asking the current question again."""
     return fill(WELCOME_BACK[language], name=name, number=number, total=total)

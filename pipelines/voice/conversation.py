@@ -37,12 +37,14 @@ from pipecat.frames.frames import (
 )
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
-from pipelines.interviewer import BrainReply, InterviewBrain
+from pipelines.interviewer import BrainReply, InterviewBrain, texts
 from pipelines.voice.recorder import TurnRecorder, TurnTiming
 from pipelines.voice.turn_taking import TurnTaking
 
 log = logging.getLogger(__name__)
 TICK_S = 0.05
+# While the database is out of reach, the holding sentence is said again this often.
+HOLD_REPEAT_S = 15.0
 
 
 class InterviewConversation(FrameProcessor):
@@ -93,6 +95,8 @@ class InterviewConversation(FrameProcessor):
         self._finished = False
         self._busy = asyncio.Lock()
         self._tick_task: asyncio.Task[None] | None = None
+        self._held_at = 0.0  # when the holding sentence was last said
+        recorder.on_waiting = self._hold
 
     # ---- pipeline plumbing -------------------------------------------------------------
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -267,6 +271,21 @@ class InterviewConversation(FrameProcessor):
             await self.push_frame(TTSSpeakFrame(utterance.text))
         if reply.done:
             self._finishing = True
+
+    async def _hold(self, attempt: int) -> None:
+        """A turn could not be stored (the database is out of reach) and the conversation
+        waits for it: say so at once, and again every `HOLD_REPEAT_S` (never stored)."""
+        now = time.monotonic()
+        if attempt and now - self._held_at < HOLD_REPEAT_S:
+            return
+        self._held_at = now
+        text = texts.holding(self._brain.language, again=attempt > 0)
+        await self._send(
+            {"type": "transcript", "role": "assistant", "text": text, "final": True,
+             "kind": "holding"}
+        )  # fmt: skip
+        self._speaking_queue += 1
+        await self.push_frame(TTSSpeakFrame(text))
 
     async def _note_first_audio(self) -> None:
         pending, self._pending_latency = self._pending_latency, None

@@ -31,6 +31,10 @@ from serve_apps.errors import (
 )
 
 router = APIRouter(tags=["signalling"])
+# Finding or creating an interview's actor asks Ray's control store (GCS); while it restarts,
+# Ray's client retries for a minute. A candidate gets an answer long before that.
+CLUSTER_TIMEOUT_S = 5.0
+CLUSTER_RETRY_AFTER_S = 10
 
 
 class Offer(BaseModel):
@@ -59,8 +63,11 @@ _ACTOR_ERRORS: Responses = {
     **LINK_ERRORS,
     409: error_doc("the interview refuses this now (`offer_superseded`, ...)"),
     429: {**error_doc("`too_many_offers` or `too_many_interviews`"), "headers": RETRY_AFTER},
-    503: error_doc("the interview is restarting or leaving (`actor_unavailable`, "
-                   "`actor_leaving`), or the database is unavailable"),
+    503: {**error_doc("the interview is restarting or leaving (`actor_unavailable`, "
+                      "`actor_leaving`), every interview place is taken (`at_capacity`, with "
+                      "`Retry-After`), the cluster's control store is restarting "
+                      "(`cluster_unavailable`), or the database is unavailable"),
+          "headers": RETRY_AFTER},
     504: error_doc("the interview did not answer in time (`actor_timeout`)"),
 }  # fmt: skip
 
@@ -73,16 +80,39 @@ def _status_for(code: str) -> int:
         "too_many_offers": 429,
         "offer_superseded": 409,
         "actor_leaving": 503,
+        "at_capacity": 503,
+        "cluster_unavailable": 503,
         "unknown_connection": 404,
     }.get(code, 409)
 
 
-async def _call(ref: Any) -> Any:
-    """Await an actor call with the standard timeout; map actor errors to JSON."""
+def _unavailable(cause: InterviewUnavailable) -> JSONResponse:
+    headers = {"Retry-After": str(cause.retry_after_s)} if cause.retry_after_s is not None else None
+    return JSONResponse(
+        error_body(cause.code, cause.message), _status_for(cause.code), headers=headers
+    )
+
+
+async def _call(context: Any, method: str, *args: Any) -> Any:
+    """Call the interview's actor (created where a slot is free) with the standard timeout;
+    map actor errors to JSON."""
     from ray.exceptions import RayActorError, RayTaskError
 
     try:
-        return await asyncio.wait_for(ref, timeout=CALL_TIMEOUT_S)
+        actor = await asyncio.wait_for(
+            asyncio.to_thread(interview_session, context.workspace_id, context.interview.id),
+            timeout=CLUSTER_TIMEOUT_S,
+        )
+    except InterviewUnavailable as e:  # no free place for a new interview
+        return _unavailable(e)
+    except TimeoutError:  # Ray's control store (GCS) does not answer: it is restarting
+        return _unavailable(InterviewUnavailable(
+            "cluster_unavailable",
+            "the interview service is restarting; your link stays valid, try again shortly",
+            retry_after_s=CLUSTER_RETRY_AFTER_S,
+        ))  # fmt: skip
+    try:
+        return await asyncio.wait_for(getattr(actor, method).remote(*args), timeout=CALL_TIMEOUT_S)
     except TimeoutError:
         return JSONResponse(
             error_body("actor_timeout", "the interview did not answer in time"), 504
@@ -90,14 +120,7 @@ async def _call(ref: Any) -> Any:
     except RayTaskError as e:
         cause = e.as_instanceof_cause()
         if isinstance(cause, InterviewUnavailable):
-            headers = (
-                {"Retry-After": str(cause.retry_after_s)}
-                if cause.retry_after_s is not None
-                else None
-            )
-            return JSONResponse(
-                error_body(cause.code, cause.message), _status_for(cause.code), headers=headers
-            )
+            return _unavailable(cause)
         raise
     except RayActorError:
         return JSONResponse(
@@ -126,8 +149,7 @@ async def offer(
         )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
-    actor = interview_session(context.workspace_id, context.interview.id)
-    return await _call(actor.offer.remote(body.sdp, body.type))
+    return await _call(context, "offer", body.sdp, body.type)
 
 
 @router.patch(
@@ -151,9 +173,8 @@ async def ice(
         )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
-    actor = interview_session(context.workspace_id, context.interview.id)
     candidates = [c.model_dump() for c in body.candidates]
-    result = await _call(actor.add_ice_candidates.remote(body.pc_id, candidates))
+    result = await _call(context, "add_ice_candidates", body.pc_id, candidates)
     return result if isinstance(result, JSONResponse) else {"added": result}
 
 
@@ -167,5 +188,4 @@ async def status(token: str, pool: Pool, settings: AppSettings, dispatcher: AppD
         )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
-    actor = interview_session(context.workspace_id, context.interview.id)
-    return await _call(actor.status.remote())
+    return await _call(context, "status")
