@@ -38,9 +38,7 @@ NEVER_SHED = frozenset({"/health", "/api/v1/health"})
 SHED_LAST = ("/interview/", "/api/v1/interview-links/")
 LOG_EVERY_S = 10.0  # one warning per this long while shedding, not one per request
 
-_BODY = json.dumps(
-    error_body("overloaded", "the service is busy; try again in a second")
-).encode()
+_BODY = json.dumps(error_body("overloaded", "the service is busy; try again in a second")).encode()
 _HEADERS = [
     (b"content-type", b"application/json"),
     (b"content-length", str(len(_BODY)).encode()),

@@ -102,7 +102,9 @@ class TurnRecorder:
                 await asyncio.sleep(RETRY_EVERY_S)
                 continue
             if attempt:
-                log.info("interview %s: stored after %d failed attempts", self.interview_id, attempt)
+                log.info(
+                    "interview %s: stored after %d failed attempts", self.interview_id, attempt
+                )
             return row
 
     def _write(
