@@ -18,6 +18,7 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from db.errors import DatabaseUnavailable, UnstorableValue
+from db.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,19 @@ def _configure(conn: psycopg.Connection) -> None:
 def open_pool(
     url: str, *, min_size: int = 1, max_size: int = 8, timeout_s: float = 5.0, name: str = "app"
 ) -> ConnectionPool:
-    """Open a pool and wait for its first connection, failing with one clear error."""
+    """Open a pool and wait for its first connection, failing with one clear error.
+
+    Behind PgBouncer in transaction mode (`SELECTIO_DB_PREPARED_STATEMENTS=false`) psycopg
+    prepares no statements: a statement prepared on one server connection would be missing on
+    the next transaction's (PgBouncer before 1.21, or without `max_prepared_statements`)."""
+    options: dict[str, object] = {"autocommit": True, "connect_timeout": max(1, int(timeout_s))}
+    if not get_settings().db_prepared_statements:
+        options["prepare_threshold"] = None
     pool = ConnectionPool(
         conninfo=url,
         min_size=min_size,
         max_size=max_size,
-        kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout_s))},
+        kwargs=options,
         configure=_configure,
         name=name,
         timeout=timeout_s * 2,

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     db_app_role: str = "selectio_app"
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=8, ge=1)
+    # False behind a transaction-mode pooler (PgBouncer < 1.21, or without
+    # max_prepared_statements): psycopg then prepares no server-side statements.
+    db_prepared_statements: bool = True
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
     # The embedded server serving the other machines of a cluster (db/listen.py): an address
     # of this machine, or address:port (port 5432 unless given); empty: a Unix socket only.

@@ -52,9 +52,13 @@ def render(status: Status) -> list[str]:
     lines = [f"Selectio: {verdict}", "", "Nodes"]
     for node in status.nodes:
         state = "alive" if node.alive else ("left" if node.death_expected else "DEAD")
+        places = (
+            f"  interview places {node.interview_places_free:g}/{node.interview_places:g} free"
+            if node.interview_places else ""
+        )  # fmt: skip
         lines.append(
             f"  {node.node_id[:16]}  {node.address:<15} {state:<5}  {node.cpus:g} CPU  "
-            f"{node.memory_bytes / 2**30:.1f} GiB"
+            f"{node.memory_bytes / 2**30:.1f} GiB{places}"
         )
     lines += ["", "Actors"]
     for kind, states in status.actors.items():

@@ -36,6 +36,8 @@ class NodeView:
     memory_bytes: float
     death_expected: bool = False
     death_message: str = ""
+    interview_places: float = 0.0  # the node's `interview_slot` resources (actors.placement)
+    interview_places_free: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ def read_nodes() -> list[NodeView]:
     """Every node the control store knows, alive or dead."""
     import ray
 
+    from actors.placement import INTERVIEW_SLOT, free_places_by_node
+
+    free = free_places_by_node()
     return [
         NodeView(
             node_id=node["NodeID"],
@@ -75,6 +80,10 @@ def read_nodes() -> list[NodeView]:
             memory_bytes=float(node.get("Resources", {}).get("memory", 0.0)),
             death_expected=node.get("DeathReason") in _EXPECTED_NODE_DEATHS,
             death_message=node.get("DeathReasonMessage", "") or "",
+            interview_places=float(node.get("Resources", {}).get(INTERVIEW_SLOT, 0.0)),
+            interview_places_free=float(free.get(node["NodeID"], 0.0))
+            if node.get("Alive")
+            else 0.0,
         )
         for node in ray.nodes()
     ]

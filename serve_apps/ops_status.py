@@ -84,6 +84,19 @@ def count_actors(actors: list[ActorView], namespace: str = NAMESPACE) -> dict[st
     return {kind: dict(sorted(counts[kind].items())) for kind in order if kind in counts}
 
 
+def capacity_notes(nodes: list[NodeView]) -> list[str]:
+    """What to know about the interview places (actors.placement): none offered, or all taken."""
+    alive = [n for n in nodes if n.alive]
+    places = sum(n.interview_places for n in alive)
+    if alive and places == 0:
+        return ["no node offers interview places: interviews run uncapped (start nodes with "
+                "`selectio node head` / `selectio node join`)"]  # fmt: skip
+    if places and sum(n.interview_places_free for n in alive) < 1:
+        return [f"all {places:g} interview places are taken: new candidates are asked to wait "
+                "(`at_capacity`); add a node to take more"]  # fmt: skip
+    return []
+
+
 def node_problems(nodes: list[NodeView]) -> list[str]:
     """Nodes that died without anyone deciding it."""
     return [
@@ -168,6 +181,7 @@ def gather(
         status.actors = count_actors(actors, namespace)
         status.serve = read_serve()
         status.problems += node_problems(status.nodes)
+        status.notes += capacity_notes(status.nodes)
         status.problems += actor_problems(actors, namespace, check_serve=serve_app is not None)
         if serve_app is not None:
             status.problems += serve_problems(status.serve, serve_app)

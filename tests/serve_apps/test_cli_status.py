@@ -17,8 +17,14 @@ from db.bootstrap import PreparedDatabase
 from db.settings import Settings
 from serve_apps.cli import app
 from serve_apps.cli_status import render
-from serve_apps.cluster_view import ActorView, actor_from_state
-from serve_apps.ops_status import actor_problems, count_actors, gather, serve_problems
+from serve_apps.cluster_view import ActorView, NodeView, actor_from_state
+from serve_apps.ops_status import (
+    actor_problems,
+    capacity_notes,
+    count_actors,
+    gather,
+    serve_problems,
+)
 
 pytestmark = [pytest.mark.ray, pytest.mark.usefixtures("ray_local")]
 UNREACHABLE = "postgresql://nobody:pw@127.0.0.1:1/selectio"
@@ -78,8 +84,11 @@ def test_a_healthy_product_reads_as_such(prepared: PreparedDatabase) -> None:
                              "orchestrator": {"ALIVE": 1}}  # fmt: skip
     assert status.queues is not None and status.queues.live_interviews == 0
     assert any("no dashboard" in note for note in status.notes)  # the test Ray runs none
+    node = status.nodes[0]  # the test Ray offers 32 interview places; probes hold none
+    assert (node.interview_places, node.interview_places_free) == (32, 32)
     text = "\n".join(render(status))
     assert text.startswith("Selectio: healthy") and "interview         ALIVE 1" in text
+    assert "interview places 32/32 free" in text
 
 
 def test_a_crash_and_an_unreachable_database_are_problems_an_exit_is_not(
@@ -152,4 +161,17 @@ def test_the_state_api_row_and_serve_judgement() -> None:
     ]
     assert serve_problems({}, "selectio") == [
         "Serve application 'selectio' is not deployed (the API is down)"
+    ]
+
+
+def test_interview_places_none_offered_or_all_taken_are_told() -> None:
+    def node(places: float, free: float, alive: bool = True) -> NodeView:
+        return NodeView("n" * 16, "10.0.0.1", alive, 4, 2**33, interview_places=places,
+                        interview_places_free=free)  # fmt: skip
+
+    assert capacity_notes([node(8, 3), node(8, 0)]) == []
+    assert "no node offers interview places" in capacity_notes([node(0, 0)])[0]
+    assert capacity_notes([node(8, 0), node(4, 4, alive=False)]) == [
+        "all 8 interview places are taken: new candidates are asked to wait (`at_capacity`); "
+        "add a node to take more"
     ]
