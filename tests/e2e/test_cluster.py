@@ -200,6 +200,60 @@ def test_the_joined_node_offers_interview_places_and_runs_api_replicas_and_a_pro
     )  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def joined_bot(joined_node, pool, prepared, tg_settings, telegram) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A workspace's Telegram bot running on the joined node (the factory's options, placed
+    there on purpose so the node's death takes it), with its session connected."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    from actors.naming import NAMESPACE as PRODUCT_NAMESPACE
+    from actors.workspace_bot import WorkspaceBot, bot_name
+    from pipelines.telegram.accounts import TelegramAccounts
+    from tests.db import factories
+
+    account = telegram.add_account("+79997770042", first_name="Cluster recruiter")
+    candidate = telegram.add_user("Ольга", "olga_dev")
+    space = factories.workspace(pool, "Cluster bot")
+    connect = TelegramAccounts(pool, tg_settings)
+    connect.start(space.id, account.phone)
+    connect.submit_code(space.id, account.code)
+    there = NodeAffinitySchedulingStrategy(joined_node["node"]["NodeID"], soft=True)
+    bot = WorkspaceBot.options(
+        name=bot_name(space.id), namespace=PRODUCT_NAMESPACE, lifetime="detached",
+        max_restarts=-1, max_task_retries=0, scheduling_strategy=there,
+    ).remote(str(space.id), tg_settings, prepared.app_url, 3.0, 0.5, 0.2, False)  # fmt: skip
+    wait_until(lambda: bot_state(bot) == "running", timeout=60, what="the bot to run")
+    return {"bot": bot, "account": account, "candidate": candidate, "workspace": space}
+
+
+def bot_state(bot: Any) -> str:
+    import ray
+
+    try:
+        return ray.get(bot.status.remote(), timeout=5)["state"]
+    except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+        return "unreachable"
+
+
+def bot_node(bot: Any) -> str:
+    import ray
+
+    record = ray._private.state.actors(bot._actor_id.hex())  # noqa: SLF001
+    return str(record["Address"]["NodeID"])
+
+
+def bot_moves(joined_bot: dict[str, Any], telegram: Any) -> int:
+    """Watch the bot's Telegram session while its restarted copy takes the lease over on
+    another node: the most clients it had at once (one, or Telegram saw two)."""
+    most, deadline = 0, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        most = max(most, telegram.clients_of(joined_bot["account"].user_id))
+        if bot_state(joined_bot["bot"]) == "running":
+            return max(most, telegram.clients_of(joined_bot["account"].user_id))
+        time.sleep(0.1)
+    raise AssertionError("the bot did not come back on another node")
+
+
 def is_question(message: dict[str, Any]) -> bool:
     return message.get("type") == "question"
 
@@ -233,7 +287,7 @@ async def connect(api_url: str, token: str, *, attempts: int = 40) -> InterviewC
 
 
 def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capacity(
-    api_url, joined_node, settings, pool
+    api_url, joined_node, joined_bot, settings, pool, telegram
 ) -> None:
     import ray
 
@@ -260,11 +314,13 @@ def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capa
         before = stored_turns(pool, moved)
         epoch = interview_row(pool, moved).epoch
 
+        assert telegram.clients_of(joined_bot["account"].user_id) == 1
         os.killpg(joined_node["process"].pid, signal.SIGKILL)  # the machine is gone
         await asyncio.to_thread(
             wait_until, lambda: joined not in {n["NodeID"] for n in alive_nodes()},
             timeout=30, what="the cluster to notice the dead node",
         )  # fmt: skip
+        bot_clients = asyncio.create_task(asyncio.to_thread(bot_moves, joined_bot, telegram))
         stranded = next(c for c in clients if c.token == moved["token"])
         await stranded.close()
         client = await connect(api_url, moved["token"])
@@ -273,7 +329,8 @@ def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capa
         print(f"question heard again {time.monotonic() - connected:.1f} s after reconnecting")
         for each in (client, *[c for c in clients if c is not stranded]):
             await each.close()
-        return {"moved": moved, "before": before, "epoch": epoch}
+        most_clients = await bot_clients
+        return {"moved": moved, "before": before, "epoch": epoch, "bot_clients": most_clients}
 
     outcome = asyncio.run(scenario())
     moved, before = outcome["moved"], outcome["before"]
@@ -282,6 +339,9 @@ def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capa
     after = stored_turns(pool, moved)
     assert [(t.seq, t.text) for t in after[: len(before)]] == [(t.seq, t.text) for t in before]
     assert [t.seq for t in after] == list(range(len(after)))  # contiguous, no duplicate
+    # The bot came back on the head, and its session never had two clients on the way.
+    assert outcome["bot_clients"] == 1
+    assert bot_node(joined_bot["bot"]) == head
 
     # The head now holds both interviews: both its places are taken, the dead node's are gone.
     assert ray.available_resources().get(INTERVIEW_SLOT, 0) == 0
