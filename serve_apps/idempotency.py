@@ -51,7 +51,6 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -59,6 +58,8 @@ from uuid import UUID
 from fastapi import FastAPI
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.routing import compile_path
+from starlette.types import ASGIApp as App
+from starlette.types import Message, Receive, Scope, Send
 
 from db import idempotency
 from db.errors import DatabaseError
@@ -70,11 +71,6 @@ from serve_apps.idempotency_routes import COVERED, MAX_KEY, document
 
 log = logging.getLogger(__name__)
 
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Scope = MutableMapping[str, Any]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 Header = tuple[bytes, bytes]
 
 _MAX_PATH = 1000  # 0039's limit; a covered route's valid path is far shorter
