@@ -28,7 +28,7 @@ from tests.e2e.conftest import invite_screened_candidate
 from tests.e2e.voice_client import InterviewClient, resample
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ray]
-ROUNDS = int(os.environ.get("SELECTIO_FAULT_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("SELECTIO_FAULT_ROUNDS", "2"))
 MOMENTS = ("ai_speaking", "mid_answer", "after_answer")
 ANSWER = "I have built Python services with PostgreSQL for six years, mostly REST APIs."
 
