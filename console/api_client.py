@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import httpx
@@ -26,6 +28,13 @@ def api_base_url() -> str:
     return os.environ.get("SELECTIO_API_URL", DEFAULT_API_URL).rstrip("/")
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default TLS context, built once: building one loads the CA bundle (tens of
+    milliseconds), and the console makes a client per signed-in user and per extract."""
+    return httpx.create_ssl_context()
+
+
 class ApiClient:
     """Typed-enough wrappers over the REST endpoints the console uses."""
 
@@ -37,7 +46,9 @@ class ApiClient:
         on_failure: Callable[[ApiFailure], None] | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=timeout_s)
+        self._http = httpx.Client(
+            base_url=f"{base_url}/api/v1", headers=headers, timeout=timeout_s, verify=_tls()
+        )
         self._on_failure = on_failure  # sees every failure first (a session that ended)
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

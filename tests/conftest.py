@@ -47,6 +47,34 @@ def pg_admin_url() -> Iterator[str]:
 TEST_SECRET = "test-secret-key-" + "x" * 32
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """argon2id with its cheapest parameters in this process: the product's cost a quarter of a
+    second per hash and per sign-in, by design, and the suite signs in hundreds of times
+    (about a minute of CPU). The same code hashes and verifies; the product's parameters are
+    tested where they matter (`product_password_hashes`, tests/serve_apps/test_sessions.py).
+    Unknown e-mails are checked against a dummy hash made the same cheap way."""
+    from argon2 import PasswordHasher, profiles
+
+    from serve_apps import accounts, security
+
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("selectio-timing-equaliser"))
+        yield
+
+
+@pytest.fixture
+def product_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The product's own argon2id parameters, for a test about them."""
+    from argon2 import PasswordHasher
+
+    from serve_apps import security
+
+    monkeypatch.setattr(security, "_hasher", PasswordHasher())
+
+
 @pytest.fixture(scope="session")
 def migrated_template(pg_admin_url: str) -> str:
     """A database migrated to the latest schema by the product's own path, to copy from."""

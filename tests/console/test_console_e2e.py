@@ -114,6 +114,7 @@ def test_a_recruiters_day_in_chromium(console_url, recruiter, pool, artefacts, t
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)  # expect() keeps its own 5 s default otherwise
 
         def shot(name: str) -> None:
             page.wait_for_timeout(300)  # let the last rerun paint

@@ -1,7 +1,14 @@
-"""SDP offers to one interview link (issue 11): a burst of parallel offers leaves one live peer
-connection and never locks the candidate out; offers past the per-link limit get 429 with
-`Retry-After`; an interview that ends normally leaves an actor that exited, not one killed;
-a crash under a connected candidate is not counted against the interview's clock."""
+"""An interview actor's life on one link, through Ray Serve and real WebRTC.
+
+SDP offers (issue 11): a burst of parallel offers leaves one live peer connection and never
+locks the candidate out; offers past the per-link limit get 429 with `Retry-After`. Leaving:
+an interview that ends normally leaves an actor that exited, not one killed; an actor nobody
+is connected to leaves after the reconnect grace, freeing its memory, and the interview stays
+resumable from the database with the same link until its time limit has passed, when the
+leaving actor ends it as abandoned; a recruiter ending a running interview sends its actor
+away. A crash under a connected candidate is not counted against the interview's clock.
+(One module, so one Serve application, for all of them: deploying one costs seconds.)
+"""
 
 from __future__ import annotations
 
@@ -14,11 +21,15 @@ import httpx
 import pytest
 from aiortc import RTCPeerConnection
 
+from db import interview_expiry, interviews, turns
+from db.pool import transaction
+from pipelines.engines.tts_espeak import EspeakSynthesizer
+from serve_apps import accounts
 from tests.e2e.conftest import invite_screened_candidate
-from tests.e2e.voice_client import InterviewClient, PcmMicrophone
+from tests.e2e.voice_client import InterviewClient, PcmMicrophone, resample
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ray]
-GRACE_S = 3  # short, so an actor left idle by the burst decides to leave during the test
+GRACE_S = 3  # short, so an actor left idle decides to leave during the test
 OFFER_LIMIT = 10
 OFFER_WINDOW_S = 8
 BURST = 30
@@ -66,6 +77,12 @@ def _assert_exited(record: dict[str, Any]) -> None:
     assert record["NumRestarts"] == 0
 
 
+def _speech(text: str) -> bytes:
+    """`text` spoken by eSpeak as the candidate's microphone sends it (48 kHz)."""
+    synth = EspeakSynthesizer()
+    return resample(synth.synthesize(text, language="en"), synth.sample_rate)
+
+
 def _udp_sockets(interview_id: int) -> int:
     """UDP sockets of the interview actor's process: every peer connection holds its own."""
     import psutil
@@ -107,7 +124,7 @@ async def _hear_first_question(api_url: str, token: str) -> InterviewClient:
     client = InterviewClient(api_url, token)
     answer = await client.connect()
     assert answer["status"] == 200, answer
-    await client.wait_for(lambda m: m.get("type") == "question", timeout=45)
+    await client.wait_for(lambda m: m.get("type") == "question", timeout=60)
     return client
 
 
@@ -156,9 +173,6 @@ def test_offers_past_the_limit_get_429_with_retry_after(api_url, settings, pool)
 
 
 def test_a_finished_interview_actor_exits_instead_of_being_killed(api_url, settings, pool) -> None:
-    from db import interviews
-    from db.pool import transaction
-
     invited = invite_screened_candidate(pool, settings, "Ends")
     with transaction(pool, workspace_id=invited["workspace"].id) as conn:
         interviews.set_interview_status(conn, interview_id=invited["interview_id"], status="active")
@@ -170,6 +184,13 @@ def test_a_finished_interview_actor_exits_instead_of_being_killed(api_url, setti
     async def scenario() -> str:
         client = InterviewClient(api_url, invited["token"])
         assert (await client.connect())["status"] == 200
+        # Over its time at the start, the interview says goodbye after the opening (all of it
+        # queued at once) and ends when the goodbye has been spoken: half a minute of audio.
+        # The candidate talks over it instead (barge-in), which stops the speech, so the end
+        # comes at once; the goodbye is heard to its last word in tests/e2e/test_interview_page.
+        await client.wait_for(lambda m: m.get("type") == "ai_speaking_start", timeout=45)
+        await asyncio.sleep(1)  # the goodbye is queued with the opening, before it sounds
+        client.mic.play(_speech("Sorry, I have to go now."))
         await client.wait_for(lambda m: m.get("type") == "interview_complete", timeout=60)
         actor_id = _actor_record(invited["interview_id"])["ActorID"]  # type: ignore[index]
         await client.close()
@@ -189,8 +210,6 @@ def test_an_actor_crash_under_a_connected_candidate_is_not_counted(api_url, sett
     import ray
 
     from actors.naming import NAMESPACE, interview_actor_name
-    from db import interviews
-    from db.pool import transaction
 
     invited = invite_screened_candidate(pool, settings, "Crash")
     interview_id, workspace_id = invited["interview_id"], invited["workspace"].id
@@ -220,3 +239,94 @@ def test_an_actor_crash_under_a_connected_candidate_is_not_counted(api_url, sett
     assert beating.heartbeat_at is not None and beating.server_down_s == 0
     assert after.server_down_s > 0  # from the last heartbeat to the restart
     assert after.elapsed_s() < (datetime.now(UTC) - after.started_at).total_seconds()
+
+
+# ---- leaving when nobody is there ----------------------------------------------------------
+
+
+def _actor_alive(interview_id: int) -> bool:
+    import ray
+
+    from actors.naming import NAMESPACE, interview_actor_name
+
+    try:
+        ray.get_actor(interview_actor_name(interview_id), namespace=NAMESPACE)
+    except ValueError:
+        return False
+    return True
+
+
+def _wait_gone(interview_id: int, timeout: float) -> float:
+    start = time.monotonic()
+    while _actor_alive(interview_id):
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"interview {interview_id}'s actor is still there")
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
+def _interview(pool, invitation):  # type: ignore[no-untyped-def]
+    with transaction(pool, workspace_id=invitation["workspace"].id) as conn:
+        interview = interviews.get_interview(conn, interview_id=invitation["interview_id"])
+        return interview, turns.list_turns(conn, interview_id=invitation["interview_id"])
+
+
+async def _hear_first_question_and_go(api_url: str, token: str) -> None:
+    await (await _hear_first_question(api_url, token)).close()
+
+
+def test_an_idle_actor_leaves_and_the_interview_resumes_then_is_abandoned(
+    api_url, settings, pool
+) -> None:
+    invitation = invite_screened_candidate(pool, settings, "Idle")
+    interview_id, token = invitation["interview_id"], invitation["token"]
+
+    asyncio.run(_hear_first_question_and_go(api_url, token))
+    assert _actor_alive(interview_id)
+    waited = _wait_gone(interview_id, timeout=GRACE_S + 30)
+    interview, before = _interview(pool, invitation)
+    assert interview.status == "active" and before  # resumable, nothing lost
+    assert waited > 1  # it left after the grace, not at once
+
+    asyncio.run(_hear_first_question_and_go(api_url, token))  # a fresh actor from the database
+    resumed, after = _interview(pool, invitation)
+    assert [(t.seq, t.text) for t in after[: len(before)]] == [(t.seq, t.text) for t in before]
+    assert resumed.epoch > interview.epoch and resumed.status == "active"
+
+    with transaction(pool, workspace_id=invitation["workspace"].id) as conn:
+        conn.execute(  # the candidate went away 45 minutes into a 30-minute interview
+            "update interviews set started_at = now() - interval '45 minutes' where id = %s",
+            (interview_id,),
+        )
+    _wait_gone(interview_id, timeout=GRACE_S + 30)
+    ended, _ = _interview(pool, invitation)
+    assert ended.status == "failed"
+    assert ended.failure_reason == interview_expiry.ABANDONED_REASON
+
+
+def test_a_recruiter_ends_a_running_interview_and_its_actor_leaves(api_url, settings, pool) -> None:
+    invited = invite_screened_candidate(pool, settings, "Ended")
+    interview_id = invited["interview_id"]
+    _, key = accounts.issue_api_key(pool, workspace_id=invited["workspace"].id, name="r")
+
+    async def scenario() -> float:
+        client = InterviewClient(api_url, invited["token"])
+        answer = await client.connect()
+        assert answer["status"] == 200, answer
+        await client.wait_for(lambda m: m.get("type") == "question", timeout=60)
+        ended = await asyncio.to_thread(
+            httpx.post, f"{api_url}/api/v1/interviews/{interview_id}/end",
+            headers={"X-API-Key": key}, timeout=30,
+        )  # fmt: skip
+        assert ended.status_code == 200, ended.text
+        # The candidate is still connected: the actor leaves because its epoch was taken.
+        waited = await asyncio.to_thread(_wait_gone, interview_id, 20)
+        await client.close()
+        return waited
+
+    waited = asyncio.run(scenario())
+    assert waited < 15
+    interview, _ = _interview(pool, invited)
+    assert (interview.status, interview.failure_reason) == ("failed", "ended by recruiter")
+    link = httpx.get(f"{api_url}/api/v1/interview-links/{invited['token']}/validate", timeout=10)
+    assert link.status_code == 410

@@ -44,6 +44,17 @@ def speaking(kind: str):  # type: ignore[no-untyped-def]
     return lambda m: m.get("type") == f"ai_speaking_{kind}"
 
 
+async def heard(client: InterviewClient, question: int) -> None:
+    """Wait until the audio of the speech that carries the message at index `question` has
+    started. The page hears a reply as one stretch (`ai_speaking_start` ... `_end`), announced
+    when its first utterance starts to sound: before the question's own message when an
+    acknowledgement or a greeting comes first, after it otherwise. (Looking only after the
+    question would miss the first case and wait for the next stretch: a silence nudge, some
+    twenty seconds later.)"""
+    ended = [i for i, m in enumerate(client.messages[:question]) if speaking("end")(m)]
+    await client.wait_for(speaking("start"), timeout=30, since=ended[-1] + 1 if ended else 0)
+
+
 async def answer_until(client: InterviewClient, audio: bytes, number: int) -> None:
     """After the AI has finished asking, answer (again after a follow-up) until question
     `number` is asked and its audio starts."""
@@ -56,7 +67,7 @@ async def answer_until(client: InterviewClient, audio: bytes, number: int) -> No
             await client.wait_for(is_question(number), timeout=45, since=asked + 1)
         except TimeoutError:
             continue
-        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        await heard(client, client.last_index)
         return
     raise AssertionError(f"question {number} never came: {client.messages[-8:]}")
 
@@ -76,7 +87,7 @@ def test_first_answer_is_heard_stored_and_followed_by_question_two(
         first = await client.wait_for(is_question(1), timeout=60)
         assert first["text"]
         # Let the whole opening (greeting, then the question) be spoken before answering.
-        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        await heard(client, client.last_index)
         await answer_until(client, answer_audio, 2)
         await client.close()
         return client
@@ -128,7 +139,7 @@ def test_actor_killed_mid_interview_resumes_with_the_same_link(
             client = InterviewClient(api_url, invitation["token"])
         assert answer["status"] == 200, answer
         await client.wait_for(is_question(2), timeout=60)  # "welcome back" + the current question
-        await client.wait_for(speaking("start"), timeout=30, since=client.last_index)
+        await heard(client, client.last_index)
         await answer_until(client, answer_audio, 3)
         await client.close()
         return client

@@ -147,7 +147,7 @@ def test_signing_in_clears_the_users_long_ended_sessions(
 
 
 def test_a_hash_with_old_parameters_is_replaced_at_sign_in(
-    client: TestClient, pool: ConnectionPool
+    client: TestClient, pool: ConnectionPool, product_password_hashes: None
 ) -> None:
     from argon2 import PasswordHasher
 
