@@ -69,11 +69,13 @@ class Settings(BaseSettings):
     # API replicas Serve runs (spread over the nodes); a proxy runs on every node.
     api_replicas: int = Field(default=1, ge=1)
     # Requests one API replica works on at once; more are answered 503 `overloaded` with
-    # `Retry-After` at once (serve_apps/load_shed.py). 32 is 4 per database connection
-    # (`db_pool_max` 8: a read waits behind at most ~3 others), and with the candidates'
-    # reserve (a quarter more) it stays within anyio's 40 worker threads and under Serve's
-    # `max_ongoing_requests` 64, so nothing queues unseen behind it.
-    api_max_in_flight: int = Field(default=32, ge=1)
+    # `Retry-After` at once (serve_apps/load_shed.py). 16 is 2 per database connection
+    # (`db_pool_max` 8): one request at the database, one preparing or serialising; more
+    # only wait for a connection and crowd the replica's GIL, which also slows the refusals
+    # (benchmarks/README.md, api_load: 8 / 16 / 32 measured). Candidates' interview requests
+    # count apart, up to twice this; 16 + 32 stays under Serve's `max_ongoing_requests` 64,
+    # so nothing queues unseen in front of the replica.
+    api_max_in_flight: int = Field(default=16, ge=1)
     api_url: str | None = None
     session_ttl_hours: float = Field(default=12.0, gt=0)
     # Log lines of every process (the CLI, Ray's workers): one JSON object each, for a log

@@ -150,6 +150,7 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
             announce_to_ray(settings)
         num_cpus = settings.ray_num_cpus or os.cpu_count() or 1
         context = ray.init(
+            address="local",  # its own, even where a `ray start` node runs on this machine
             namespace=RAY_NAMESPACE,
             runtime_env=runtime_env,
             resources=node_resources(num_cpus, settings.interview_slots_per_core),

@@ -12,9 +12,13 @@ Not every request is shed alike:
 - health checks (`/health`, `/api/v1/health`) are never shed nor counted: a load balancer that
   sees a busy replica as dead takes it out and makes the overload worse;
 - a candidate's interview (`/interview/...` page, `/api/v1/interview-links/...` signalling) is
-  shed last: it may use a reserve of a quarter of the limit above it, so a burst of console
-  reads cannot cut a live interview's reconnect or ICE exchange. New interviews are bounded
-  on their own by the cluster's interview places (actors.placement).
+  counted apart, with twice the limit: a burst of console reads never refuses a candidate's
+  reconnect or ICE exchange, and candidates never take the recruiters' places. These requests
+  are async and mostly wait on the interview's actor, so they are cheap to hold; new
+  interviews are bounded on their own by the cluster's interview places (actors.placement)
+  and each link's offers by its actor.
+With the default 16 that is at most 16 + 32 requests in flight, under Serve's
+`max_ongoing_requests` (64): Serve never queues a request for the replica before this decides.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ App = Callable[[Scope, Any, Any], Awaitable[None]]
 
 RETRY_AFTER_S = 1
 NEVER_SHED = frozenset({"/health", "/api/v1/health"})
-SHED_LAST = ("/interview/", "/api/v1/interview-links/")
+CANDIDATES = ("/interview/", "/api/v1/interview-links/")
 LOG_EVERY_S = 10.0  # one warning per this long while shedding, not one per request
 
 _BODY = json.dumps(error_body("overloaded", "the service is busy; try again in a second")).encode()
@@ -47,9 +51,9 @@ _HEADERS = [
 ]
 
 
-def reserve_for(limit: int) -> int:
-    """In-flight places above `limit` that only candidates' interview requests may take."""
-    return max(1, limit // 4)
+def candidate_allowance(limit: int) -> int:
+    """In-flight places of candidates' interview requests, apart from the `limit` of the rest."""
+    return 2 * limit
 
 
 class LoadShed:
@@ -59,7 +63,7 @@ class LoadShed:
     def __init__(self, app: App, *, max_in_flight: int | None = None) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
-        self.in_flight = 0  # touched only on the event loop: no lock needed
+        self.in_flight = {False: 0, True: 0}  # by "a candidate's"; only the event loop
         self.shed = 0
         self._shed_since_log = 0
         self._logged_at = 0.0
@@ -75,16 +79,17 @@ class LoadShed:
             await self.app(scope, receive, send)
             return
         limit = self._limit(scope)
-        if path.startswith(SHED_LAST):
-            limit += reserve_for(limit)
-        if self.in_flight >= limit:
+        candidate = path.startswith(CANDIDATES)
+        if candidate:
+            limit = candidate_allowance(limit)
+        if self.in_flight[candidate] >= limit:
             await self._refuse(send, path)
             return
-        self.in_flight += 1
+        self.in_flight[candidate] += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.in_flight -= 1
+            self.in_flight[candidate] -= 1
 
     async def _refuse(self, send: Any, path: str) -> None:
         self.shed += 1
@@ -92,8 +97,9 @@ class LoadShed:
         now = time.monotonic()
         if now - self._logged_at >= LOG_EVERY_S:
             log.warning(
-                "overloaded: %d requests refused since the last report (%d in flight; "
-                "latest %s)", self._shed_since_log, self.in_flight, path,
+                "overloaded: %d requests refused since the last report (in flight: %d, "
+                "candidates' %d; latest %s)", self._shed_since_log, self.in_flight[False],
+                self.in_flight[True], path,
             )  # fmt: skip
             self._logged_at, self._shed_since_log = now, 0
         await send({"type": "http.response.start", "status": 503, "headers": _HEADERS})

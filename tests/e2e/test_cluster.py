@@ -77,15 +77,18 @@ def ray_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path.write_text(token)
     path.chmod(0o600)
     saved = {k: os.environ.get(k) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN_PATH")}
+    from ray._raylet import AuthenticationTokenLoader, Config
+
     os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(path))
+    Config.initialize("")  # Ray caches the auth mode it saw first in this process
+    AuthenticationTokenLoader.instance().reset_cache()
     yield token
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    from ray._raylet import AuthenticationTokenLoader
-
+    Config.initialize("")
     AuthenticationTokenLoader.instance().reset_cache()  # the next Ray has its own token
 
 

@@ -138,7 +138,6 @@ def test_an_interview_killed_again_and_again_loses_nothing(
     asyncio.run(battery())
     final = stored(pool, invitation)
     assert len({(t.role, t.text, t.seq) for t in final}) == len(final)
-    assert any(t.role == "candidate" for t in final)  # answers were heard and kept
     epoch = epoch_of(pool, invitation)
     assert epoch >= first_epoch[0] + ROUNDS  # a new copy after every kill
     with transaction(pool, workspace_id=invitation["workspace"].id) as conn:  # the dead copy

@@ -80,8 +80,12 @@ def test_a_healthy_product_reads_as_such(prepared: PreparedDatabase) -> None:
     assert status.healthy, status.problems
     assert len(held) == 3  # handles held: an actor nobody holds is gone
     assert [n.alive for n in status.nodes] == [True] and status.nodes[0].cpus == 2
-    assert status.actors == {"interview": {"ALIVE": 1}, "stt": {"ALIVE": 1},
-                             "orchestrator": {"ALIVE": 1}}  # fmt: skip
+    ours = {k: v for k, v in status.actors.items() if not k.startswith("serve")}
+    assert ours == {
+        "interview": {"ALIVE": 1},
+        "stt": {"ALIVE": 1},
+        "orchestrator": {"ALIVE": 1},
+    }  # fmt: skip (Serve's: earlier modules')
     assert status.queues is not None and status.queues.live_interviews == 0
     assert any("no dashboard" in note for note in status.notes)  # the test Ray runs none
     node = status.nodes[0]  # the test Ray offers 32 interview places; probes hold none

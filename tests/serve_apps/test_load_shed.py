@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from serve_apps.app import build_app
-from serve_apps.load_shed import LoadShed, reserve_for
+from serve_apps.load_shed import LoadShed, candidate_allowance
 
 LIMIT = 4
 WAIT_S = 10  # a safety net: a route held past it fails (500), so a queued request shows
@@ -113,27 +113,27 @@ def test_health_is_never_shed(client: TestClient, gate: Gate, threads: ThreadPoo
     assert all(f.result(timeout=WAIT_S).status_code == 200 for f in held)
 
 
-def test_a_candidates_signalling_is_shed_last(
+def test_a_candidates_interview_requests_count_apart_from_the_rest(
     client: TestClient, gate: Gate, threads: ThreadPoolExecutor
 ) -> None:
     held = hold(client, gate, threads, "/api/v1/slow", LIMIT)
-    assert client.get("/api/v1/slow").status_code == 503  # the console is full
+    assert client.get("/api/v1/slow").status_code == 503  # the console's places are full
 
-    reserve = reserve_for(LIMIT)
-    held += hold(client, gate, threads, "/api/v1/interview-links/t/status", reserve)
-    past_reserve = client.get("/api/v1/interview-links/t/status")
+    allowance = candidate_allowance(LIMIT)
+    held += hold(client, gate, threads, "/api/v1/interview-links/t/status", allowance)
+    past_allowance = client.get("/api/v1/interview-links/t/status")
 
-    assert past_reserve.status_code == 503
-    assert past_reserve.json()["error"]["code"] == "overloaded"
+    assert past_allowance.status_code == 503
+    assert past_allowance.json()["error"]["code"] == "overloaded"
     gate.release.set()
-    assert [f.result(timeout=WAIT_S).status_code for f in held] == [200] * (LIMIT + reserve)
+    assert [f.result(timeout=WAIT_S).status_code for f in held] == [200] * (LIMIT + allowance)
 
 
 def test_a_failing_request_gives_its_place_back(client: TestClient) -> None:
     for _ in range(LIMIT + 2):
         assert client.get("/api/v1/fails").status_code == 500
     shed = next(m for m in iter_middleware(client.app) if isinstance(m, LoadShed))
-    assert shed.in_flight == 0 and shed.shed == 0
+    assert shed.in_flight == {False: 0, True: 0} and shed.shed == 0
 
 
 def iter_middleware(app: Any) -> Iterator[Any]:
