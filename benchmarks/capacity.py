@@ -337,23 +337,31 @@ def soak(args: argparse.Namespace, pool: Any, settings: Any, base_url: str,
 
 
 def report_memory(samples: list[tuple[float, list[lc.ProcessMemory]]]) -> None:
-    """Per long-lived process: RSS a minute in (or the first sample) vs the last; interview
-    actors (one per interview, short-lived) as the mean of those alive at each sample."""
+    """Per long-lived process: RSS a minute in (or the first sample), every 5 minutes after,
+    the last and the peak; interview actors (one per interview, short-lived) as the mean of
+    those alive at a sample."""
     start = next((s for s in samples if s[0] >= 60), samples[0])
-    first, last = {m.pid: m for m in start[1]}, {m.pid: m for m in samples[-1][1]}
+    marks = [
+        start,
+        *[s for s in samples if s[0] > start[0] and s[0] // 300 != (s[0] - SAMPLE_EVERY_S) // 300],
+    ]
+    if marks[-1] is not samples[-1]:
+        marks.append(samples[-1])
+    by_time = [{m.pid: m for m in ms} for _, ms in marks]
     rows = []
-    for pid, end in sorted(last.items(), key=lambda kv: (kv[1].role, kv[1].name)):
-        if end.role == "interview actor" or pid not in first:
+    for pid, end in sorted(by_time[-1].items(), key=lambda kv: (kv[1].role, kv[1].name)):
+        if end.role == "interview actor" or pid not in by_time[0]:
             continue
         peak = max((m.rss_mb for _, ms in samples for m in ms if m.pid == pid), default=0)
-        rows.append([end.role, end.name[-24:], first[pid].rss_mb, end.rss_mb, peak,
-                     f"{end.rss_mb - first[pid].rss_mb:+.1f}",
-                     f"{end.uss_mb - first[pid].uss_mb:+.1f}"])  # fmt: skip
+        series = [f"{at[pid].rss_mb:.0f}" if pid in at else "-" for at in by_time]
+        growth = end.rss_mb - by_time[0][pid].rss_mb
+        name = end.name.replace("SERVE_REPLICA::", "").replace("SERVE_PROXY_ACTOR-", "")
+        rows.append([end.role, name[-24:], *series, peak, f"{growth:+.1f}",
+                     f"{end.uss_mb - by_time[0][pid].uss_mb:+.1f}"])  # fmt: skip
     table(
-        f"soak memory: {len(samples)} samples every {SAMPLE_EVERY_S:.0f} s, from "
-        f"{start[0]:.0f} s to {samples[-1][0]:.0f} s",
-        ["process", "name", "RSS start MB", "RSS end MB", "peak MB", "RSS growth MB",
-         "USS growth MB"],
+        f"soak memory, RSS MB: {len(samples)} samples every {SAMPLE_EVERY_S:.0f} s",
+        ["process", "name", *[f"{at / 60:.0f} min" for at, _ in marks], "peak", "RSS growth",
+         "USS growth"],
         rows,
     )  # fmt: skip
     actors = {m.pid: m.rss_mb for _, ms in samples for m in ms if m.role == "interview actor"}
