@@ -13,8 +13,9 @@ that created them, with all the transcription on that node's speech host (one pe
 shared by its interviews, actors.recognizer); SPREAD is a round robin kept per scheduler,
 and two API replicas creating interviews at the same moment put both on one node (seen in
 tests/e2e/test_cluster.py). Free places are the load that matters here, so they decide. The
-affinity is soft: if that node fills or dies before the actor lands, Ray places it on another
-with a free place, and a copy restarted after its node died lands wherever a place is free.
+affinity is soft and spills: if that node fills or dies before the actor lands, Ray places it
+on another with a free place, and a copy restarted after its node died lands wherever a place
+is free.
 
 A new interview is refused with `at_capacity` when no node has a free slot, instead of being
 created and left pending until one frees (the candidate would wait on a silent page). A
@@ -84,7 +85,7 @@ def interview_actor_placement() -> dict[str, Any]:
             "minute",
             retry_after_s=CAPACITY_RETRY_AFTER_S,
         )
-    return {
-        "scheduling_strategy": NodeAffinitySchedulingStrategy(node, soft=True),
-        "resources": {INTERVIEW_SLOT: 1},
-    }
+    # Spill: a soft affinity alone moves the actor only if the node is dead, not full (two
+    # candidates sent to one node's last place would leave the second waiting there).
+    there = NodeAffinitySchedulingStrategy(node, soft=True, _spill_on_unavailable=True)
+    return {"scheduling_strategy": there, "resources": {INTERVIEW_SLOT: 1}}
