@@ -156,16 +156,6 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
-    print(f"\n{title}")
-    cells = [header, *[[f"{c:.0f}" if isinstance(c, float) else str(c) for c in r] for r in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    for i, row in enumerate(cells):
-        print("  " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-        if i == 0:
-            print("  " + "-+-".join("-" * w for w in widths))
-
-
 def latency_row(label: str, results: list[Result]) -> list[Any]:
     ok = [r.ms for r in results if r.status is not None and r.status < 400]
     shed = sum(r.status in SHED for r in results)
@@ -181,7 +171,7 @@ Stage = tuple[str, float, float, list[Result], tuple[float, float]]
 
 
 def report(stages: list[Stage], burst_results: list[Result], timeout_s: float) -> None:
-    print_table(
+    local_cluster.print_table(
         "stages (open loop; latency of answered requests, shed = 429/503; cores busy: this "
         "benchmark incl. Ray and Postgres / other work on the machine)",
         ["stage", "offered /s", "reached /s", *LATENCY[1:], "shed p99 ms", "cores: bench",
@@ -198,7 +188,7 @@ def report(stages: list[Stage], burst_results: list[Result], timeout_s: float) -
         by = defaultdict(list)
         for r in results:
             by[r.endpoint].append(r)
-        print_table(title, ["endpoint", *LATENCY[1:]],
+        local_cluster.print_table(title, ["endpoint", *LATENCY[1:]],
                     [latency_row(e, by[e]) for e in MIX if by[e]])  # fmt: skip
     rows = []
     for label, results in (("ramp", every), ("burst", burst_results)):
@@ -210,14 +200,16 @@ def report(stages: list[Stage], burst_results: list[Result], timeout_s: float) -
                      kinds.items()) or "-", pct(times, 0.5), pct(times, 0.99),
                      max(times, default=0),
                      sum(r.status is None for r in results)])  # fmt: skip
-    print_table(
+    local_cluster.print_table(
         f"shed requests (target: answered with Retry-After, p99 < 100 ms; hung = no answer "
         f"within {timeout_s:.0f} s)",
         ["run", "sent", "shed", "status, header, code", "p50 ms", "p99 ms", "max ms",
          "hung / failed"],
         rows,
     )  # fmt: skip
-    print_table("burst, answered requests", LATENCY, [latency_row("burst", burst_results)])
+    local_cluster.print_table(
+        "burst, answered requests", LATENCY, [latency_row("burst", burst_results)]
+    )
     by = defaultdict(list)
     for r in burst_results:
         by[r.endpoint].append(r)
@@ -265,7 +257,7 @@ async def drive(base_url: str, target: Target, owner: tuple[str, str],
         ok = [ms for status, ms in answers if status < 400]
         for label, t in (("shed (503)", shed), ("answered (< 400)", ok)):
             rows.append([kind, label, len(t), pct(t, 0.5), pct(t, 0.99), max(t, default=0)])
-    print_table("the same requests as Serve timed them (access logs, whole run)",
+    local_cluster.print_table("the same requests as Serve timed them (access logs, whole run)",
                 ["timed by", "answers", "count", "p50 ms", "p99 ms", "max ms"], rows)  # fmt: skip
 
 

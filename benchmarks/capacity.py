@@ -90,16 +90,6 @@ def print_failures(results: list[Any]) -> int:
     return len(failed)
 
 
-def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
-    print(f"\n{title}")
-    cells = [header, *[[f"{c:.0f}" if isinstance(c, float) else str(c) for c in r] for r in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    for i, row in enumerate(cells):
-        print("  " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-        if i == 0:
-            print("  " + "-+-".join("-" * w for w in widths))
-
-
 # ---- phase 1 --------------------------------------------------------------------------------
 def ramp(args: argparse.Namespace, pool: Any, settings: Any, env: dict[str, str],
          audios: list[bytes]) -> None:  # fmt: skip
@@ -129,7 +119,7 @@ def ramp(args: argparse.Namespace, pool: Any, settings: Any, env: dict[str, str]
                 within = size
             if p95 > TARGET_P95_MS or failed:
                 break
-    table(
+    lc.print_table(
         f"ramp: 2 nodes x 1 CPU, {args.turns} answers per candidate, {args.repeat} run(s) per N",
         ["N", "turns", "failed", "offers retried", "v2v p50 ms", "v2v p95 ms", "max ms",
          "actor RSS MB", "cores: bench", "cores: other work"],
@@ -230,7 +220,7 @@ def refusal(args: argparse.Namespace, pool: Any, settings: Any, base_url: str,
     def cores(label: str, which: int) -> str:
         return f"{statistics.mean(r.cores[label][which] for r in rounds):.2f}"
 
-    table(
+    lc.print_table(
         f"refusal: {places:.0f} places (product default) all taken; {len(rounds)} round(s) of "
         f"{args.window_s:.0f} s before and {args.window_s:.0f} s during new offers",
         ["window", "turns", "v2v p50 ms", "v2v p95 ms", "max ms", "cores: bench",
@@ -358,7 +348,7 @@ def report_memory(samples: list[tuple[float, list[lc.ProcessMemory]]]) -> None:
         name = end.name.replace("SERVE_REPLICA::", "").replace("SERVE_PROXY_ACTOR-", "")
         rows.append([end.role, name[-24:], *series, peak, f"{growth:+.1f}",
                      f"{end.uss_mb - by_time[0][pid].uss_mb:+.1f}"])  # fmt: skip
-    table(
+    lc.print_table(
         f"soak memory, RSS MB: {len(samples)} samples every {SAMPLE_EVERY_S:.0f} s",
         ["process", "name", *[f"{at / 60:.0f} min" for at, _ in marks], "peak", "RSS growth",
          "USS growth"],

@@ -357,3 +357,13 @@ async def attempt(http: httpx.AsyncClient, base_url: str, token: str) -> Attempt
     if response.status_code != 200:
         code = response.json().get("error", {}).get("code")
     return Attempt(response.status_code, code, response.headers.get("Retry-After"), elapsed)
+
+
+def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    print(f"\n{title}")
+    cells = [header, *[[f"{c:.0f}" if isinstance(c, float) else str(c) for c in r] for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for i, row in enumerate(cells):
+        print("  " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+        if i == 0:
+            print("  " + "-+-".join("-" * w for w in widths))
