@@ -76,6 +76,8 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> PdfText:
     for number, page in enumerate(pages, start=1):
         try:
             glyphs = collect_page(rsrcmgr, page, cache)
+        except MemoryError:  # the parse's own limit: nothing more to do at the limit
+            raise
         except Exception as e:
             budget.check()
             log.info("pdf page %d unreadable: %s", number, type(e).__name__)

@@ -182,10 +182,14 @@ class GlyphCollector(PDFDevice):
 def _glyph(font: PDFFont, cid: int) -> tuple[str, float]:
     try:
         text = font.to_unichr(cid)
+    except MemoryError:  # the parse ran out of its memory, not a glyph out of its text
+        raise
     except Exception:  # PDFUnicodeNotDefined, or a broken CMap: the glyph has no known text
         text = "\ufffd"
     try:
         width = float(font.char_width(cid))
+    except MemoryError:
+        raise
     except Exception:
         width = 0.0
     return text, width
