@@ -93,23 +93,27 @@ class InterviewSession:
             log.info("interview %s: %.0f s of server downtime not counted", interview_id, down_s)
 
     # ---- signalling ----------------------------------------------------------------------
-    async def offer(self, sdp: str, type: str) -> dict[str, Any]:
+    async def offer(self, sdp: str, type: str, deadline: float | None = None) -> dict[str, Any]:
         """Answer a browser's offer; a new offer replaces an older connection (reconnect).
 
         Offers wait for each other, so the actor never holds two peers; one still waiting
         when a newer one arrives is dropped (`offer_superseded`): the page uses the newest.
+        One whose caller's `deadline` (wall-clock seconds) passed is dropped unanswered
+        (`offer_expired`): nobody waits for it, and the page's retry must stay the newest.
         The answer carries `elapsedSeconds`, the interview's clock as the server counts it."""
         self._watch()
-        number = self._gate.admit()
+        number = self._gate.admit(deadline)
         if self._departure.stay():
             log.info("interview %s: candidate back, actor stays", self.interview_id)
         try:
-            async with self._gate.turn(number):
-                return await self._answer(sdp, type, number)
+            async with self._gate.turn(number, deadline):
+                return await self._answer(sdp, type, number, deadline)
         finally:
             self._idle_since = None  # the watchdog starts counting again from its next look
 
-    async def _answer(self, sdp: str, type: str, number: int) -> dict[str, Any]:
+    async def _answer(
+        self, sdp: str, type: str, number: int, deadline: float | None
+    ) -> dict[str, Any]:
         from pipecat.transports.smallwebrtc.connection import SmallWebRTCConnection
 
         if "m=audio" not in sdp or not sdp.lstrip().startswith("v=0"):
@@ -118,7 +122,7 @@ class InterviewSession:
             )
         context = await asyncio.to_thread(self._load)
         await self._check_capacity()
-        self._gate.check(number)  # loading took a while: build no peer that is already stale
+        self._gate.check(number, deadline)  # loading took a while: build no stale peer
         await self._stop_pipeline()
         connection = SmallWebRTCConnection(ice_servers=[])
         try:

@@ -7,7 +7,10 @@ pile up peers nor lock the candidate out, so:
 - an offer still waiting when a newer one arrives is dropped (`offer_superseded`): the page
   only ever uses its newest offer;
 - a link gets `limit` offers per `window_s` seconds (`too_many_offers`, with the seconds to
-  wait); refused offers do not count, so a client that waits gets in.
+  wait); refused offers do not count, so a client that waits gets in;
+- an offer carries its caller's deadline (wall-clock seconds): one that reaches the actor, or
+  its turn, after the API gave up on it (`offer_expired`) is dropped without a number, so an
+  offer left queued behind a slow start can never overtake the page's retry of it.
 The gate is per actor, and the actor is per interview link, so the limit is per link. It knows
 nothing of Ray or WebRTC: tests drive it with an injected clock.
 """
@@ -49,11 +52,17 @@ class OfferGate:
     one that a newer offer overtook while it waited. Closed once the actor begins its exit."""
 
     def __init__(
-        self, limit: int, window_s: float, *, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        window_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.window = OfferWindow(limit, window_s)
         self.lock = asyncio.Lock()  # held while an offer is answered, or the peer is closed
         self._clock = clock
+        self._wall_clock = wall_clock  # deadlines come from other processes, other nodes
         self._newest = 0  # number of the newest admitted offer
         self._in_flight = 0
         self._closed = False
@@ -67,10 +76,12 @@ class OfferGate:
         """The actor is leaving: every offer from now on, queued ones too, is `actor_leaving`."""
         self._closed = True
 
-    def admit(self) -> int:
-        """Number a new offer, or refuse it: `actor_leaving`, or `too_many_offers` with
-        `retry_after_s` (whole seconds, at least 1)."""
+    def admit(self, deadline: float | None = None) -> int:
+        """Number a new offer, or refuse it: `actor_leaving`, `offer_expired` (its caller's
+        `deadline` passed), or `too_many_offers` with `retry_after_s` (whole seconds, at
+        least 1)."""
         self._refuse_if_closed()
+        self._refuse_if_expired(deadline)
         wait_s = self.window.admit(self._clock())
         if wait_s is not None:
             retry_after = max(1, math.ceil(wait_s))
@@ -83,23 +94,32 @@ class OfferGate:
         return self._newest
 
     @asynccontextmanager
-    async def turn(self, number: int) -> AsyncIterator[None]:
-        """Wait for offer `number`'s turn and hold it; refused if it was overtaken meanwhile."""
+    async def turn(self, number: int, deadline: float | None = None) -> AsyncIterator[None]:
+        """Wait for offer `number`'s turn and hold it; refused if it was overtaken, or its
+        caller gave up, meanwhile."""
         self._in_flight += 1
         try:
             async with self.lock:
-                self.check(number)
+                self.check(number, deadline)
                 yield
         finally:
             self._in_flight -= 1
 
-    def check(self, number: int) -> None:
-        """Refuse offer `number` if a newer one overtook it, or the exit caught up with it: call
-        it again after any long await, so no peer is built for an offer already stale."""
+    def check(self, number: int, deadline: float | None = None) -> None:
+        """Refuse offer `number` if a newer one overtook it, its caller's `deadline` passed, or
+        the exit caught up with it: call it again after any long await, so no peer is built
+        for an offer already stale."""
         self._refuse_if_closed()
         if number != self._newest:
             raise InterviewUnavailable(
                 "offer_superseded", "a newer offer from this interview link replaced this one"
+            )
+        self._refuse_if_expired(deadline)
+
+    def _refuse_if_expired(self, deadline: float | None) -> None:
+        if deadline is not None and self._wall_clock() >= deadline:
+            raise InterviewUnavailable(
+                "offer_expired", "the interview did not answer in time; try again"
             )
 
     def _refuse_if_closed(self) -> None:

@@ -18,13 +18,18 @@ on another with a free place, and a copy restarted after its node died lands whe
 is free.
 
 A new interview is refused with `at_capacity` when no node has a free slot, instead of being
-created and left pending until one frees (the candidate would wait on a silent page). A
+created and left pending until one frees (the candidate would wait on a silent page). The
+check reads free places, then creates: candidates racing for the last place all pass it, and
+the losers' actors would wait in Ray's queue for a place, their calls ending in a timeout.
+`wait_until_placed` closes that gap: an actor that after `PLACE_WAIT_S` still has no process
+while no place is free is removed and its candidate refused `at_capacity` like the others. A
 cluster whose nodes were started without slots (a plain `ray start`) still runs interviews,
 spread, without the cap; `selectio status` reports it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import random
@@ -38,6 +43,11 @@ INTERVIEW_SLOT = "interview_slot"
 # A place frees when an interview ends or its candidate leaves (the actor exits after its
 # reconnect grace); a minute is a fair first wait for a candidate's page to retry.
 CAPACITY_RETRY_AFTER_S = 60
+# How long a new actor may go without a process before its place is checked. Ray gives an
+# actor its process once a node has taken its slot, within a second or two even on a busy
+# machine; past this, with no place free, it is queued behind interviews that run for minutes.
+PLACE_WAIT_S = 10.0
+LOOKUP_TIMEOUT_S = 5.0  # the control store's answer on the actor's state
 
 
 def interview_slots(num_cpus: float, slots_per_core: float) -> int:
@@ -79,13 +89,55 @@ def interview_actor_placement() -> dict[str, Any]:
         return {"scheduling_strategy": "SPREAD"}
     node = least_loaded_node(free_places_by_node())
     if node is None:
-        raise InterviewUnavailable(
-            "at_capacity",
-            "every interview place is taken right now; your link stays valid, try again in a "
-            "minute",
-            retry_after_s=CAPACITY_RETRY_AFTER_S,
-        )
+        raise _capacity_refusal()
     # Spill: a soft affinity alone moves the actor only if the node is dead, not full (two
     # candidates sent to one node's last place would leave the second waiting there).
     there = NodeAffinitySchedulingStrategy(node, soft=True, _spill_on_unavailable=True)
     return {"scheduling_strategy": there, "resources": {INTERVIEW_SLOT: 1}}
+
+
+def _capacity_refusal() -> InterviewUnavailable:
+    return InterviewUnavailable(
+        "at_capacity",
+        "every interview place is taken right now; your link stays valid, try again in a minute",
+        retry_after_s=CAPACITY_RETRY_AFTER_S,
+    )
+
+
+async def wait_until_placed(actor: Any, *, patience_s: float = PLACE_WAIT_S) -> None:
+    """Return once the interview's actor is up, or has a process starting on a node; raise
+    `at_capacity` after removing it when, `patience_s` on, it still waits for a place and
+    none is free (it lost the race for the last one). A running actor answers at once."""
+    import ray
+
+    try:
+        await asyncio.wait_for(actor.__ray_ready__.remote(), timeout=patience_s)
+        return
+    except TimeoutError:
+        pass
+    except ray.exceptions.RayActorError:
+        return  # dead or restarting: the call itself says so (`actor_unavailable`)
+    try:
+        stranded = await asyncio.wait_for(
+            asyncio.to_thread(_stranded, actor), timeout=LOOKUP_TIMEOUT_S
+        )
+    except TimeoutError:
+        return  # the control store is slow to answer: the call's own timeout still holds
+    if not stranded:
+        return
+    ray.kill(actor, no_restart=True)  # it never ran: nothing of the interview was touched
+    log.info("interview actor %s found no place: removed", actor._actor_id.hex())  # noqa: SLF001
+    raise _capacity_refusal()
+
+
+def _stranded(actor: Any) -> bool:
+    """Whether `actor` waits for an interview place (no process yet, created or restarting)
+    while none is free in the whole cluster."""
+    import ray
+    from ray._private import state
+
+    if ray.cluster_resources().get(INTERVIEW_SLOT, 0) <= 0:
+        return False  # an uncapped cluster: interviews hold no place, nothing to wait for
+    record = state.state.actor_table(actor._actor_id.hex())  # noqa: SLF001
+    waiting = record.get("State") in ("PENDING_CREATION", "RESTARTING") and not record.get("Pid")
+    return waiting and ray.available_resources().get(INTERVIEW_SLOT, 0) < 1

@@ -120,6 +120,8 @@ async def one(http: httpx.AsyncClient, target: Target, stage: str, endpoint: str
     code = None
     if response.status_code >= 400 and "json" in response.headers.get("content-type", ""):
         code = response.json().get("error", {}).get("code")
+    if where := response.headers.get("X-Selectio-Shed-By"):  # refused by a proxy or a replica
+        code = f"{code} by {where}"
     return Result(stage, endpoint, response.status_code, ms,
                   response.headers.get("Retry-After"), code)  # fmt: skip
 
@@ -191,7 +193,11 @@ def report(stages: list[Stage], burst_results: list[Result], timeout_s: float) -
         local_cluster.print_table(title, ["endpoint", *LATENCY[1:]],
                     [latency_row(e, by[e]) for e in MIX if by[e]])  # fmt: skip
     rows = []
-    for label, results in (("ramp", every), ("burst", burst_results)):
+    runs = [("ramp", every), ("burst", burst_results)]
+    for where in ("proxy", "replica"):  # each place's refusals on their own
+        runs += [(f"{label}: by {where}", [r for r in results if (r.error or "").endswith(where)])
+                 for label, results in list(runs[:2])]  # fmt: skip
+    for label, results in runs:
         shed = [r for r in results if r.status in SHED]
         kinds = Counter(f"{r.status} {r.retry_after and 'Retry-After' or 'no Retry-After'} "
                         f"{r.error or ''}".strip() for r in shed)  # fmt: skip

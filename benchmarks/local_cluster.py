@@ -25,8 +25,14 @@ import httpx
 
 NAMESPACE = "capacity"
 # Offer refusals a candidate's second try may get past: the actor being created took longer
-# than the call's 30 s, or was restarting or leaving.
-PASSING = {"actor_timeout", "actor_unavailable", "actor_leaving", "cluster_unavailable"}
+# than the call's 30 s (or the offer's deadline), or was restarting or leaving.
+PASSING = {
+    "actor_timeout",
+    "offer_expired",
+    "actor_unavailable",
+    "actor_leaving",
+    "cluster_unavailable",
+}
 ROLES = {  # Ray actor class → what the benchmark calls it
     "InterviewSession": "interview actor",
     "RecognizerHost": "speech host",
@@ -46,6 +52,7 @@ def two_node_cluster(
 
     from actors.placement import INTERVIEW_SLOT
     from serve_apps.ingress import deployment
+    from serve_apps.proxy_shed import proxy_environment
     from tests.conftest import free_port
 
     node = {"num_cpus": 1, "resources": {INTERVIEW_SLOT: float(slots_per_node)}}
@@ -53,7 +60,8 @@ def two_node_cluster(
     cluster.add_node(**node)
     cluster.wait_for_nodes()
     ray.init(address=cluster.address, namespace=NAMESPACE, log_to_driver=False,
-             logging_level="ERROR", runtime_env={"env_vars": env})  # fmt: skip
+             logging_level="ERROR",
+             runtime_env={"env_vars": {**proxy_environment(), **env}})  # fmt: skip
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     try:

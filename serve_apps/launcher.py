@@ -34,6 +34,7 @@ from serve_apps.metrics_server import (
     prometheus_url,
     start_prometheus,
 )
+from serve_apps.proxy_shed import proxy_environment
 
 log = logging.getLogger(__name__)
 CONSOLE_SCRIPT = Path(__file__).resolve().parent.parent / "console" / "app.py"
@@ -125,7 +126,11 @@ def start_ray(settings: Settings, product: RunningProduct) -> None:
     """Join `ray_address` or start a small local Ray with its dashboard on `host`."""
     import ray
 
-    env_vars = {"SELECTIO_HOME": str(settings.home), "SELECTIO_LOG_FORMAT": settings.log_format}
+    env_vars = {
+        "SELECTIO_HOME": str(settings.home),
+        "SELECTIO_LOG_FORMAT": settings.log_format,
+        **proxy_environment(),  # Serve's proxies refuse excess requests (serve_apps.proxy_shed)
+    }
     # Every worker (actors, tasks, Serve replicas: they inherit the job's runtime env) logs
     # like this process: JSON lines with the workspace and interview ids (serve_apps.logs).
     runtime_env = {"env_vars": env_vars, "worker_process_setup_hook": WORKER_LOGGING_HOOK}

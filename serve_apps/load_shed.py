@@ -19,6 +19,8 @@ Not every request is shed alike:
   and each link's offers by its actor.
 With the default 16 that is at most 16 + 32 requests in flight, under Serve's
 `max_ongoing_requests` (64): Serve never queues a request for the replica before this decides.
+The same middleware runs in each Serve proxy (serve_apps.proxy_shed), which refuses most of
+the excess before it is routed; a refusal says where it was made (`X-Selectio-Shed-By`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ NEVER_SHED = frozenset({"/health", "/api/v1/health"})
 CANDIDATES = ("/interview/", "/api/v1/interview-links/")
 LOG_EVERY_S = 10.0  # one warning per this long while shedding, not one per request
 
+SHED_BY = b"x-selectio-shed-by"  # "proxy" or "replica": where a refusal was made, for ops
 _BODY = json.dumps(error_body("overloaded", "the service is busy; try again in a second")).encode()
 _HEADERS = [
     (b"content-type", b"application/json"),
@@ -60,9 +63,13 @@ class LoadShed:
     """ASGI middleware: at most `max_in_flight` requests worked on at once per replica (from
     `Settings.api_max_in_flight` when not given); the excess gets 503 `overloaded` at once."""
 
-    def __init__(self, app: App, *, max_in_flight: int | None = None) -> None:
+    def __init__(
+        self, app: App, *, max_in_flight: int | None = None, where: str = "replica"
+    ) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
+        self.where = where
+        self._headers = [*_HEADERS, (SHED_BY, where.encode())]
         self.in_flight = {False: 0, True: 0}  # by "a candidate's"; only the event loop
         self.shed = 0
         self._shed_since_log = 0
@@ -97,10 +104,10 @@ class LoadShed:
         now = time.monotonic()
         if now - self._logged_at >= LOG_EVERY_S:
             log.warning(
-                "overloaded: %d requests refused since the last report (in flight: %d, "
-                "candidates' %d; latest %s)", self._shed_since_log, self.in_flight[False],
-                self.in_flight[True], path,
+                "overloaded (%s): %d requests refused since the last report (in flight: %d, "
+                "candidates' %d; latest %s)", self.where, self._shed_since_log,
+                self.in_flight[False], self.in_flight[True], path,
             )  # fmt: skip
             self._logged_at, self._shed_since_log = now, 0
-        await send({"type": "http.response.start", "status": 503, "headers": _HEADERS})
+        await send({"type": "http.response.start", "status": 503, "headers": self._headers})
         await send({"type": "http.response.body", "body": _BODY})

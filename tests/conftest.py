@@ -214,9 +214,11 @@ def ray_local() -> Iterator[None]:
     import ray
 
     from actors.placement import INTERVIEW_SLOT
+    from serve_apps.proxy_shed import proxy_environment
 
     ray.init(
         address="local",  # a new instance, never a cluster left running on this machine
+        runtime_env={"env_vars": proxy_environment()},  # Serve's proxies shed as in production
         num_cpus=2,
         resources={INTERVIEW_SLOT: 32},
         object_store_memory=96 * 1024 * 1024,

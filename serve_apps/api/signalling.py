@@ -10,6 +10,7 @@ forwards them); a refused one is 429 with `Retry-After`.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from actors.errors import InterviewUnavailable
 from actors.naming import CALL_TIMEOUT_S, interview_session
+from actors.placement import wait_until_placed
 from serve_apps import interview_invites
 from serve_apps.api.interviews import LINK_ERRORS, LinkRefusal, link_error_response
 from serve_apps.deps import AppDispatcher, AppSettings, Pool
@@ -35,6 +37,10 @@ router = APIRouter(tags=["signalling"])
 # Ray's client retries for a minute. A candidate gets an answer long before that.
 CLUSTER_TIMEOUT_S = 5.0
 CLUSTER_RETRY_AFTER_S = 10
+# An offer tells the actor when this request stops waiting for it, a little before the call's
+# timeout (clocks of two nodes differ by milliseconds): the actor drops an offer nobody waits
+# for, which must not overtake the page's retry of it (actors.offer_gate).
+DEADLINE_MARGIN_S = 1.0
 
 
 class Offer(BaseModel):
@@ -68,7 +74,8 @@ _ACTOR_ERRORS: Responses = {
                       "`Retry-After`), the cluster's control store is restarting "
                       "(`cluster_unavailable`), or the database is unavailable"),
           "headers": RETRY_AFTER},
-    504: error_doc("the interview did not answer in time (`actor_timeout`)"),
+    504: error_doc("the interview did not answer in time (`actor_timeout`, `offer_expired`): "
+                   "the same request may be sent again"),
 }  # fmt: skip
 
 
@@ -79,6 +86,7 @@ def _status_for(code: str) -> int:
         "too_many_interviews": 429,
         "too_many_offers": 429,
         "offer_superseded": 409,
+        "offer_expired": 504,
         "actor_leaving": 503,
         "at_capacity": 503,
         "cluster_unavailable": 503,
@@ -93,9 +101,10 @@ def _unavailable(cause: InterviewUnavailable) -> JSONResponse:
     )
 
 
-async def _call(context: Any, method: str, *args: Any) -> Any:
+async def _call(context: Any, method: str, *args: Any, with_deadline: bool = False) -> Any:
     """Call the interview's actor (created where a slot is free) with the standard timeout;
-    map actor errors to JSON."""
+    map actor errors to JSON. `with_deadline` passes the method the wall-clock time this call
+    stops waiting (`deadline=`), for work that must not go on once nobody waits for it."""
     from ray.exceptions import RayActorError, RayTaskError
 
     try:
@@ -103,6 +112,7 @@ async def _call(context: Any, method: str, *args: Any) -> Any:
             asyncio.to_thread(interview_session, context.workspace_id, context.interview.id),
             timeout=CLUSTER_TIMEOUT_S,
         )
+        await wait_until_placed(actor)  # a lost race for the last place ends here, not in 504
     except InterviewUnavailable as e:  # no free place for a new interview
         return _unavailable(e)
     except TimeoutError:  # Ray's control store (GCS) does not answer: it is restarting
@@ -111,8 +121,11 @@ async def _call(context: Any, method: str, *args: Any) -> Any:
             "the interview service is restarting; your link stays valid, try again shortly",
             retry_after_s=CLUSTER_RETRY_AFTER_S,
         ))  # fmt: skip
+    stops_at = time.time() + CALL_TIMEOUT_S - DEADLINE_MARGIN_S
+    options = {"deadline": stops_at} if with_deadline else {}
     try:
-        return await asyncio.wait_for(getattr(actor, method).remote(*args), timeout=CALL_TIMEOUT_S)
+        call = getattr(actor, method).remote(*args, **options)
+        return await asyncio.wait_for(call, timeout=CALL_TIMEOUT_S)
     except TimeoutError:
         return JSONResponse(
             error_body("actor_timeout", "the interview did not answer in time"), 504
@@ -149,7 +162,7 @@ async def offer(
         )  # fmt: skip
     except interview_invites.LinkError as e:
         return link_error_response(e)
-    return await _call(context, "offer", body.sdp, body.type)
+    return await _call(context, "offer", body.sdp, body.type, with_deadline=True)
 
 
 @router.patch(

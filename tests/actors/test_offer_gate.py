@@ -118,3 +118,18 @@ def test_offers_go_one_at_a_time_and_an_overtaken_one_is_dropped() -> None:
         "third answering", "third answered",
     ]  # fmt: skip
     assert in_flight == 3  # three were in flight, none is left
+
+
+def test_an_offer_past_its_callers_deadline_is_dropped_and_never_overtakes_the_retry() -> None:
+    wall = FakeClock()
+    gate = OfferGate(5, 60, clock=FakeClock(), wall_clock=wall)
+    live = gate.admit(deadline=wall.now + 30)  # the page's retry, sent after the first gave up
+    with pytest.raises(InterviewUnavailable) as late:  # the first, reaching the actor late
+        gate.admit(deadline=wall.now - 0.5)
+    assert late.value.code == "offer_expired"
+    gate.check(live, wall.now + 30)  # still the newest: it gets its answer
+    wall.now += 31  # ...unless its own caller gave up while it waited for its turn
+    with pytest.raises(InterviewUnavailable) as waited:
+        gate.check(live, wall.now - 1)
+    assert waited.value.code == "offer_expired"
+    assert gate.admit(deadline=wall.now + 30) == live + 1  # expired ones took no number

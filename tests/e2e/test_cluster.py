@@ -5,7 +5,8 @@ On it: API replicas and Serve proxies on both nodes; live voice interviews sprea
 nodes, each using its own node's speech host; the node hosting an interview dies (its
 processes killed) and the interview comes back on the other node when the candidate
 reconnects, with no turn lost (F2); past the cluster's interview places a new candidate is told
-`at_capacity` with `Retry-After` instead of waiting on a silent page; an API replica killed
+`at_capacity` with `Retry-After` instead of waiting on a silent page, and so is one whose actor
+lost the race for the last place (removed, not left waiting); an API replica killed
 under a stream of creating POSTs loses only its in-flight requests, and their retries with the
 same `Idempotency-Key` have one effect each (F3); and with Ray's control store (GCS) dead, a new
 interview request is answered 503 at once, never left hanging (F5). The modules' tests run in
@@ -28,10 +29,14 @@ from typing import Any
 import httpx
 import pytest
 
+from actors import placement
+from actors.errors import InterviewUnavailable
+from actors.naming import interview_session
 from actors.placement import INTERVIEW_SLOT
 from db import turns
 from db.pool import transaction
 from serve_apps.cluster_node import write_join_file
+from serve_apps.proxy_shed import proxy_environment
 from tests.conftest import TEST_SECRET, free_port
 from tests.e2e.conftest import invite_screened_candidate
 from tests.e2e.voice_client import InterviewClient
@@ -108,7 +113,7 @@ def ray_cluster(ray_token: str) -> Iterator[Any]:
         },
     )
     ray.init(address=cluster.address, namespace=NAMESPACE, log_to_driver=False,
-             logging_level="WARNING")  # fmt: skip
+             logging_level="WARNING", runtime_env={"env_vars": proxy_environment()})  # fmt: skip
     yield cluster
     ray.shutdown()
     cluster.shutdown()
@@ -290,7 +295,7 @@ async def connect(api_url: str, token: str, *, attempts: int = 40) -> InterviewC
 
 
 def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capacity(
-    api_url, joined_node, joined_bot, settings, pool, telegram
+    api_url, joined_node, joined_bot, settings, pool, telegram, monkeypatch
 ) -> None:
     import ray
 
@@ -349,6 +354,7 @@ def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capa
     # The head now holds both interviews: both its places are taken, the dead node's are gone.
     assert ray.available_resources().get(INTERVIEW_SLOT, 0) == 0
     third = invite_screened_candidate(pool, settings, "Cluster 3")
+    epoch_before = interview_row(pool, third).epoch
     refused = httpx.post(
         f"{api_url}/api/v1/interview-links/{third['token']}/offer",
         json={"sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n", "type": "offer"},
@@ -358,6 +364,21 @@ def test_interviews_spread_over_nodes_move_when_a_node_dies_and_refuse_past_capa
     assert refused.json()["error"]["code"] == "at_capacity"
     assert int(refused.headers["Retry-After"]) > 0
     assert interview_row(pool, third).status == "created"  # nothing started for it
+
+    # A candidate racing another for the last place read it as free, and its actor was created:
+    # it waits for a place, is removed, and the candidate is refused like the others.
+    monkeypatch.setattr(placement, "free_places_by_node", lambda: {head: 1.0})
+    late = interview_session(third["workspace"].id, third["interview_id"])
+    started = time.monotonic()
+    with pytest.raises(InterviewUnavailable) as lost:
+        asyncio.run(placement.wait_until_placed(late, patience_s=2))
+    assert lost.value.code == "at_capacity" and lost.value.retry_after_s
+    assert time.monotonic() - started < 2 + placement.LOOKUP_TIMEOUT_S
+    wait_until(
+        lambda: ray._private.state.actors(late._actor_id.hex())["State"] == "DEAD",  # noqa: SLF001
+        timeout=10, what="the stranded actor to be removed",
+    )  # fmt: skip
+    assert interview_row(pool, third).epoch == epoch_before  # it never ran
 
 
 def test_a_replica_killed_under_load_fails_only_in_flight_requests_and_retries_act_once(

@@ -1,8 +1,9 @@
 """A live voice interview over real WebRTC on loopback: an aiortc client talks to the
 InterviewSession actor through Ray Serve's signalling, hears the greeting and the first
 question as audio and messages, answers with eSpeak speech, and gets the second question;
-the transcript is in Postgres. Then the actor is killed mid-interview and the candidate
-reconnects with the same link: no turn is lost and the interview goes on."""
+the transcript is in Postgres. A broken offer and malformed messages get clear errors and the
+interview goes on. The actor killed mid-interview (by `ray.kill` and by SIGKILL, at random
+points) and resumed with the same link is tests/e2e/test_interview_faults.py."""
 
 from __future__ import annotations
 
@@ -115,41 +116,6 @@ def test_first_answer_is_heard_stored_and_followed_by_question_two(
             break
         time.sleep(0.1)
     assert spoken and 0 < spoken[0].voice_to_voice_ms < 15000
-
-
-def test_actor_killed_mid_interview_resumes_with_the_same_link(
-    api_url, invitation, answer_audio, pool
-) -> None:
-    import ray
-
-    from actors.naming import NAMESPACE, interview_actor_name
-
-    before = stored_turns(pool, invitation)
-    actor = ray.get_actor(interview_actor_name(invitation["interview_id"]), namespace=NAMESPACE)
-    ray.kill(actor, no_restart=False)  # Ray restarts it; it rebuilds from Postgres
-
-    async def scenario() -> InterviewClient:
-        client = InterviewClient(api_url, invitation["token"])
-        for _ in range(20):  # the actor may still be restarting
-            answer = await client.connect()
-            if answer["status"] == 200:
-                break
-            await client.close()
-            await asyncio.sleep(1)
-            client = InterviewClient(api_url, invitation["token"])
-        assert answer["status"] == 200, answer
-        await client.wait_for(is_question(2), timeout=60)  # "welcome back" + the current question
-        await heard(client, client.last_index)
-        await answer_until(client, answer_audio, 3)
-        await client.close()
-        return client
-
-    asyncio.run(scenario())
-    after = stored_turns(pool, invitation)
-    assert [(r.seq, r.text) for r in after[: len(before)]] == [(r.seq, r.text) for r in before]
-    assert [r.seq for r in after] == list(range(len(after)))
-    assert len(after) > len(before)
-    assert max(r.epoch for r in after) > max(r.epoch for r in before)
 
 
 def test_broken_offer_is_a_clear_error(api_url, invitation) -> None:
