@@ -152,12 +152,15 @@ class InterviewBrain:
 
     # --- events ----------------------------------------------------------------------------
 
-    def opening(self) -> BrainReply:
+    def opening(self, *, elapsed_s: float = 0.0) -> BrainReply:
         """The greeting and the first question; after a restore, "welcome back" and the
-        current question again."""
+        current question again. A candidate coming back `elapsed_s` into an interview whose
+        time is already up hears the closing at once, not a question there is no time for."""
         s = self._state
         if s.done:
             return self._say([])
+        if elapsed_s >= self.max_duration_s:
+            return self.on_time_up()
         if s.current is None:
             intro = texts.greeting(
                 self.language,
@@ -245,6 +248,12 @@ class InterviewBrain:
         if self._state.done:
             return self._say([])
         return self._close("ended")
+
+    def on_time_up(self) -> BrainReply:
+        """The interview's time ran out: "we're out of time", then the closing."""
+        if self._state.done:
+            return self._say([])
+        return self._close("time_up")
 
     # --- moves -----------------------------------------------------------------------------
 

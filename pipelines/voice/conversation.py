@@ -182,7 +182,7 @@ class InterviewConversation(FrameProcessor):
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "start_interview" and self._started_at is None:
             self._started_at = time.monotonic() - self._elapsed_before_s
-            await self._say(self._brain.opening())
+            await self._say(self._brain.opening(elapsed_s=self._elapsed_before_s))
         elif kind == "end_interview" and not self._finishing:
             await self._say(self._brain.on_end_requested())
         elif kind not in ("start_interview", "end_interview"):
@@ -219,7 +219,7 @@ class InterviewConversation(FrameProcessor):
                 stt_ms = int((self._last_activity - stopped_at) * 1000)
             await self._answered(answer, stopped_at, stt_ms, elapsed)
         elif elapsed > self._max_duration_s:
-            await self._say(self._brain.on_end_requested())
+            await self._say(self._brain.on_time_up())
         elif (
             self._turn.idle and not self._bot_speaking and self._speaking_queue == 0
             and now - self._last_activity > self._silence_s

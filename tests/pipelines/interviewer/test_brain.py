@@ -280,6 +280,32 @@ def test_max_duration_closes() -> None:
     assert reply.done and reply.utterances[0].text.startswith("Наше время подходит к концу")
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_time_running_out_says_so_whatever_the_candidate_is_doing(language: str) -> None:
+    brain = brain_for(language, max_duration_s=600)
+    brain.opening()
+    reply = brain.on_time_up()
+    assert reply.done and set(reply.kinds) == {"closing"}
+    assert reply.utterances[0].text == texts.CLOSE_REASON["time_up"][language]
+    assert brain.on_time_up().utterances == []  # closed once
+
+
+def test_a_candidate_back_after_the_time_is_up_hears_the_closing_not_a_question() -> None:
+    brain = brain_for("en", max_duration_s=600)
+    brain.opening()
+    brain.on_answer(GOOD_EN[0], elapsed_s=100)
+    restored = InterviewBrain.restore(
+        brain.plan, brain.turns, language="en", persona=PERSONA, max_duration_s=600
+    )
+    late = restored.opening(elapsed_s=650)
+    assert late.done and set(late.kinds) == {"closing"}
+    assert late.utterances[0].text == "We're almost out of time, so let's stop here."
+    on_time = InterviewBrain.restore(
+        brain.plan, brain.turns, language="en", persona=PERSONA, max_duration_s=600
+    ).opening(elapsed_s=300)
+    assert on_time.kinds == ["greeting", "question"] and not on_time.done
+
+
 def test_choose_next_keeps_one_question_per_criterion() -> None:
     plan = plan_en()  # criteria: exp, tech, tech, tech, exp, ps, comm, fit
     assert choose_next(plan, {0}, 0, 5000) == (1, False)
