@@ -246,3 +246,27 @@ def test_page_ignores_409_for_an_offer_it_replaced_and_says_so_for_its_newest(
     _wait_offers(page, offers, 3)
     offers[2][0].fulfill(status=409, json=SUPERSEDED)  # its newest: another tab took over
     expect(page.locator("#problem")).to_contain_text("another tab or window")
+
+
+def test_page_sends_the_same_offer_again_after_a_504(scripted_page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page, server, offers = scripted_page
+    page.locator("#start").click()
+    _wait_offers(page, offers, 1)
+    offers[0][0].fulfill(
+        status=504,
+        json={
+            "error": {
+                "code": "offer_expired",
+                "message": "the interview did not answer in time; try again",
+            }
+        },
+    )
+    _wait_offers(page, offers, 2)
+    expect(page.locator("#problem-card")).to_be_hidden()  # a slow start is not the candidate's
+    route, body, _ = offers[1]
+    assert body["sdp"] == offers[0][1]["sdp"]  # the same offer, sent again
+    sdp = server.evaluate(ANSWER_JS, body["sdp"])
+    route.fulfill(json={"sdp": sdp, "type": "answer", "pc_id": "pc", "elapsedSeconds": 0})
+    expect(page.locator("#live-card")).to_be_visible()
