@@ -125,7 +125,7 @@ async def wait_until_placed(actor: Any, *, patience_s: float = PLACE_WAIT_S) -> 
         return  # the control store is slow to answer: the call's own timeout still holds
     if not stranded:
         return
-    ray.kill(actor, no_restart=True)  # it never ran: nothing of the interview was touched
+    ray.kill(actor, no_restart=True)  # no process holds anything; the interview is in Postgres
     log.info("interview actor %s found no place: removed", actor._actor_id.hex())  # noqa: SLF001
     raise _capacity_refusal()
 
