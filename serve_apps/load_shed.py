@@ -40,7 +40,8 @@ Scope = MutableMapping[str, Any]
 App = Callable[[Scope, Any, Any], Awaitable[None]]
 
 RETRY_AFTER_S = 1
-NEVER_SHED = frozenset({"/health", "/api/v1/health"})
+# The API's health checks, and Serve's own ones answered by its proxy (a balancer's probe)
+NEVER_SHED = frozenset({"/health", "/api/v1/health", "/-/healthz", "/-/routes"})
 CANDIDATES = ("/interview/", "/api/v1/interview-links/")
 LOG_EVERY_S = 10.0  # one warning per this long while shedding, not one per request
 

@@ -22,7 +22,7 @@ from tests.conftest import free_port
 
 pytestmark = pytest.mark.ray
 
-HOLD_S = 2.0
+HOLD_S = 3.0  # long enough for every request to be in flight at once on a slow machine
 LIMIT = Settings().api_max_in_flight  # what the proxies of the tests' Ray read, one node
 
 
@@ -81,7 +81,9 @@ def test_the_proxy_refuses_the_excess_before_routing_it_and_candidates_keep_thei
     recruiters = ["/api/v1/slow"] * (LIMIT + 6)
     candidates = [f"/interview/c{i}" for i in range(LIMIT + 4)]  # under their own allowance
     assert len(candidates) <= candidate_allowance(LIMIT)
-    answers = asyncio.run(_at_once(slow_api, recruiters + candidates))
+    answers = asyncio.run(_at_once(slow_api, recruiters + candidates + ["/-/healthz"]))
+    probe = answers.pop()[1]
+    assert probe.status_code == 200, probe.text  # a balancer's probe of a busy proxy: healthy
 
     refused = [(at, a) for at, a in answers if a.status_code == 503]
     served = [(at, a) for at, a in answers if a.status_code == 200]
