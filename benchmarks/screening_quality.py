@@ -16,6 +16,11 @@ Run:
   .venv/bin/python benchmarks/screening_quality.py                       # livecareer, English
   .venv/bin/python benchmarks/screening_quality.py --resumes benchmarks/data/resumes-ru \\
       --vacancies benchmarks/data/vacancies/ru --relevant 12 --pool 48   # the Russian set
+  .venv/bin/python benchmarks/screening_quality.py --resumes resumeScraper/data \
+      --exclude ../shared/data/resumes-livecareer --per-category 30      # held out, 24 trades
+The last is the whole livecareer dataset (github.com/Sbhawal/resumeScraper, `data/`: 2,484
+resumes in 24 categories) without the 300 of the development set: resumes the product was never
+tuned on, and distractors from 23 trades, as in issue 10's own pools.
 """
 
 from __future__ import annotations
@@ -138,12 +143,26 @@ def order_by(scores: list[float]) -> list[int]:
 # ---------------------------------------------------------------- pipeline
 
 
-def collect(resume_dir: Path) -> list[Resume]:
+def collect(
+    resume_dir: Path,
+    *,
+    exclude: Path | None = None,
+    per_category: int | None = None,
+    rng: random.Random | None = None,
+) -> list[Resume]:
+    """The resumes under `resume_dir/<CATEGORY>/`; without the file names found anywhere under
+    `exclude` (a development set, so the rest is held out), at most `per_category` of each
+    category, drawn with `rng`."""
+    seen = {p.name for p in exclude.rglob("*") if p.is_file()} if exclude else set()
     found = []
     for folder in sorted(p for p in resume_dir.iterdir() if p.is_dir()):
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in SUFFIXES:
-                found.append(Resume(path, folder.name))
+        paths = [
+            path for path in sorted(folder.iterdir())
+            if path.suffix.lower() in SUFFIXES and path.name not in seen
+        ]  # fmt: skip
+        if per_category is not None and len(paths) > per_category:
+            paths = sorted((rng or random.Random(0)).sample(paths, per_category))
+        found += [Resume(path, folder.name) for path in paths]
     return found
 
 
@@ -226,9 +245,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", nargs="*", help="vacancy categories to run (default: all)")
     parser.add_argument("--show", action="store_true", help="print each product top 10")
+    parser.add_argument(
+        "--exclude", type=Path, help="leave out the files of this set (e.g. the development set)"
+    )
+    parser.add_argument("--per-category", type=int, help="at most this many of each category")
     args = parser.parse_args()
 
-    items = collect(args.resumes)
+    items = collect(args.resumes, exclude=args.exclude, per_category=args.per_category,
+                    rng=random.Random(args.seed))  # fmt: skip
     categories = {r.category for r in items}
     vacancies = sorted(
         p for p in args.vacancies.glob("*.txt")

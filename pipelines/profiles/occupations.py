@@ -50,7 +50,7 @@ _TITLE_STEMS = (
     "educator", "professor", "repairman", "lineman", "craftsman", "tradesman", "handyman",
     "firefighter", "airman", "courier", "advisor", "adviser", "investigator", "dealer",
     "contractor", "subcontractor", "liaison", "facilitator", "transcriptionist", "typist",
-    "chef", "screener", "handler", "nanny",
+    "chef", "screener", "handler", "nanny", "leader",
 )  # fmt: skip
 
 # Lines of work and the words that qualify a job ("Timeshare Sales", "Line Cook"). Trades that
@@ -78,6 +78,7 @@ _FIELDS = (
     "kindergarten", "math", "science", "biology", "military", "army", "navy", "police",
     "emergency", "line", "prep", "sous", "pastry", "grill", "bus", "taxi", "forklift",
     "route", "school", "finish", "framing", "brick", "assistant", "apprentice", "car",
+    "team", "risk", "bpo",
 )  # fmt: skip
 
 # Job stems whose longer words are not jobs ("пилотный проект", "строительство", "пекарня",

@@ -26,6 +26,7 @@ ENGINE = OfflineProfileEngine(today=date(2024, 6, 15))
         "Aircraft Hydraulics Journyman", "Sales Associate", "Front Desk Attendant",
         "Customer Service Rep", "Merchandiser, Sales", "It Management", "Line Cook",
         "Truck Driver", "Ведущий Инженер", "Старший Бухгалтер", "Сварщик Иван",
+        "Bpo Team Leader", "Risk Mangement Leader",  # held-out livecareer resumes
         # Places and document words.
         "New York", "Санкт Петербург", "Curriculum Vitae",
     ],
