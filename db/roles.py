@@ -37,6 +37,8 @@ _APP_FUNCTIONS = (
     "automation_telegram_workspaces()",
     # 0040_ops_views.sql: installation-wide queue depths (metrics, `selectio status`).
     "ops_queue_depths()",
+    # 0041_idempotency_sweep.sql: expired idempotency keys of every workspace.
+    "automation_forget_idempotency_keys()",
 )
 # `users`: the password hash is never selectable (sign-in reads it through login_credentials),
 # rows are created only by create_user(), and a user changes only their own name and password

@@ -216,3 +216,9 @@ def forget_sessions(conn: psycopg.Connection) -> int:
     """Delete every user's sign-in sessions that ended over a day ago; how many."""
     row = conn.execute("select automation_forget_sessions()").fetchone()
     return int(row[0]) if row else 0
+
+
+def forget_idempotency_keys(conn: psycopg.Connection) -> int:
+    """Delete the expired idempotency keys of every workspace; how many."""
+    row = conn.execute("select automation_forget_idempotency_keys()").fetchone()
+    return int(row[0]) if row else 0

@@ -94,6 +94,10 @@ add_texts(
         "job_recover_parses": {"en": "recover stuck resumes", "ru": "зависшие резюме"},
         "job_expire_links": {"en": "drop expired links", "ru": "истёкшие ссылки"},
         "job_forget_sessions": {"en": "forget ended sign-ins", "ru": "завершённые сеансы"},
+        "job_forget_idempotency_keys": {
+            "en": "forget expired request keys",
+            "ru": "истёкшие ключи повторов запросов",
+        },
         "job_retention": {"en": "erase data past retention", "ru": "срок хранения данных"},
         "job_dispatch_outbox": {"en": "send the outbox", "ru": "отправка сообщений"},
         "job_interview_analysis": {"en": "interview analysis", "ru": "анализ интервью"},

@@ -55,7 +55,7 @@ WORKSPACE_KINDS = (*JOBS, *POOL_JOBS)
 SELF_QUEUED = ("lead_digest",)
 SCHEDULED_KINDS = tuple(kind for kind in WORKSPACE_KINDS if kind not in SELF_QUEUED)
 # Jobs that belong to no workspace: run with no tenant context, not recorded in `jobs`.
-GLOBAL_JOBS = ("forget_sessions",)
+GLOBAL_JOBS = ("forget_sessions", "forget_idempotency_keys")
 KINDS = (*WORKSPACE_KINDS, *GLOBAL_JOBS)
 
 
@@ -121,8 +121,11 @@ def run_job(
 
 
 def run_global(pool: ConnectionPool, *, kind: str) -> dict[str, int]:
-    """Run a job that belongs to no workspace (today: expired sign-in sessions)."""
-    if kind != "forget_sessions":
-        raise ValueError(f"unknown global job '{kind}'")
+    """Run a job that belongs to no workspace: expired sign-in sessions, or expired
+    idempotency keys."""
     with transaction(pool) as conn:
-        return {"sessions_deleted": schedules.forget_sessions(conn)}
+        if kind == "forget_sessions":
+            return {"sessions_deleted": schedules.forget_sessions(conn)}
+        if kind == "forget_idempotency_keys":
+            return {"keys_deleted": schedules.forget_idempotency_keys(conn)}
+    raise ValueError(f"unknown global job '{kind}'")

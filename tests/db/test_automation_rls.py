@@ -109,11 +109,12 @@ def test_functions_are_security_definer_owned_by_the_schema_owner_and_not_public
         select p.proname, p.prosecdef, pg_get_userbyid(p.proowner),
                pg_get_function_result(p.oid), p.proconfig
         from pg_proc p
-        where p.proname in ('automation_due_work', 'automation_forget_sessions')
+        where p.proname in ('automation_due_work', 'automation_forget_sessions',
+                            'automation_forget_idempotency_keys')
         """
     ).fetchall()
     owner = admin_conn.execute("select current_user").fetchone()[0]
-    assert len(rows) == 2
+    assert len(rows) == 3
     for name, definer, fn_owner, _result, config in rows:
         assert definer and fn_owner == owner, name
         assert any(c.startswith("search_path=") for c in config), name
@@ -124,7 +125,10 @@ def test_functions_are_security_definer_owned_by_the_schema_owner_and_not_public
     admin_conn.execute("drop role if exists automation_probe")
     admin_conn.execute("create role automation_probe")
     try:
-        for signature in ("automation_due_work(text[], integer)", "automation_forget_sessions()"):
+        for signature in (
+            "automation_due_work(text[], integer)", "automation_forget_sessions()",
+            "automation_forget_idempotency_keys()",
+        ):  # fmt: skip
             probe = admin_conn.execute(
                 "select has_function_privilege('automation_probe', %s, 'execute'),"
                 " has_function_privilege(%s, %s, 'execute')",

@@ -185,3 +185,33 @@ def test_keys_are_per_workspace_and_per_principal(
         ).fetchone() == (0,)
     with pytest.raises(TenantContextMissing), transaction(pool, workspace_id=globex.id) as conn:
         idempotency.claim(conn, scope=_scope(acme), fingerprint=A, box=box)
+
+
+def test_the_hourly_sweep_forgets_expired_keys_of_every_workspace_and_nothing_else(
+    pool: ConnectionPool, acme: Workspace, globex: Workspace, box: SecretBox,
+    admin_conn: psycopg.Connection,
+) -> None:  # fmt: skip
+    from pipelines.automation.runner import run_global
+
+    live = [_scope(ws) for ws in (acme, globex)]
+    for scope in live:
+        assert isinstance(_claim(pool, scope, box), Claim)
+    for ws in (acme, globex):
+        assert isinstance(_claim(pool, _scope(ws), box, ttl=timedelta(0)), Claim)
+
+    def expired_by_workspace() -> dict[object, int]:
+        return dict(admin_conn.execute(
+            "select workspace_id, count(*) from idempotency_keys where expires_at <= now()"
+            " group by workspace_id"
+        ).fetchall())  # fmt: skip
+
+    expired = expired_by_workspace()
+    assert {acme.id, globex.id} <= set(expired)
+    assert run_global(pool, kind="forget_idempotency_keys") == {
+        "keys_deleted": sum(expired.values())
+    }
+    assert expired_by_workspace() == {}
+    kept = admin_conn.execute(
+        "select key from idempotency_keys where key = any(%s)", ([s.key for s in live],)
+    ).fetchall()
+    assert len(kept) == 2  # the live keys are untouched
