@@ -9,7 +9,6 @@ built on the replica (late-bound ingress), never pickled from the driver.
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,6 +19,7 @@ from db.pool import open_pool
 from db.settings import get_settings
 from serve_apps.app import attach, build_app
 from serve_apps.dispatch import RayDispatcher
+from serve_apps.replica_spread import alive_nodes, replicas_per_node
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,7 @@ def deployment(replicas: int = 1, **options: Any) -> serve.Application:
     would take the whole API with it. Capping replicas per node at ceil(replicas / nodes)
     makes the spread certain; a replica whose node dies waits for a node with room (the
     others keep answering)."""
-    import ray
-
-    nodes = sum(1 for node in ray.nodes() if node["Alive"]) if ray.is_initialized() else 1
-    per_node = max(1, math.ceil(replicas / max(1, nodes)))
+    per_node = replicas_per_node(replicas, alive_nodes())
     return ApiIngress.options(
         num_replicas=replicas, max_replicas_per_node=per_node, **options
     ).bind()

@@ -19,11 +19,11 @@ most of its requests to one replica is still held to that replica's limit there.
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from db.settings import Settings, get_settings
 from serve_apps.load_shed import LoadShed
+from serve_apps.replica_spread import alive_nodes, replicas_per_node
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +39,15 @@ def proxy_environment() -> dict[str, str]:
 def proxy_limit(settings: Settings, nodes: int) -> int:
     """Requests (not a candidate's) one proxy relays at once: the in-flight limit of the API
     replicas one node holds."""
-    replicas_per_node = math.ceil(settings.api_replicas / max(1, nodes))
-    return settings.api_max_in_flight * max(1, replicas_per_node)
+    return settings.api_max_in_flight * replicas_per_node(settings.api_replicas, nodes)
 
 
 def middlewares() -> list[Any]:
     """Serve's proxy callback: the Starlette middlewares wrapped around the proxy's app."""
-    import ray
     from starlette.middleware import Middleware
 
     settings = get_settings()
-    nodes = sum(1 for node in ray.nodes() if node["Alive"]) if ray.is_initialized() else 1
+    nodes = alive_nodes()
     limit = proxy_limit(settings, nodes)
     log.info("serve proxy sheds past %d requests in flight (%d nodes)", limit, nodes)
     return [Middleware(LoadShed, max_in_flight=limit, where="proxy")]
