@@ -12,6 +12,11 @@ embedding similarity alone. Prints precision@10, recall@15 and NDCG@15 per vacan
 average, then parse failures, hidden-text flags and the names found (and how many of them are
 section headings or job titles). Asserts nothing.
 
+A category label is not relevance: where a vacancy is much narrower than its category (a
+registered-nurse vacancy against livecareer's HEALTHCARE, mostly administrators and sales),
+`benchmarks/data/judgments/<language>/<CATEGORY>.tsv` grades resumes by hand (see its README);
+such a vacancy gets a second pool, drawn by grade, and a second table scored by it.
+
 Run:
   .venv/bin/python benchmarks/screening_quality.py                       # livecareer, English
   .venv/bin/python benchmarks/screening_quality.py --resumes benchmarks/data/resumes-ru \\
@@ -55,6 +60,7 @@ from serve_apps import accounts  # noqa: E402
 
 DEFAULT_RESUMES = ROOT.parent / "shared" / "data" / "resumes-livecareer"
 DEFAULT_VACANCIES = ROOT / "benchmarks" / "data" / "vacancies" / "en"
+JUDGMENTS = ROOT / "benchmarks" / "data" / "judgments"  # <language>/<CATEGORY>.tsv
 SUFFIXES = {".pdf", ".docx", ".txt"}
 _BASELINE_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
@@ -74,19 +80,38 @@ class Resume:
 # ---------------------------------------------------------------- metrics
 
 
-def precision_at(ranked: list[bool], k: int) -> float:
-    return sum(ranked[:k]) / k
+# `ranked` holds each ranked resume's grade: 0 not relevant, 1 relevant (a category label),
+# 2 fully relevant where judgments grade it. Precision and recall count any grade above 0;
+# NDCG gains the grade itself.
 
 
-def recall_at(ranked: list[bool], k: int) -> float:
-    total = sum(ranked)
-    return sum(ranked[:k]) / total if total else 0.0
+def precision_at(ranked: list[int], k: int) -> float:
+    return sum(1 for g in ranked[:k] if g > 0) / k
 
 
-def ndcg_at(ranked: list[bool], k: int) -> float:
-    dcg = sum(1 / math.log2(i + 2) for i, rel in enumerate(ranked[:k]) if rel)
-    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, sum(ranked))))
+def recall_at(ranked: list[int], k: int) -> float:
+    total = sum(1 for g in ranked if g > 0)
+    return sum(1 for g in ranked[:k] if g > 0) / total if total else 0.0
+
+
+def ndcg_at(ranked: list[int], k: int) -> float:
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(ranked[:k]))
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(ranked, reverse=True)[:k]))
     return dcg / ideal if ideal else 0.0
+
+
+def load_judgments(folder: Path | None, category: str) -> dict[str, int] | None:
+    """Graded relevance for a vacancy, `<folder>/<CATEGORY>.tsv`: "<file stem>\t<grade>\t<why>"
+    per judged resume (unlisted resumes are 0); None when the vacancy has no judgments."""
+    path = folder / f"{category}.tsv" if folder else None
+    if path is None or not path.is_file():
+        return None
+    grades = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            stem, grade, *_ = line.split("\t")
+            grades[stem] = int(grade)
+    return grades
 
 
 # ---------------------------------------------------------------- baselines
@@ -185,11 +210,22 @@ def parse_all(pool, engines, workspace_id, items: list[Resume]) -> float:  # typ
 
 
 def draw_pool(
-    rng: random.Random, items: list[Resume], category: str, relevant: int, size: int
+    rng: random.Random,
+    items: list[Resume],
+    category: str,
+    relevant: int,
+    size: int,
+    judged: dict[str, int] | None = None,
 ) -> list[Resume]:
+    """`relevant` resumes of the category (or, with judgments, judged above 0) and the rest of
+    `size` from the others."""
     parsed = [r for r in items if r.status == "parsed"]
-    own = [r for r in parsed if r.category == category]
-    others = [r for r in parsed if r.category != category]
+    if judged is None:
+        own = [r for r in parsed if r.category == category]
+        others = [r for r in parsed if r.category != category]
+    else:
+        own = [r for r in parsed if judged.get(r.path.stem, 0) > 0]
+        others = [r for r in parsed if judged.get(r.path.stem, 0) == 0]
     chosen = rng.sample(own, min(relevant, len(own)))
     chosen += rng.sample(others, min(size - len(chosen), len(others)))
     rng.shuffle(chosen)
@@ -236,6 +272,54 @@ def looks_like_heading_or_title(name: str) -> bool:
     )
 
 
+Row = dict[str, tuple[float, float, float]]
+
+
+def evaluate(
+    pool,
+    engines,
+    workspace_id,
+    path: Path,
+    text: str,
+    members: list[Resume],
+    grade: dict[int, int],
+    *,
+    show: bool,
+) -> Row:  # type: ignore[no-untyped-def]
+    """The pool ranked by the product, its embedding alone, TF-IDF and BM25, and the metrics of
+    each ranking under `grade` (a member's relevance, by id)."""
+    ranked, embedded, _ = rank_with_product(pool, engines, workspace_id, text, members)
+    docs = [m.text for m in members]
+    orders = {
+        "product": ranked,
+        "embedding": embedded,
+        "tfidf": [members[i] for i in order_by(tfidf_scores(text, docs))],
+        "bm25": [members[i] for i in order_by(bm25_scores(text, docs))],
+    }
+    row = {}
+    for column, order in orders.items():
+        grades = [grade[id(m)] for m in order]
+        row[column] = (precision_at(grades, 10), recall_at(grades, 15), ndcg_at(grades, 15))
+    if show:
+        print(f"-- {path.stem}: {text.strip().splitlines()[0]}")
+        for m in ranked[:12]:
+            print(f"   {'+' if grade[id(m)] else '-'}{grade[id(m)]} {m.category:<24} {m.path.name}")
+    return row
+
+
+def mean_of(rows, column: str) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    rows = list(rows)
+    return tuple(statistics.mean(r[column][k] for r in rows) for k in range(3))  # type: ignore[return-value]
+
+
+def print_table(columns: tuple[str, ...], results: dict[str, Row]) -> None:
+    print(f"{'vacancy':<24}" + "".join(f"{c:>22}" for c in columns))
+    for name, row in results.items():
+        print(f"{name:<24}" + "".join(f"{triple(row[c], 2):>22}" for c in columns))
+    means = {c: mean_of(results.values(), c) for c in columns}
+    print(f"{'mean':<24}" + "".join(f"{triple(means[c], 3):>22}" for c in columns))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resumes", type=Path, default=DEFAULT_RESUMES)
@@ -249,7 +333,13 @@ def main() -> None:
         "--exclude", type=Path, help="leave out the files of this set (e.g. the development set)"
     )
     parser.add_argument("--per-category", type=int, help="at most this many of each category")
+    parser.add_argument(
+        "--judgments", type=Path,
+        help="graded relevance per vacancy, <CATEGORY>.tsv (default: benchmarks/data/judgments/"
+        "<the vacancies folder's name>)",
+    )  # fmt: skip
     args = parser.parse_args()
+    args.judgments = args.judgments or JUDGMENTS / args.vacancies.name
 
     items = collect(args.resumes, exclude=args.exclude, per_category=args.per_category,
                     rng=random.Random(args.seed))  # fmt: skip
@@ -277,43 +367,37 @@ def main() -> None:
               f"({len(items) / seconds:.1f}/s, embedded PostgreSQL, 1 process)\n")  # fmt: skip
         rng = random.Random(args.seed)
         columns = ("product", "embedding", "tfidf", "bm25")
-        results: dict[str, dict[str, tuple[float, float, float]]] = {}
+        results: dict[str, Row] = {}
+        judged_results: dict[str, Row] = {}
         for path in vacancies:
             text = path.read_text(encoding="utf-8")
             members = draw_pool(rng, items, path.stem, args.relevant, args.pool)
-            ranked, embedded, requirements = rank_with_product(
-                pool, engines, workspace.id, text, members
-            )
-            docs = [m.text for m in members]
-            orders = {
-                "product": ranked,
-                "embedding": embedded,
-                "tfidf": [members[i] for i in order_by(tfidf_scores(text, docs))],
-                "bm25": [members[i] for i in order_by(bm25_scores(text, docs))],
-            }
-            row = {}
-            for column, order in orders.items():
-                hits = [m.category == path.stem for m in order]
-                row[column] = (precision_at(hits, 10), recall_at(hits, 15), ndcg_at(hits, 15))
-            results[path.stem] = row
-            if args.show:
-                print(f"-- {path.stem}: {text.strip().splitlines()[0]}")
-                for m in ranked[:12]:
-                    mark = "+" if m.category == path.stem else "-"
-                    print(f"   {mark} {m.category:<24} {m.path.name}")
-        header = f"{'vacancy':<24}" + "".join(f"{c:>22}" for c in columns)
+            grade = {id(m): int(m.category == path.stem) for m in members}
+            results[path.stem] = evaluate(pool, engines, workspace.id, path, text, members, grade,
+                                          show=args.show)  # fmt: skip
+            judged = load_judgments(args.judgments, path.stem)
+            if judged is not None and not any(judged.get(r.path.stem, 0) for r in items):
+                print(f"{path.stem}: none of these resumes is judged relevant; no judged pool")
+            elif judged is not None:  # its own rng: the labelled pools stay as they were
+                own_rng = random.Random(f"{args.seed}:{path.stem}")
+                members = draw_pool(own_rng, items, path.stem, args.relevant, args.pool, judged)
+                grade = {id(m): judged.get(m.path.stem, 0) for m in members}
+                judged_results[path.stem] = evaluate(
+                    pool, engines, workspace.id, path, text, members, grade, show=args.show
+                )
         print("P@10 / R@15 / NDCG@15")
-        print(header)
-        for name, row in results.items():
-            cells = "".join(f"{triple(row[c], 2):>22}" for c in columns)
-            print(f"{name:<24}{cells}")
-        means = {
-            c: tuple(statistics.mean(r[c][k] for r in results.values()) for k in range(3))
-            for c in columns
-        }
-        print(f"{'mean':<24}" + "".join(f"{triple(means[c], 3):>22}" for c in columns))
+        print_table(columns, results)
         behind = [n for n, r in results.items() if r["product"][2] < r["bm25"][2]]
         print(f"vacancies where the product's NDCG@15 is below BM25's: {behind or 'none'}\n")
+        if judged_results:
+            print("judged relevance (--judgments; grade 2 full, 1 partial), pools drawn by grade:")
+            print_table(columns, judged_results)
+            both = results | judged_results
+            means = {c: mean_of(both.values(), c) for c in columns}
+            print(f"{'mean, judged in place':<24}"
+                  + "".join(f"{triple(means[c], 3):>22}" for c in columns))  # fmt: skip
+            behind = [n for n, r in both.items() if r["product"][2] < r["bm25"][2]]
+            print(f"with judgments, the product's NDCG@15 is below BM25's on: {behind or 'none'}\n")
 
         failed = [r for r in items if r.status != "parsed"]
         hidden = [r for r in items if "hidden_text" in r.flags]

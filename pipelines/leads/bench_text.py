@@ -38,8 +38,9 @@ from pipelines.screening.relevance import (
     TYPICAL_WORDS,
     B,
     field_factor,
-    title_words,
+    title_stems,
     vacancy_query,
+    vacancy_title_words,
 )
 from pipelines.terms import stem, words
 
@@ -65,7 +66,7 @@ def query_terms(title: str, text: str) -> Query:
     for w in words(text):
         if (s := stem(w)) in query:
             labels.setdefault(s, w)
-    for s, wt in title_words(title).items():
+    for s, wt in vacancy_title_words(title).items():
         query[s] = query.get(s, 0.0) + TITLE_BOOST * wt
     return Query(query, labels)
 
@@ -151,7 +152,7 @@ class TitleIndex:
         self._postings: dict[str, list[tuple[int, int]]] = {}
         for i, member_titles in enumerate(self.titles):
             for k, title in enumerate(member_titles):
-                for s in title_words(title):
+                for s in title_stems(title):
                     self._postings.setdefault(s, []).append((i, k))
 
     def role_fit(self, vacancy_title: str) -> tuple[np.ndarray, list[int | None]]:
@@ -162,7 +163,7 @@ class TitleIndex:
         vacancy's ("Accountant" for "Бухгалтер": words cannot meet, so they say nothing)."""
         fit = np.full(self.size, np.nan)
         best: list[int | None] = [None] * self.size
-        wanted = title_words(vacancy_title)
+        wanted = vacancy_title_words(vacancy_title)
         total = sum(wanted.values())
         if not total:
             return fit, best

@@ -44,6 +44,8 @@ def _key(text: str) -> str:
 def _from_text(text: str, must: bool) -> Requirement:
     """A new or reworded requirement, read like a vacancy line but kept as one requirement."""
     found = requirements_from_line(text, must=must)
+    if len(found) == 1:  # "Current RN license": the skill with what the line asks more of it
+        return found[0].model_copy(update={"text": text, "must": must})
     if found:
         skills = list(dict.fromkeys(s for r in found for s in r.skills))
         terms = [] if skills else list(dict.fromkeys(t for r in found for t in r.terms))

@@ -5,7 +5,10 @@ Each line (or clause of a prose line) gives one requirement per group of skills 
 are one requirement with alternatives, while "Python, PostgreSQL, Docker" are three. A line
 the skill dictionary is silent on still counts: its telling words ("labor law", "ServSafe",
 "high-volume kitchen") become the terms screening looks for in the resume text, so nothing a
-vacancy asks for silently vanishes. Soft skills are marked so they weigh little.
+vacancy asks for silently vanishes. A clause that names one skill and asks more of it ("Current
+RN license in Pennsylvania", "Bachelor's degree in Nursing", "charge nurse experience") keeps
+its own words too: otherwise every such clause would become the same "Nursing" and the
+vacancy's list would shrink to it. Soft skills are marked so they weigh little.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ _YEARS = re.compile(
 )
 MAX_TERMS = 6
 MIN_TERM_WEIGHT = 3.0  # a clause whose words are all this common asks for nothing checkable
+# A word this telling beside a skill's name qualifies it ("license", "degree", "charge"),
+# where "experience with" or "strong" does not.
+QUALIFIER_TERM_WEIGHT = 4.0
 MAX_TEXT = 120
 
 
@@ -105,6 +111,16 @@ def _term_words(clause: str) -> list[str]:
     return [w for w in seen if w in ranked]
 
 
+def _qualifies(clause: str, spans: list[tuple[str, int, int]]) -> bool:
+    """Whether the clause asks more of its skill than its name: a telling word outside the
+    skill names ("license", "degree", "charge"), not only "experience with" or "strong"."""
+    rest = clause
+    for _, start, end in spans:
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    terms = _term_words(_CHOICE.sub(" ", rest))
+    return bool(terms) and max(weight(t) for t in terms) >= QUALIFIER_TERM_WEIGHT
+
+
 def _states_language(clause: str) -> bool:
     """ "English B2", "Английский — свободный": a spoken-language requirement (checked by the
     language part), not "teaching English grammar" (a subject)."""
@@ -132,8 +148,17 @@ def requirements_from_line(
         # A short item is a list entry, where ambiguous names count in any case ("go",
         # "R"); in a sentence they must be written as names ("solid knowledge" is no SOLID).
         spans = find_skill_spans(clause, skills_section=len(clause.split()) <= 4)
+        groups = _groups(clause, spans)
+        one_skill_set = len({frozenset(skill for skill, _, _ in g) for g in groups}) == 1
+        if spans and one_skill_set and _qualifies(clause, spans):
+            skills = list(dict.fromkeys(skill for skill, _, _ in spans))
+            soft = all(skill_category(s) == "soft" for s in skills)
+            terms = _term_words(_CHOICE.sub(" ", clause))
+            out.append(Requirement(text=_short(clause), skills=skills, terms=terms, must=must,
+                                   soft=soft))  # fmt: skip
+            continue
         if spans:
-            for group in _groups(clause, spans):
+            for group in groups:
                 skills = list(dict.fromkeys(skill for skill, _, _ in group))
                 text = clause[group[0][1] : group[-1][2]] if len(skills) > 1 else skills[0]
                 soft = all(skill_category(s) == "soft" for s in skills)
@@ -150,14 +175,15 @@ def requirements_from_line(
 
 def merge_requirements(items: list[Requirement]) -> list[Requirement]:
     """Requirements in order with repeats dropped; a skill required anywhere is not also
-    "nice", and a must-have repeated as nice-to-have stays a must-have."""
+    "nice" (a nice-to-have that asks more of it, "charge nurse experience", stays), and a
+    must-have repeated as nice-to-have stays a must-have."""
     out: dict[tuple[tuple[str, ...], tuple[str, ...]], Requirement] = {}
     for item in items:
-        key = (tuple(sorted(item.skills)), tuple(sorted(item.terms)) if not item.skills else ())
+        key = (tuple(sorted(item.skills)), tuple(sorted(item.terms)))
         known = out.get(key)
         if known is None:
             out[key] = item
         elif item.must and not known.must:
             out[key] = known.model_copy(update={"must": True})
     required = {s for r in out.values() if r.must for s in r.skills if len(r.skills) == 1}
-    return [r for r in out.values() if r.must or not set(r.skills) & required]
+    return [r for r in out.values() if r.must or r.terms or not set(r.skills) & required]

@@ -24,6 +24,9 @@ from pipelines.terms import stem, weight, weighted_stems, words
 # at CEILING the line says the same thing in other words.
 SIMILARITY_FLOOR, SIMILARITY_CEILING = 0.25, 0.55
 MIN_LINE_WORDS = 3
+# Credit of a skill in the profile for a requirement that asks more of it: met (MET in
+# pipelines.screening.scoring), not fully shown.
+SKILL_SHOWS = 0.6
 # Lines past this many characters are not embedded: a 40-page upload would cost seconds of
 # the encoder for evidence that the first pages of a resume already hold.
 MAX_EMBEDDED_CHARS = 30_000
@@ -122,14 +125,28 @@ def match_requirement(
     vector: np.ndarray | None = None,
 ) -> Match:
     """How well the resume meets one requirement; see the module docstring."""
-    for skill in requirement.skills:
-        if skill.casefold() in have_skills:
-            where = resume.skill_line.get(skill)
-            return Match(1.0, resume.evidence(where) if where is not None else None, "skill")
+    owned = next((s for s in requirement.skills if s.casefold() in have_skills), None)
+    if owned is not None:
+        where = resume.skill_line.get(owned)
+        by_skill = Match(1.0, resume.evidence(where) if where is not None else None, "skill")
+        if not requirement.terms:
+            return by_skill
+        # A skill asked with more ("Current RN license", "a degree in Nursing"): the skill
+        # shows the trade, which counts as met; its words or meaning in a line can show more.
+        found = _by_words_or_meaning(requirement, resume, vector)
+        if found.credit > SKILL_SHOWS:
+            return found
+        return Match(SKILL_SHOWS, by_skill.evidence, "skill")
     if not requirement.terms:
         # A named skill is a unit: all of its words in one place ("Teaching" in "taught"), or
         # nothing — "supervised children" is no "Site Supervision".
         return _whole_name(requirement, resume)
+    return _by_words_or_meaning(requirement, resume, vector)
+
+
+def _by_words_or_meaning(
+    requirement: Requirement, resume: ResumeLines, vector: np.ndarray | None
+) -> Match:
     lexical, lex_at = lexical_match(requirement_words(requirement), resume)
     if lexical >= 1.0:  # every word found: no need to embed the resume's lines for it
         return Match(1.0, resume.evidence(lex_at), "words")  # type: ignore[arg-type]

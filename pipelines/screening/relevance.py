@@ -53,6 +53,18 @@ _ANY_TRADE = frozenset(
     руководитель директор начальник оператор администратор эксперт техник инженер аналитик
     дизайнер разработчик инспектор механик архитектор""".split()
 )
+# Titles are often written as acronyms ("Staff RN", "HR Generalist"): a candidate's title is
+# read with both the acronym and the words it stands for, so "Staff RN" fits "Registered Nurse"
+# and "Human Resources Generalist" fits "HR Generalist". The vacancy's title is weighed as
+# written.
+TITLE_ACRONYMS = {
+    "rn": "registered nurse", "lpn": "licensed practical nurse",
+    "lvn": "licensed vocational nurse", "cna": "certified nursing assistant",
+    "emt": "emergency medical technician", "hr": "human resources",
+    "it": "information technology", "qa": "quality assurance", "cpa": "certified public accountant",
+    "ceo": "chief executive officer", "cfo": "chief financial officer",
+    "cto": "chief technology officer",
+}  # fmt: skip
 _RESUME = HeadingMatcher(RESUME_HEADINGS, duration_key="experience")
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 # Title cosine across alphabets (sentence encoder): below FLOOR unrelated roles, from CEILING
@@ -79,7 +91,7 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
     """BM25F relevance of the resume's sections to the vacancy, 0..1 (module docstring); the
     title's words count TITLE_BOOST times more, as they say what the job is."""
     query = vacancy_query(vacancy_text)
-    for s, w in title_words(vacancy_title).items():
+    for s, w in vacancy_title_words(vacancy_title).items():
         query[s] = query.get(s, 0.0) + TITLE_BOOST * w
     if not query:
         return 0.0
@@ -99,21 +111,65 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
 
 
 def title_words(title: str) -> dict[str, float]:
-    """A title's telling stems, seniority words dropped ("Senior Sous Chef" → sous, chef);
-    an occupation noun that names a trade counts double ("nurse", "chef", "бухгалтер"), one
-    whose trade a modifier names does not ("aircraft *technician*", "менеджер по продажам")."""
+    """A title's telling stems, acronyms spelled out and seniority words dropped ("Senior Sous
+    Chef" → sous, chef); an occupation noun that names a trade counts double ("nurse", "chef",
+    "бухгалтер"), one whose trade a modifier names does not ("aircraft *technician*",
+    "менеджер по продажам")."""
+    return _title_weights(words(title))
+
+
+# "Assistant to the Chief Nursing Officer": what follows "to" is whom the person serves.
+_SERVES = re.compile(r"\s+to\s+(?:the\s+)?", re.I)
+
+
+def title_stems(title: str) -> set[str]:
+    """The telling stems of a candidate's title, acronyms with what they stand for, without
+    whom they serve ("Secretary *to the Director of Nursing*" is a secretary)."""
+    own = _SERVES.split(title, maxsplit=1)[0]
+    return set(_title_weights(_spelled_out(words(own))))
+
+
+def _spelled_out(title_words_: list[str]) -> list[str]:
+    """The words with each acronym followed by what it stands for, and each spelled-out
+    phrase by its acronym ("staff rn" → staff rn registered nurse)."""
+    out: list[str] = []
+    for w in title_words_:
+        out += [w, *TITLE_ACRONYMS[w].split()] if w in TITLE_ACRONYMS else [w]
+    text = f" {' '.join(out)} "
+    return out + [a for a, phrase in TITLE_ACRONYMS.items() if f" {phrase} " in text]
+
+
+def _title_weights(title_words_: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for w in words(title):
-        if w in _RANK_WORDS or len(w) < 2:
+    for w in title_words_:
+        if w in _RANK_WORDS or len(w) < 2 or (wt := weight(w)) <= 0:
             continue
-        wt = weight(w)
-        if wt > 0:
-            occupation = TITLE_WORDS.match(w)
-            if occupation is not None and occupation.end() == len(w) and w not in _ANY_TRADE:
-                wt *= 2
-            s = stem(w)
-            out[s] = max(out.get(s, 0.0), wt)
+        occupation = TITLE_WORDS.match(w)
+        if occupation is not None and occupation.end() == len(w) and w not in _ANY_TRADE:
+            wt *= 2
+        s = stem(w)
+        out[s] = max(out.get(s, 0.0), wt)
     return out
+
+
+# A vacancy title is often "role - qualifier": "Registered Nurse - Medical-Surgical Unit",
+# "Financial Analyst, FP&A", "Primary School Teacher (Grade 3)", "Бухгалтер (участок: банк)".
+# The role says what the person is; the qualifier narrows where or on what, and a candidate's
+# own title seldom repeats it, so its words count for less.
+_QUALIFIER_START = re.compile(r"\s[-–—]\s|[,(:;|]")
+QUALIFIER_WEIGHT = 0.4
+
+
+def vacancy_title_words(title: str) -> dict[str, float]:
+    """`title_words` of a vacancy title, the qualifier's words (after " - ", ",", "(", ":")
+    weighted QUALIFIER_WEIGHT; a title that is all qualifier keeps its words whole."""
+    cut = _QUALIFIER_START.search(title)
+    head = title_words(title[: cut.start()]) if cut else {}
+    if not head:
+        return title_words(title)
+    for s, wt in title_words(title[cut.end() :]).items():  # type: ignore[union-attr]
+        head.setdefault(s, QUALIFIER_WEIGHT * wt)
+    return head
 
 
 _TRADE_STEMS = frozenset(stem(w) for w in _ANY_TRADE)
@@ -125,7 +181,7 @@ def title_overlap(wanted: dict[str, float], title: str) -> float:
     total = sum(wanted.values())
     if not total:
         return 0.0
-    have = set(title_words(title))
+    have = title_stems(title)
     return sum(w for s, w in wanted.items() if s in have) / total
 
 
@@ -139,7 +195,7 @@ def field_factor(vacancy_title: str, wanted: dict[str, float], title: str) -> fl
         s for w in words(vacancy_title)
         if (s := stem(w)) in wanted and s not in _TRADE_STEMS and canonical_skill(w) is None
     }  # fmt: skip
-    shared = set(wanted) & set(title_words(title))
+    shared = set(wanted) & title_stems(title)
     generic_only = bool(shared) and shared <= _TRADE_STEMS  # "chef" is a trade of its own
     return GENERIC_ONLY if field and generic_only else 1.0
 
@@ -157,7 +213,7 @@ def role_fit(
     one language the sentence encoder hears the register more than the trade ("Системный
     администратор" is closer to "Key Account Manager", 0.61, than to "DevOps-инженер", 0.42).
     """
-    wanted = title_words(vacancy_title)
+    wanted = vacancy_title_words(vacancy_title)
     if not titles or not wanted:
         return None, [0.0] * len(titles)
     sims = [title_overlap(wanted, t) * field_factor(vacancy_title, wanted, t) for t in titles]

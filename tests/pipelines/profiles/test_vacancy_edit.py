@@ -82,6 +82,13 @@ def test_unknown_words_become_terms_and_several_skills_one_requirement(
     assert edited.min_years is None
 
 
+def test_a_recruiters_skill_with_more_keeps_what_it_asks(analysed: VacancyRequirements) -> None:
+    edited = apply_edit(analysed, [("Current RN license in Ohio", True)], None)
+    (licence,) = edited.requirements
+    assert licence.text == "Current RN license in Ohio" and licence.skills == ["Nursing"]
+    assert {"license", "ohio"} <= set(licence.terms)
+
+
 def test_a_skill_required_and_nice_counts_as_required(analysed: VacancyRequirements) -> None:
     edited = apply_edit(analysed, [("Python", True), ("Python or Go", False)], None)
     assert edited.must_have == ["Python"]

@@ -67,3 +67,25 @@ def test_prose_vacancy_yields_must_and_nice_requirements() -> None:
     assert any("josper" in r.terms for r in nice)
     assert not any("restaurant" in r.terms for r in req.requirements)  # "We are a busy …"
     assert req.min_years == 3
+
+
+def test_a_clause_that_asks_more_of_a_skill_keeps_its_own_words() -> None:
+    """Every line of a nurse vacancy names "Nursing"; merged by that name, the licence, the
+    degree and the nice-to-haves vanished into one requirement."""
+    text = (
+        "Registered Nurse\n\nRequirements\n"
+        "- Current RN license in Pennsylvania\n"
+        "- Bachelor's degree in Nursing (BSN)\n"
+        "- BLS certification\n\n"
+        "Nice to have\n- Preceptor or charge nurse experience\n"
+    )
+    req = OfflineProfileEngine().analyze_vacancy("Registered Nurse", text)
+    by_text = {r.text: r for r in req.requirements}
+    licence = by_text["Current RN license in Pennsylvania"]
+    assert licence.must and licence.skills == ["Nursing"] and "license" in licence.terms
+    assert {"degree", "bsn"} <= set(by_text["Bachelor's degree in Nursing (BSN)"].terms)
+    charge = by_text["Preceptor or charge nurse experience"]
+    assert not charge.must and {"preceptor", "charge"} <= set(charge.terms)
+    assert by_text["BLS"].terms == []  # a skill named alone stays a skill
+    # naming skills with common words around them asks nothing more of them
+    assert _one("Strong experience with FastAPI or Django").terms == []

@@ -50,6 +50,23 @@ def test_everyday_forms_credit_a_dictionary_skill_the_profile_lacks() -> None:
     assert match_requirement(teaching, lines, set()).credit == 1.0
 
 
+def test_a_skill_asked_with_more_is_met_by_the_skill_and_shown_in_full_by_its_words() -> None:
+    from pipelines.screening.evidence import SKILL_SHOWS
+
+    licence = Requirement(
+        text="Current RN license", skills=["Nursing"], terms=["current", "rn", "license"]
+    )
+    aide = ResumeLines.build("CERTIFIED NURSING ASSISTANT\nBathed and fed residents")
+    match = match_requirement(licence, aide, {"nursing"})
+    assert match.credit == SKILL_SHOWS and match.how == "skill"  # met, not fully shown
+    nurse = ResumeLines.build("STAFF NURSE\nCurrent RN license, Pennsylvania, 2031")
+    match = match_requirement(licence, nurse, {"nursing"})
+    assert match.credit == 1.0 and "RN license" in (match.evidence or "")
+    # a plain skill requirement is still met in full by the skill
+    assert match_requirement(Requirement(text="Nursing", skills=["Nursing"]), aide,
+                             {"nursing"}).credit == 1.0  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def encoder() -> UniversalSentenceEncoder:
     return UniversalSentenceEncoder()
@@ -86,7 +103,9 @@ def test_a_chef_outranks_a_manager_who_only_shares_soft_skills(
     manager = screen(NON_CHEF_RESUME, manager_profile)
     assert chef.score >= manager.score + 25
     assert manager.recommendation in ("reject", "consider")
-    assert "Food Safety" in chef.matched and "Food Safety" in manager.missing
+    # the requirement keeps its own words, not only the dictionary's "Food Safety"
+    assert "ServSafe Manager certification" in chef.matched
+    assert "ServSafe Manager certification" in manager.missing
     assert "executive chef" in chef.rationale.lower()  # the fitting role is named
 
 

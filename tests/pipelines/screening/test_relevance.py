@@ -6,11 +6,13 @@ import pytest
 
 from pipelines.screening.relevance import (
     GENERIC_ONLY,
+    QUALIFIER_WEIGHT,
     field_factor,
     role_fit,
     text_relevance,
     title_overlap,
     title_words,
+    vacancy_title_words,
 )
 
 TITLE = "Staff Accountant"
@@ -45,6 +47,50 @@ def test_titles_in_one_language_meet_by_words_across_languages_by_meaning() -> N
     assert fit == 0.0
     fit, sims = role_fit("Бухгалтер", ["Accountant", "Sous Chef"], embed)
     assert sims[0] > 0.8 > 0.2 > sims[1]
+
+
+def test_title_acronyms_are_read_as_their_words() -> None:
+    assert role_fit("Registered Nurse", ["Staff RN"])[0] == pytest.approx(1.0)
+    assert role_fit("HR Generalist", ["Human Resources Generalist"])[0] == pytest.approx(1.0)
+    assert role_fit("RN", ["Registered Nurse"])[0] == pytest.approx(1.0)  # and back
+    # the vacancy's words weigh as written: "hr" is not diluted into "human" + "resources"
+    assert title_words("HR Generalist") == {
+        "hr": title_words("HR")["hr"],
+        **title_words("Generalist"),
+    }
+    assert role_fit("IT Support Specialist", ["Information Technology Support"])[0] > 0.5
+
+
+def test_whom_a_title_serves_is_not_the_trade() -> None:
+    assistant = "Administrative Assistant to the Chief Nursing Officer"
+    assert role_fit("Registered Nurse", [assistant])[0] == 0.0
+    assert role_fit("Administrative Assistant", [assistant])[0] == pytest.approx(1.0)
+    assert role_fit("Registered Nurse", ["Director of Nursing"])[0] > 0.5  # "of" names the field
+
+
+@pytest.mark.parametrize(
+    ("vacancy", "qualifier"),
+    [
+        ("Registered Nurse - Medical-Surgical Unit", "Medical-Surgical Unit"),
+        ("Financial Analyst, FP&A", "FP&A"),
+        ("Primary School Teacher (Grade 3)", "Grade 3"),
+        ("Бухгалтер (участок: банк)", "участок: банк"),
+    ],
+)
+def test_a_vacancy_titles_qualifier_counts_for_less(vacancy: str, qualifier: str) -> None:
+    """The role before " - ", ",", "(" says what the person is; a nurse's own title
+    "Registered Nurse" is most of "Registered Nurse - Medical-Surgical Unit", not two fifths."""
+    head = title_words(vacancy[: len(vacancy) - len(qualifier)].rstrip(" -,(:"))
+    wanted = vacancy_title_words(vacancy)
+    for s, w in title_words(qualifier).items():
+        assert wanted[s] == pytest.approx(w * QUALIFIER_WEIGHT if s not in head else head[s])
+    assert {s: wanted[s] for s in head} == head
+    role = vacancy[: len(vacancy) - len(qualifier)].rstrip(" -,(:")
+    fit, _ = role_fit(vacancy, [role])
+    assert fit > 0.7
+    assert fit > title_overlap(title_words(vacancy), role)  # the whole title weighed evenly
+    # a title that is all qualifier keeps its words
+    assert vacancy_title_words("(Remote) Sous Chef") == title_words("(Remote) Sous Chef")
 
 
 @pytest.mark.parametrize(
