@@ -320,13 +320,73 @@ def print_table(columns: tuple[str, ...], results: dict[str, Row]) -> None:
     print(f"{'mean':<24}" + "".join(f"{triple(means[c], 3):>22}" for c in columns))
 
 
+COLUMNS = ("product", "embedding", "tfidf", "bm25")
+
+
+def run_seed(
+    pool, engines, workspace_id, args, seed: int, items: list[Resume], vacancies: list[Path]
+) -> tuple[dict[str, Row], dict[str, Row]]:  # type: ignore[no-untyped-def]
+    """Every vacancy's pool for one seed, by category labels and, where judged, by grade."""
+    rng = random.Random(seed)
+    results: dict[str, Row] = {}
+    judged_results: dict[str, Row] = {}
+    for path in vacancies:
+        text = path.read_text(encoding="utf-8")
+        members = draw_pool(rng, items, path.stem, args.relevant, args.pool)
+        if args.only and path.stem not in args.only:
+            continue  # drawn all the same, so the other pools do not depend on --only
+        grade = {id(m): int(m.category == path.stem) for m in members}
+        results[path.stem] = evaluate(pool, engines, workspace_id, path, text, members, grade,
+                                      show=args.show)  # fmt: skip
+        judged = load_judgments(args.judgments, path.stem)
+        if judged is not None and not any(judged.get(r.path.stem, 0) for r in items):
+            print(f"{path.stem}: none of these resumes is judged relevant; no judged pool")
+        elif judged is not None:  # its own rng: the labelled pools stay as they were
+            own_rng = random.Random(f"{seed}:{path.stem}")
+            members = draw_pool(own_rng, items, path.stem, args.relevant, args.pool, judged)
+            grade = {id(m): judged.get(m.path.stem, 0) for m in members}
+            judged_results[path.stem] = evaluate(
+                pool, engines, workspace_id, path, text, members, grade, show=args.show
+            )
+    return results, judged_results
+
+
+def average(runs: list[dict[str, Row]]) -> dict[str, Row]:
+    """Each vacancy's metrics averaged over the runs that have it."""
+    names = list(dict.fromkeys(name for run in runs for name in run))
+    return {
+        name: {c: mean_of([run[name] for run in runs if name in run], c) for c in COLUMNS}
+        for name in names
+    }
+
+
+def report(results: dict[str, Row], judged_results: dict[str, Row]) -> None:
+    print("P@10 / R@15 / NDCG@15")
+    print_table(COLUMNS, results)
+    behind = [n for n, r in results.items() if r["product"][2] < r["bm25"][2]]
+    print(f"vacancies where the product's NDCG@15 is below BM25's: {behind or 'none'}\n")
+    if judged_results:
+        print("judged relevance (--judgments; grade 2 full, 1 partial), pools drawn by grade:")
+        print_table(COLUMNS, judged_results)
+        both = results | judged_results
+        means = {c: mean_of(both.values(), c) for c in COLUMNS}
+        print(f"{'mean, judged in place':<24}"
+              + "".join(f"{triple(means[c], 3):>22}" for c in COLUMNS))  # fmt: skip
+        behind = [n for n, r in both.items() if r["product"][2] < r["bm25"][2]]
+        print(f"with judgments, the product's NDCG@15 is below BM25's on: {behind or 'none'}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resumes", type=Path, default=DEFAULT_RESUMES)
     parser.add_argument("--vacancies", type=Path, default=DEFAULT_VACANCIES)
     parser.add_argument("--pool", type=int, default=60, help="resumes per vacancy pool")
     parser.add_argument("--relevant", type=int, default=15, help="of the vacancy's category")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--seed", type=int, nargs="+", default=[7],
+        help="one or more seeds; with several, each draws its resumes and pools, and the "
+        "figures are also given averaged over them",
+    )  # fmt: skip
     parser.add_argument("--only", nargs="*", help="vacancy categories to run (default: all)")
     parser.add_argument("--show", action="store_true", help="print each product top 10")
     parser.add_argument(
@@ -341,19 +401,29 @@ def main() -> None:
     args = parser.parse_args()
     args.judgments = args.judgments or JUDGMENTS / args.vacancies.name
 
-    items = collect(args.resumes, exclude=args.exclude, per_category=args.per_category,
-                    rng=random.Random(args.seed))  # fmt: skip
+    by_path: dict[Path, Resume] = {}  # a resume drawn by several seeds is parsed once
+    drawn = {
+        seed: [
+            by_path.setdefault(r.path, r)
+            for r in collect(
+                args.resumes,
+                exclude=args.exclude,
+                per_category=args.per_category,
+                rng=random.Random(seed),
+            )
+        ]  # fmt: skip
+        for seed in args.seed
+    }
+    items = list(by_path.values())
     categories = {r.category for r in items}
-    vacancies = sorted(
-        p for p in args.vacancies.glob("*.txt")
-        if p.stem in categories and (not args.only or p.stem in args.only)
-    )  # fmt: skip
+    vacancies = sorted(p for p in args.vacancies.glob("*.txt") if p.stem in categories)
     if not items or not vacancies:
         sys.exit(f"no resumes under {args.resumes} or no matching vacancies in {args.vacancies}")
     engines = offline_engines()
     print(
         f"{len(items)} resumes in {len(categories)} categories; {len(vacancies)} vacancies; "
-        f"pools of {args.pool} with {args.relevant} relevant; engines: {engines.ids}"
+        f"pools of {args.pool} with {args.relevant} relevant; seeds {args.seed}; "
+        f"engines: {engines.ids}"
     )
 
     home = Path(tempfile.mkdtemp(prefix="selectio-quality-"))
@@ -365,39 +435,17 @@ def main() -> None:
         seconds = parse_all(pool, engines, workspace.id, items)
         print(f"parsed {len(items)} resumes in {seconds:.0f} s "
               f"({len(items) / seconds:.1f}/s, embedded PostgreSQL, 1 process)\n")  # fmt: skip
-        rng = random.Random(args.seed)
-        columns = ("product", "embedding", "tfidf", "bm25")
-        results: dict[str, Row] = {}
-        judged_results: dict[str, Row] = {}
-        for path in vacancies:
-            text = path.read_text(encoding="utf-8")
-            members = draw_pool(rng, items, path.stem, args.relevant, args.pool)
-            grade = {id(m): int(m.category == path.stem) for m in members}
-            results[path.stem] = evaluate(pool, engines, workspace.id, path, text, members, grade,
-                                          show=args.show)  # fmt: skip
-            judged = load_judgments(args.judgments, path.stem)
-            if judged is not None and not any(judged.get(r.path.stem, 0) for r in items):
-                print(f"{path.stem}: none of these resumes is judged relevant; no judged pool")
-            elif judged is not None:  # its own rng: the labelled pools stay as they were
-                own_rng = random.Random(f"{args.seed}:{path.stem}")
-                members = draw_pool(own_rng, items, path.stem, args.relevant, args.pool, judged)
-                grade = {id(m): judged.get(m.path.stem, 0) for m in members}
-                judged_results[path.stem] = evaluate(
-                    pool, engines, workspace.id, path, text, members, grade, show=args.show
-                )
-        print("P@10 / R@15 / NDCG@15")
-        print_table(columns, results)
-        behind = [n for n, r in results.items() if r["product"][2] < r["bm25"][2]]
-        print(f"vacancies where the product's NDCG@15 is below BM25's: {behind or 'none'}\n")
-        if judged_results:
-            print("judged relevance (--judgments; grade 2 full, 1 partial), pools drawn by grade:")
-            print_table(columns, judged_results)
-            both = results | judged_results
-            means = {c: mean_of(both.values(), c) for c in columns}
-            print(f"{'mean, judged in place':<24}"
-                  + "".join(f"{triple(means[c], 3):>22}" for c in columns))  # fmt: skip
-            behind = [n for n, r in both.items() if r["product"][2] < r["bm25"][2]]
-            print(f"with judgments, the product's NDCG@15 is below BM25's on: {behind or 'none'}\n")
+        runs = []
+        for seed, seed_items in drawn.items():
+            if len(drawn) > 1:
+                print(f"=== seed {seed}: {len(seed_items)} resumes")
+            labelled, judged = run_seed(pool, engines, workspace.id, args, seed, seed_items,
+                                        vacancies)  # fmt: skip
+            report(labelled, judged)
+            runs.append((labelled, judged))
+        if len(runs) > 1:
+            print(f"=== averaged over the {len(runs)} seeds {args.seed}")
+            report(average([r for r, _ in runs]), average([j for _, j in runs]))
 
         failed = [r for r in items if r.status != "parsed"]
         hidden = [r for r in items if "hidden_text" in r.flags]
