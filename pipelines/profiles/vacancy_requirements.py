@@ -48,6 +48,15 @@ _CONDITION = re.compile(
     r"driver'?s\s+licen[cs]e|driving\s+licen[cs]e|водительск\w+\s+(?:прав|удостоверен)",
     re.I,
 )
+# What a hire may get after starting ("ACLS within 6 months of hire", "in your first month")
+# is not asked of an applicant: a skill named so is a nice-to-have.
+_LATER = re.compile(
+    r"within\s+\S+\s+(?:days?|weeks?|months?|years?)\s+(?:of|after)\s+(?:hire|hiring|start\w*|"
+    r"joining)|after\s+(?:hire|hiring)|in\s+(?:your|the)\s+first\s+(?:days?|weeks?|months?|year)|"
+    r"(?:в\s+течение|за)\s+\S+\s+(?:месяц\w*|недел\w*|дн\w*)\s+(?:после|с\s+момента)",
+    re.I,
+)
+_ASIDE = re.compile(r"\(([^()]*)\)")
 # A clause that states years or a spoken language is checked by the years and language parts.
 _YEARS = re.compile(
     r"\d+\s*\+?\s*(?:-\s*\d+\s*)?(?:years?|yrs?|лет|года?)\b|"
@@ -121,6 +130,23 @@ def _qualifies(clause: str, spans: list[tuple[str, int, int]]) -> bool:
     return bool(terms) and max(weight(t) for t in terms) >= QUALIFIER_TERM_WEIGHT
 
 
+def _set_aside(clause: str) -> tuple[str, list[str]]:
+    """The clause without its bracketed asides that are conditions of the job or due after
+    hiring ("(ACLS within 6 months of hire)", "(or willingness to get one in your first
+    month)"), and the asides due after hiring."""
+    later: list[str] = []
+
+    def drop(aside: re.Match[str]) -> str:
+        inner = aside.group(1)
+        if _LATER.search(inner):
+            later.append(inner)
+        elif not _CONDITION.search(inner):
+            return aside.group(0)
+        return " "
+
+    return " ".join(_ASIDE.sub(drop, clause).split()), later
+
+
 def _states_language(clause: str) -> bool:
     """ "English B2", "Английский — свободный": a spoken-language requirement (checked by the
     language part), not "teaching English grammar" (a subject)."""
@@ -141,9 +167,12 @@ def requirements_from_line(
     `cue` only clauses that it finds count (prose with no requirements section)."""
     out: list[Requirement] = []
     line_must = must
-    for clause in clauses(line):
-        if cue is not None and not cue.search(clause):
+    for whole in clauses(line):
+        if cue is not None and not cue.search(whole):
             continue
+        clause, later = _set_aside(whole)
+        for aside in later:
+            out += requirements_from_line(_LATER.sub(" ", aside), must=False)
         must = line_must and not (nice_marker is not None and nice_marker.search(clause))
         # A short item is a list entry, where ambiguous names count in any case ("go",
         # "R"); in a sentence they must be written as names ("solid knowledge" is no SOLID).

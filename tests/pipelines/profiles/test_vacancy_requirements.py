@@ -89,3 +89,14 @@ def test_a_clause_that_asks_more_of_a_skill_keeps_its_own_words() -> None:
     assert by_text["BLS"].terms == []  # a skill named alone stays a skill
     # naming skills with common words around them asks nothing more of them
     assert _one("Strong experience with FastAPI or Django").terms == []
+
+
+def test_what_a_hire_may_get_after_starting_is_not_asked_of_an_applicant() -> None:
+    found = requirements_from_line("BLS certification (ACLS within 6 months of hire)", must=True)
+    assert [(r.skills, r.must) for r in found] == [(["ACLS"], False), (["BLS"], True)]
+    servsafe = _one(
+        "A ServSafe Manager certification (or willingness to get one in your first month)"
+    )
+    assert servsafe.must and "willingness" not in servsafe.terms and "month" not in servsafe.terms
+    # an aside that only gives examples stays part of the requirement
+    assert _one("A BI tool (Power BI or Tableau)").skills == ["Power BI", "Tableau"]
