@@ -111,10 +111,9 @@ def text_relevance(vacancy_title: str, vacancy_text: str, resume_text: str) -> f
 
 
 def title_words(title: str) -> dict[str, float]:
-    """A title's telling stems, acronyms spelled out and seniority words dropped ("Senior Sous
-    Chef" → sous, chef); an occupation noun that names a trade counts double ("nurse", "chef",
-    "бухгалтер"), one whose trade a modifier names does not ("aircraft *technician*",
-    "менеджер по продажам")."""
+    """A title's telling stems as written, seniority words dropped ("Senior Sous Chef" → sous,
+    chef); an occupation noun that names a trade counts double ("nurse", "chef", "бухгалтер"),
+    one whose trade a modifier names does not ("aircraft *technician*", "менеджер по продажам")."""
     return _title_weights(words(title))
 
 
